@@ -1,0 +1,46 @@
+package quorumlab.protocols;
+
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * A replication protocol, found by name through {@link ServiceLoader}: a module registers its
+ * implementation in {@code META-INF/services/quorumlab.protocols.Protocol}.
+ */
+public interface Protocol {
+    /** The name used on the command line and in scenarios: {@code raft}, {@code multi-paxos}. */
+    String name();
+
+    /** One line for {@code --help} and reports. */
+    String description();
+
+    /** The options this protocol understands, with their defaults. */
+    List<OptionSpec> options();
+
+    /** A fresh node, for a first start or a restart. */
+    Node createNode(NodeContext context, Options options);
+
+    /** Resolves {@code values} against {@link #options()}; unknown names and wrong types are errors. */
+    default Options resolveOptions(Map<String, ?> values) {
+        return Options.resolve(name(), options(), values);
+    }
+
+    static List<Protocol> all() {
+        return ServiceLoader.load(Protocol.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .sorted((a, b) -> a.name().compareTo(b.name()))
+                .collect(Collectors.toList());
+    }
+
+    /** @throws IllegalArgumentException naming the known protocols when {@code name} is not one */
+    static Protocol byName(String name) {
+        List<Protocol> all = all();
+        return all.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown protocol '" + name + "' (known: "
+                        + all.stream().map(Protocol::name).collect(Collectors.joining(", ")) + ")"));
+    }
+}

@@ -1,0 +1,89 @@
+package quorumlab.protocols;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What a node tells observers about its protocol's progress. The analysis and the safety checkers
+ * read only these (through the trace), so both protocols report the same things the same way.
+ *
+ * <p>{@code term} is the Raft term, or for Multi-Paxos the round of the ballot {@code (round,
+ * node)}; the ballot's node is the proposer that owns it. {@code command} is {@link Command#id()}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(ProtocolEvent.RoleChanged.class),
+    @JsonSubTypes.Type(ProtocolEvent.ElectionStarted.class),
+    @JsonSubTypes.Type(ProtocolEvent.LeaderEstablished.class),
+    @JsonSubTypes.Type(ProtocolEvent.VoteGranted.class),
+    @JsonSubTypes.Type(ProtocolEvent.VoteDenied.class),
+    @JsonSubTypes.Type(ProtocolEvent.Preempted.class),
+    @JsonSubTypes.Type(ProtocolEvent.EntryAppended.class),
+    @JsonSubTypes.Type(ProtocolEvent.LogTruncated.class),
+    @JsonSubTypes.Type(ProtocolEvent.AppendRejected.class),
+    @JsonSubTypes.Type(ProtocolEvent.ValueAccepted.class),
+    @JsonSubTypes.Type(ProtocolEvent.SlotChosen.class),
+    @JsonSubTypes.Type(ProtocolEvent.EntryCommitted.class),
+    @JsonSubTypes.Type(ProtocolEvent.EntryApplied.class),
+    @JsonSubTypes.Type(ProtocolEvent.GapOpened.class),
+    @JsonSubTypes.Type(ProtocolEvent.GapClosed.class),
+    @JsonSubTypes.Type(ProtocolEvent.NoOpProposed.class),
+})
+public sealed interface ProtocolEvent {
+
+    /** The node now plays {@code role} in {@code term}. */
+    record RoleChanged(Role from, Role to, long term) implements ProtocolEvent {}
+
+    /**
+     * A node starts trying to lead: a Raft candidate (or pre-candidate) begins an election for
+     * {@code term}; a Paxos proposer sends {@code Prepare} for a ballot of round {@code term}.
+     * Counting these gives the terms or ballots tried.
+     */
+    record ElectionStarted(long term, boolean preVote) implements ProtocolEvent {}
+
+    /**
+     * The node became leader: a Raft candidate won a majority of votes; a Paxos proposer completed
+     * phase 1 with a quorum of promises.
+     */
+    record LeaderEstablished(long term) implements ProtocolEvent {}
+
+    record VoteGranted(NodeId candidate, long term, boolean preVote) implements ProtocolEvent {}
+
+    record VoteDenied(NodeId candidate, long term, boolean preVote, String reason) implements ProtocolEvent {}
+
+    /** A leader or candidate stopped, having seen the higher {@code byTerm} (term or ballot round). */
+    record Preempted(long term, long byTerm, NodeId by) implements ProtocolEvent {}
+
+    /** Raft: the entry now stands at {@code index} in this node's log (leader or follower). */
+    record EntryAppended(long index, long term, String command) implements ProtocolEvent {}
+
+    /** Raft: entries from {@code fromIndex} on were removed because they conflicted with the leader's. */
+    record LogTruncated(long fromIndex, long count) implements ProtocolEvent {}
+
+    /** Raft: this follower refused an {@code AppendEntries} (stale term or failed consistency check). */
+    record AppendRejected(NodeId leader, long term, long prevLogIndex, String reason) implements ProtocolEvent {}
+
+    /** Paxos: this acceptor accepted {@code command} for {@code slot} in ballot {@code (term, proposer)}. */
+    record ValueAccepted(long slot, long term, NodeId proposer, String command) implements ProtocolEvent {}
+
+    /** Paxos: this node learned that {@code command} is chosen for {@code slot} (maybe out of order). */
+    record SlotChosen(long slot, long term, String command) implements ProtocolEvent {}
+
+    /** Raft: this node learned that the entry at {@code index} is committed (its commitIndex passed it). */
+    record EntryCommitted(long index, long term, String command) implements ProtocolEvent {}
+
+    /** The state machine applied the entry at {@code index}; emitted by the runtime, never by a protocol. */
+    record EntryApplied(long index, String command) implements ProtocolEvent {}
+
+    /**
+     * Paxos: {@code chosenSlot} was chosen while slots {@code [firstOpen, chosenSlot)} are not all
+     * chosen, so it must wait to be applied (head-of-line blocking).
+     */
+    record GapOpened(long firstOpen, long chosenSlot) implements ProtocolEvent {}
+
+    /** Paxos: every slot up to {@code upTo} is now chosen; the gap that began at {@code firstOpen} is closed. */
+    record GapClosed(long firstOpen, long upTo) implements ProtocolEvent {}
+
+    /** Paxos: a new leader proposes a no-op to fill a hole at {@code slot}. */
+    record NoOpProposed(long slot, long term) implements ProtocolEvent {}
+}

@@ -43,12 +43,13 @@ public final class EchoProtocol implements Protocol {
     public List<OptionSpec> options() {
         return List.of(
                 OptionSpec.ofLong("tickMs", 10, 0, "ping interval (0: no timer)"),
-                OptionSpec.ofLong("bounces", 0, 0, "messages each node keeps bouncing with each peer"));
+                OptionSpec.ofLong("bounces", 0, 0, "messages each node keeps bouncing with each peer"),
+                OptionSpec.ofLong("jitterNs", 0, 0, "each tick waits up to this much longer, drawn from the node's random stream"));
     }
 
     @Override
     public Node createNode(NodeContext context, Options options) {
-        return new EchoNode(context, options.getLong("tickMs") * MS, options.getLong("bounces"));
+        return new EchoNode(context, options.getLong("tickMs") * MS, options.getLong("bounces"), options.getLong("jitterNs"));
     }
 
     /** The node; tests in the simulator look at its counters through {@code Simulation.node}. */
@@ -56,6 +57,7 @@ public final class EchoProtocol implements Protocol {
         private final NodeContext ctx;
         private final long tickNanos;
         private final long bounces;
+        private final long jitterNanos;
         private long boots;
         private long ticks;
         private long pingsReceived;
@@ -65,8 +67,9 @@ public final class EchoProtocol implements Protocol {
         private final List<NodeId> pingSenders = new ArrayList<>();
         private final List<Long> pingArrivals = new ArrayList<>();
 
-        EchoNode(NodeContext ctx, long tickNanos, long bounces) {
+        EchoNode(NodeContext ctx, long tickNanos, long bounces, long jitterNanos) {
             this.ctx = ctx;
+            this.jitterNanos = jitterNanos;
             this.tickNanos = tickNanos;
             this.bounces = bounces;
         }
@@ -77,7 +80,7 @@ public final class EchoProtocol implements Protocol {
             boots = (before == null ? 0 : before) + 1;
             ctx.store().put("boots", boots);
             ctx.store().putAt("bootTimes", boots, ctx.now());
-            if (tickNanos > 0) ctx.startTimer("tick", tickNanos);
+            if (tickNanos > 0) ctx.startTimer("tick", nextTick());
             for (int i = 0; i < bounces; i++) ctx.broadcast(new Bounce(0));
         }
 
@@ -106,7 +109,11 @@ public final class EchoProtocol implements Protocol {
             ticks++;
             tickTimes.add(ctx.now());
             ctx.broadcast(new Ping(ticks));
-            ctx.startTimer("tick", tickNanos);
+            ctx.startTimer("tick", nextTick());
+        }
+
+        private long nextTick() {
+            return jitterNanos == 0 ? tickNanos : tickNanos + ctx.random().nextLong(jitterNanos + 1);
         }
 
         public long boots() {

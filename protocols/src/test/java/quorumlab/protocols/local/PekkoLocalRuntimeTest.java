@@ -110,7 +110,8 @@ class PekkoLocalRuntimeTest {
         runtime.restart(N2);
         assertTrue(runtime.isUp(N2));
         assertTrue(runtime.awaitUntil(() -> ticks(N2) >= 0, WAIT));
-        assertEquals(2L, (Long) runtime.inspect(N2, v -> ((EchoProtocol.EchoNode) v.node()).boots()), "durable state survived");
+        long boots = runtime.inspect(N2, v -> ((EchoProtocol.EchoNode) v.node()).boots());
+        assertEquals(2, boots, "durable state survived");
         assertEquals(2L, (Long) runtime.inspect(N2, v -> v.store().get("boots")));
         assertTrue(runtime.awaitUntil(() -> ticks(N2) >= 2, WAIT), "the new incarnation runs its timer");
     }

@@ -42,8 +42,6 @@ public sealed interface RaftMessage extends Message {
 
     /**
      * Invoked by the leader to replicate log entries (Raft §5.3); also used as heartbeat (§5.2).
-     * {@code round} numbers the leader's sends so a reply shows it was answered after a given
-     * instant: the read-index option needs that proof of leadership (thesis §6.4).
      */
     record AppendEntries(
             long term,
@@ -51,8 +49,7 @@ public sealed interface RaftMessage extends Message {
             long prevLogIndex,
             long prevLogTerm,
             List<LogEntry> entries,
-            long leaderCommit,
-            long round)
+            long leaderCommit)
             implements RaftMessage {
         public AppendEntries {
             entries = List.copyOf(entries);
@@ -74,7 +71,7 @@ public sealed interface RaftMessage extends Message {
      * conflicting term {@code conflictTerm} (0 when the follower's log is simply too short).
      */
     record AppendEntriesReply(
-            long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm, long round)
+            long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm)
             implements RaftMessage {
         @Override
         public int sizeBytes() {

@@ -17,7 +17,6 @@ record RaftOptions(
         boolean fastBacktrack,
         boolean preVote,
         boolean checkQuorum,
-        boolean readIndex,
         boolean noOpOnElection) {
 
     private static final long MS = 1_000_000L;
@@ -40,8 +39,6 @@ record RaftOptions(
                     "a candidate first asks whether it could win before raising its term (thesis §9.6)"),
             OptionSpec.ofBoolean("checkQuorum", false,
                     "a leader that hears from no majority for an election timeout steps down (thesis §6.2)"),
-            OptionSpec.ofBoolean("readIndex", false,
-                    "reads skip the log: the leader confirms it still leads, then reads at its commit index (thesis §6.4)"),
             OptionSpec.ofBoolean("noOpOnElection", false,
                     "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"));
 
@@ -61,12 +58,6 @@ record RaftOptions(
                 options.getBoolean("fastBacktrack"),
                 options.getBoolean("preVote"),
                 options.getBoolean("checkQuorum"),
-                options.getBoolean("readIndex"),
                 options.getBoolean("noOpOnElection"));
-    }
-
-    /** Thesis §6.4: a read index is safe only once the leader has committed an entry of its own term. */
-    boolean appendNoOpOnElection() {
-        return noOpOnElection || readIndex;
     }
 }

@@ -1,6 +1,5 @@
 package quorumlab.raft;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,14 +27,10 @@ final class Replication {
         long sentUpTo;
         boolean heardSinceHeartbeat;
         boolean heardSinceQuorumCheck;
-        /** The latest round this follower has answered in the current term (read index). */
-        long answeredRound;
     }
 
     private final RaftNode node;
     private final Map<NodeId, Progress> progress = new TreeMap<>();
-    /** Numbers this leader's sends, so a reply proves the follower still followed after some instant. */
-    private long round;
 
     Replication(RaftNode node) {
         this.node = node;
@@ -46,7 +41,6 @@ final class Replication {
     /** Figure 2, leaders: "Upon election: send initial empty AppendEntries RPCs (heartbeat)". */
     void onBecomeLeader() {
         progress.clear();
-        round = 0;
         for (NodeId peer : node.ctx.cluster().peersOf(node.ctx.self())) {
             Progress p = new Progress();
             p.nextIndex = node.state.log.lastIndex() + 1;
@@ -100,25 +94,6 @@ final class Replication {
         }
     }
 
-    /**
-     * Starts a new round: every follower gets an append now, and a reply in this round or later
-     * proves it still followed this leader after this instant (thesis §6.4). Returns the round.
-     */
-    long startRound() {
-        round++;
-        progress.forEach(this::sendAppend);
-        return round;
-    }
-
-    /** The latest round a majority (this leader included) has answered. */
-    long roundConfirmedByMajority() {
-        List<Long> answered = new ArrayList<>();
-        progress.values().forEach(p -> answered.add(p.answeredRound));
-        answered.sort((a, b) -> Long.compare(b, a));
-        int othersNeeded = node.majority() - 1;
-        return othersNeeded == 0 ? round : answered.get(othersNeeded - 1);
-    }
-
     private void sendWhatThePipelineAllows(NodeId peer, Progress p) {
         while (p.inFlight < node.options.pipelining() && nextToSend(p) <= node.state.log.lastIndex()) {
             sendAppend(peer, p);
@@ -136,7 +111,7 @@ final class Replication {
         long prevLogIndex = from - 1;
         List<LogEntry> entries = log.slice(from, node.options.maxEntriesPerAppend());
         node.ctx.send(peer, new AppendEntries(node.state.currentTerm(), node.ctx.self(), prevLogIndex,
-                log.termAt(prevLogIndex), entries, node.commitIndex, round));
+                log.termAt(prevLogIndex), entries, node.commitIndex));
         p.sentUpTo = prevLogIndex + entries.size();
         p.inFlight++;
     }
@@ -147,7 +122,6 @@ final class Replication {
         Progress p = progress.get(from);
         p.heardSinceHeartbeat = true;
         p.heardSinceQuorumCheck = true;
-        p.answeredRound = Math.max(p.answeredRound, reply.round());
         // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
         p.inFlight = Math.max(0, p.inFlight - 1);
         if (reply.success()) {
@@ -162,7 +136,6 @@ final class Replication {
         }
         if (node.role == Role.LEADER) {
             sendWhatThePipelineAllows(from, p);
-            node.clients.onRoundAnswered();
         }
     }
 
@@ -248,7 +221,7 @@ final class Replication {
         if (newCommit > node.commitIndex) {
             node.commitUpTo(newCommit);
         }
-        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0, ae.round()));
+        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0));
     }
 
     /** An append from the leader of our term: follow it, and hold off our own election. */
@@ -276,6 +249,6 @@ final class Replication {
     private void reject(NodeId leader, AppendEntries ae, String reason, long conflictIndex, long conflictTerm) {
         node.ctx.emit(new ProtocolEvent.AppendRejected(leader, ae.term(), ae.prevLogIndex(), reason));
         node.ctx.send(leader, new AppendEntriesReply(
-                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm, ae.round()));
+                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm));
     }
 }

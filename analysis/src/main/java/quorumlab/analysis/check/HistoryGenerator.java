@@ -1,0 +1,118 @@
+package quorumlab.analysis.check;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import quorumlab.analysis.check.HistoryEvent.Fn;
+import quorumlab.analysis.check.HistoryEvent.Type;
+
+/**
+ * Makes histories for the benchmark and the tests. {@link #linearizable} simulates clients on a
+ * correct register: each operation takes effect at one instant between its invocation and its
+ * completion, so the history it writes is linearizable by construction.
+ */
+final class HistoryGenerator {
+    private HistoryGenerator() {}
+
+    /**
+     * @param operations how many operations to invoke
+     * @param keys keys are "k0", "k1", ...; 0 makes a single register (no keys)
+     * @param processes concurrent clients; one that gets an {@code info} reply goes on as a new process
+     * @param infoRate the chance that an operation completes {@code info} (it took effect or not)
+     */
+    static History linearizable(long seed, int operations, int keys, int processes, double infoRate) {
+        SplittableRandom random = new SplittableRandom(seed);
+        record Pending(long process, Fn f, Object key, Object argument, boolean applied, Object result) {}
+        Map<Object, Object> register = new HashMap<>();
+        Map<Object, Long> nextValue = new HashMap<>();
+        List<HistoryEvent> events = new ArrayList<>();
+        Pending[] slots = new Pending[processes];
+        long[] processOf = new long[processes];
+        for (int i = 0; i < processes; i++) processOf[i] = i;
+        long nextProcess = processes;
+        long time = 0;
+        int invoked = 0;
+        int open = 0;
+        while (invoked < operations || open > 0) {
+            time += 1 + random.nextInt(1000);
+            int s = random.nextInt(processes);
+            Pending p = slots[s];
+            if (p == null) {
+                if (invoked == operations) continue;
+                Object key = keys == 0 ? null : "k" + random.nextInt(keys);
+                double dice = random.nextDouble();
+                Fn f = dice < 0.5 ? Fn.READ : dice < 0.85 ? Fn.WRITE : Fn.CAS;
+                Object argument = null;
+                if (f == Fn.WRITE) {
+                    argument = nextValue.merge(key == null ? "" : key, 1L, Long::sum);
+                } else if (f == Fn.CAS) {
+                    // mostly expect the current value, so that many succeed
+                    Object expected = random.nextDouble() < 0.7 ? register.get(key)
+                            : nextValue.getOrDefault(key == null ? "" : key, 0L);
+                    argument = java.util.Arrays.asList(expected, nextValue.merge(key == null ? "" : key, 1L, Long::sum));
+                }
+                slots[s] = new Pending(processOf[s], f, key, argument, false, null);
+                events.add(new HistoryEvent(processOf[s], Type.INVOKE, f, key, argument, time));
+                invoked++;
+                open++;
+            } else if (!p.applied() && random.nextDouble() < infoRate / 2) {
+                // the client gives up before the operation takes effect; it never will
+                events.add(new HistoryEvent(p.process(), Type.INFO, p.f(), p.key(), p.argument(), time));
+                processOf[s] = nextProcess++;
+                slots[s] = null;
+                open--;
+            } else if (!p.applied()) {
+                // the operation takes effect now
+                Object result = null;
+                boolean ok = true;
+                switch (p.f()) {
+                    case READ -> result = register.get(p.key());
+                    case WRITE -> register.put(p.key(), p.argument());
+                    case CAS -> {
+                        List<?> pair = (List<?>) p.argument();
+                        ok = java.util.Objects.equals(register.get(p.key()), pair.get(0));
+                        if (ok) register.put(p.key(), pair.get(1));
+                    }
+                }
+                slots[s] = new Pending(p.process(), p.f(), p.key(), p.argument(), true, ok ? result : FAILED);
+            } else {
+                Type type = p.result() == FAILED ? Type.FAIL : Type.OK;
+                if (random.nextDouble() < infoRate) type = Type.INFO;
+                Object value = p.f() == Fn.READ && type == Type.OK ? p.result() : p.argument();
+                events.add(new HistoryEvent(p.process(), type, p.f(), p.key(), value, time));
+                if (type == Type.INFO) processOf[s] = nextProcess++;
+                slots[s] = null;
+                open--;
+            }
+        }
+        return History.of("generated(seed " + seed + ")", events);
+    }
+
+    private static final Object FAILED = new Object();
+
+    /**
+     * A history whose search must try every subset of {@code writers} concurrent writes: they are
+     * all in flight while one process reads 1, then 2, then 1 again, which no order allows since
+     * each value is written once. Exponential for any search without a smarter argument.
+     */
+    static History pathological(int writers) {
+        Hist h = new Hist();
+        for (long w = 1; w <= writers; w++) h.add(w, Type.INVOKE, Fn.WRITE, w);
+        h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 1L);
+        h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 2L);
+        h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 1L);
+        for (long w = 1; w <= writers; w++) h.add(w, Type.OK, Fn.WRITE, w);
+        return History.of("pathological(" + writers + " writers)", h.events);
+    }
+
+    private static final class Hist {
+        final List<HistoryEvent> events = new ArrayList<>();
+
+        Hist add(long process, Type type, Fn f, Object value) {
+            events.add(new HistoryEvent(process, type, f, null, value, 1000L * (events.size() + 1)));
+            return this;
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package quorumlab.analysis.check;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import quorumlab.analysis.check.HistoryEvent.Fn;
+import quorumlab.analysis.check.HistoryEvent.Type;
+import us.bpsm.edn.EdnException;
+import us.bpsm.edn.Keyword;
+import us.bpsm.edn.TaggedValue;
+import us.bpsm.edn.parser.Parseable;
+import us.bpsm.edn.parser.Parser;
+import us.bpsm.edn.parser.Parsers;
+
+/**
+ * Reads client histories: JSON Lines (quorumlab's own format) and EDN (Jepsen, Knossos, Maelstrom),
+ * gzipped or not; docs/history-format.md describes both. Every problem is a
+ * {@link BadInputException} naming the file, the line and the reason.
+ *
+ * <p>Events whose {@code process} is not a number (Jepsen's {@code :nemesis}) are not client
+ * operations and are skipped.
+ */
+public final class HistoryReader {
+    public enum Format { JSON_LINES, EDN }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HistoryReader() {}
+
+    /** Reads {@code file}, choosing the format by its name ({@code .edn}, {@code .jsonl}) or content. */
+    public static History read(Path file) throws IOException {
+        try (Reader reader = open(file)) {
+            return read(reader, file.toString(), formatOf(file));
+        }
+    }
+
+    public static History read(Reader reader, String name, Format format) throws IOException {
+        Lines lines = new Lines();
+        List<HistoryEvent> events = format == Format.EDN
+                ? readEdn(reader, name, lines)
+                : readJsonLines(reader, name, lines);
+        List<HistoryEvent> plain = Histories.untuple(events);
+        List<ClientOp> ops = Histories.operations(plain, i -> "line " + lines.get(i),
+                (i, reason) -> new BadInputException(name, lines.get(i), reason));
+        return new History(name, plain, ops);
+    }
+
+    /** Opens {@code file} as UTF-8 text, gunzipping it when it starts with the gzip magic number. */
+    static Reader open(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == 0x1f && b2 == 0x8b) {
+            in = new GZIPInputStream(in, 1 << 16);
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** The format by the file name, else by the first characters: {@code {"} is JSON, {@code {:} EDN. */
+    static Format formatOf(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        if (name.endsWith(".edn")) return Format.EDN;
+        if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
+            return Format.JSON_LINES;
+        }
+        try (Reader reader = open(file)) {
+            int c;
+            do {
+                c = reader.read();
+            } while (c != -1 && (Character.isWhitespace(c) || c == ','));
+            if (c != '{') return c == -1 ? Format.JSON_LINES : Format.EDN;
+            do {
+                c = reader.read();
+            } while (c != -1 && Character.isWhitespace(c));
+            return c == '"' ? Format.JSON_LINES : Format.EDN;
+        }
+    }
+
+    /** Maps the position of each event read to its line in the file. */
+    private static final class Lines {
+        private long[] lines = new long[1024];
+        private int size;
+
+        void add(long line) {
+            if (size == lines.length) lines = java.util.Arrays.copyOf(lines, size * 2);
+            lines[size++] = line;
+        }
+
+        long get(int event) {
+            return lines[event];
+        }
+    }
+
+    // ---------------------------------------------------------------- JSON Lines
+
+    private static List<HistoryEvent> readJsonLines(Reader in, String name, Lines lines) throws IOException {
+        BufferedReader reader = in instanceof BufferedReader b ? b : new BufferedReader(in);
+        List<HistoryEvent> events = new ArrayList<>();
+        String text;
+        long lineNo = 0;
+        while ((text = reader.readLine()) != null) {
+            lineNo++;
+            if (text.isBlank()) continue;
+            JsonNode node;
+            try {
+                node = JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new BadInputException(name, lineNo, "not JSON: " + firstLine(e.getOriginalMessage()));
+            }
+            if (node == null || !node.isObject()) {
+                throw new BadInputException(name, lineNo, "expected a JSON object, got " + text.strip());
+            }
+            Field field = new Field(name, lineNo);
+            HistoryEvent event = field.event(
+                    jsonValue(node.get("process"), field, "process"),
+                    jsonValue(node.get("type"), field, "type"),
+                    jsonValue(node.get("f"), field, "f"),
+                    node.has("key") ? jsonValue(node.get("key"), field, "key") : null,
+                    node.has("value") ? jsonValue(node.get("value"), field, "value") : null,
+                    node.has("time") ? jsonValue(node.get("time"), field, "time") : null);
+            if (event != null) {
+                events.add(event);
+                lines.add(lineNo);
+            }
+        }
+        return events;
+    }
+
+    private static Object jsonValue(JsonNode node, Field field, String name) {
+        if (node == null || node.isNull() || node.isMissingNode()) return null;
+        if (node.isTextual()) return node.textValue();
+        if (node.isIntegralNumber()) return Values.normalize(node.bigIntegerValue());
+        if (node.isNumber()) return node.doubleValue();
+        if (node.isBoolean()) return node.booleanValue();
+        if (node.isArray()) {
+            List<Object> items = new ArrayList<>();
+            for (JsonNode item : node) items.add(jsonValue(item, field, name));
+            return java.util.Collections.unmodifiableList(items);
+        }
+        throw field.bad(name, "must be a number, string, boolean, null or list, got " + node);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "unreadable";
+        int cut = message.indexOf('\n');
+        return (cut >= 0 ? message.substring(0, cut) : message).strip();
+    }
+
+    // ---------------------------------------------------------------- EDN
+
+    private static final Keyword TYPE = Keyword.newKeyword("type");
+    private static final Keyword F = Keyword.newKeyword("f");
+    private static final Keyword PROCESS = Keyword.newKeyword("process");
+    private static final Keyword KEY = Keyword.newKeyword("key");
+    private static final Keyword VALUE = Keyword.newKeyword("value");
+    private static final Keyword TIME = Keyword.newKeyword("time");
+
+    private static List<HistoryEvent> readEdn(Reader reader, String name, Lines lines) {
+        Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
+        LineCountingParseable input = new LineCountingParseable(reader);
+        List<HistoryEvent> events = new ArrayList<>();
+        while (true) {
+            Object value;
+            input.startValue();
+            try {
+                value = parser.nextValue(input);
+            } catch (EdnException e) {
+                throw new BadInputException(name, input.line(), "not EDN: " + firstLine(e.getMessage()));
+            }
+            if (value == Parser.END_OF_INPUT) return events;
+            long line = input.startLine();
+            if (value instanceof List<?> list) {
+                // a whole history as one vector, as Knossos's test data is written
+                for (Object item : list) addEdnEvent(item, name, line, events, lines);
+            } else {
+                addEdnEvent(value, name, line, events, lines);
+            }
+        }
+    }
+
+    private static void addEdnEvent(Object value, String name, long line, List<HistoryEvent> events, Lines lines) {
+        if (value instanceof TaggedValue tagged) {
+            value = tagged.getValue(); // #jepsen.history.Op{...}
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new BadInputException(name, line, "expected a map such as {:type :invoke, :f :read, ...}, got "
+                    + Values.show(value));
+        }
+        Field field = new Field(name, line);
+        HistoryEvent event = field.event(
+                ednValue(map.get(PROCESS)),
+                ednValue(map.get(TYPE)),
+                ednValue(map.get(F)),
+                ednValue(map.get(KEY)),
+                ednValue(map.get(VALUE)),
+                ednValue(map.get(TIME)));
+        if (event != null) {
+            events.add(event);
+            lines.add(line);
+        }
+    }
+
+    private static Object ednValue(Object raw) {
+        if (raw instanceof Keyword k) {
+            return k.getPrefix() == null ? k.getName() : k.getPrefix() + "/" + k.getName();
+        }
+        return raw == null ? null : Values.normalize(raw);
+    }
+
+    /** A parseable that knows the line it is on, and the line the current value started on. */
+    private static final class LineCountingParseable implements Parseable {
+        private final Reader reader;
+        private final int[] pushedBack = new int[8];
+        private int pushed;
+        private long line = 1;
+        private long startLine = 1;
+        private boolean awaitingStart;
+        private boolean inComment;
+
+        LineCountingParseable(Reader reader) {
+            this.reader = reader;
+        }
+
+        void startValue() {
+            awaitingStart = true;
+            inComment = false;
+        }
+
+        long line() {
+            return line;
+        }
+
+        long startLine() {
+            return startLine;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = pushed > 0 ? pushedBack[--pushed] : reader.read();
+            if (c == '\n') line++;
+            if (awaitingStart && c != -1) {
+                if (inComment) {
+                    inComment = c != '\n';
+                } else if (c == ';') {
+                    inComment = true;
+                } else if (!Character.isWhitespace(c) && c != ',') {
+                    awaitingStart = false;
+                    startLine = line;
+                }
+            }
+            return c == -1 ? END_OF_INPUT : c;
+        }
+
+        @Override
+        public void unread(int c) {
+            if (c == END_OF_INPUT) return;
+            if (c == '\n') line--;
+            pushedBack[pushed++] = c;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- fields, either format
+
+    /** Checks one event's fields, naming the file and line in every error. */
+    private record Field(String file, long line) {
+        BadInputException bad(String field, String reason) {
+            return new BadInputException(file, line, "\"" + field + "\" " + reason);
+        }
+
+        /** @return the event, or null when it is not a client operation (a nemesis event) */
+        HistoryEvent event(Object process, Object type, Object f, Object key, Object value, Object time) {
+            if (process == null) throw bad("process", "is missing");
+            if (process instanceof String) return null; // :nemesis and the like
+            if (!(process instanceof Long p)) throw bad("process", "must be an integer, got " + Values.show(process));
+            if (type == null) throw bad("type", "is missing");
+            Type t = type instanceof String s ? Type.parse(s) : null;
+            if (t == null) throw bad("type", "must be one of invoke, ok, fail, info, got " + Values.show(type));
+            if (f == null) throw bad("f", "is missing");
+            Fn fn = f instanceof String s ? Fn.parse(s) : null;
+            if (fn == null) throw bad("f", "must be one of read, write, cas, got " + Values.show(f));
+            if (key instanceof List || key instanceof Boolean || key instanceof Double) {
+                throw bad("key", "must be a string or an integer, got " + Values.show(key));
+            }
+            long nanos = HistoryEvent.NO_TIME;
+            if (time != null) {
+                if (!(time instanceof Long tl) || tl < 0) {
+                    throw bad("time", "must be a non-negative integer (nanoseconds), got " + Values.show(time));
+                }
+                nanos = tl;
+            }
+            if (t == Type.INVOKE && fn == Fn.CAS && !(value instanceof List<?> pair && pair.size() == 2)) {
+                throw bad("value", "of a cas invocation must be [from, to], got " + Values.show(value));
+            }
+            return new HistoryEvent(p, t, fn, key, value, nanos);
+        }
+    }
+}

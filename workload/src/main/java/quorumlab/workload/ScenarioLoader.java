@@ -186,7 +186,8 @@ public final class ScenarioLoader {
                 try {
                     ScenarioOptions.forProtocol(s, p);
                 } catch (IllegalArgumentException e) {
-                    throw error("options", e.getMessage());
+                    boolean own = s.optionsOrEmpty().containsKey(p.name());
+                    throw error("options." + (own ? p.name() : "common"), e.getMessage());
                 }
             }
         }

@@ -30,7 +30,10 @@ class ScenarioLoaderTest {
         "malformed-yaml.yaml     | line                | malformed YAML",
         "wrong-type.json         | seeds               | wrong type",
         "unknown-protocol.yaml   | options.paxos-ng    | unknown protocol",
-        "option-below-min.yaml   | options             | must be at least 1.0",
+        "option-below-min.yaml   | options.fixed-leader-log | must be at least 1.0",
+        "unknown-option.yaml     | options.fixed-leader-log | bogusTimeoutMs",
+        "unknown-common-option.yaml | options.common.leaseMs | no protocol has an option of that name",
+        "negative-think-time.yaml | workload.thinkTime | is not a duration",
         "negative-mix.yaml       | workload.mix.read   | must not be negative",
         "node-in-two-groups.yaml | faults[0].groups[1] | node n2 is in two groups",
     })

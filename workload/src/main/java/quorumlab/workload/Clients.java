@@ -47,6 +47,10 @@ final class Clients {
             startOpenLoop();
         } else {
             nextProcess = settings.clients();
+            if (settings.bikes() > 0) {
+                Request setup = new Request(settings.clients() + 1, nextProcess++, OperationGenerator.bikeSetup(settings, seed), true);
+                runtime.schedule(0, setup::next);
+            }
             for (int c = 0; c < settings.clients(); c++) {
                 Request client = new Request(c + 1, c, new OperationGenerator(settings, seed, c + 1), true);
                 // Stagger starts a little, from the seed, so clients do not move in lock step.
@@ -110,6 +114,7 @@ final class Clients {
             if (closedLoop && now >= end) return;
             seq++;
             op = generator.next();
+            if (op == null) return;
             invokedAt = closedLoop ? now : intended;
             outstanding = true;
             history.invoke(process, op, invokedAt);

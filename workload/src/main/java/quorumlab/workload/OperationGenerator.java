@@ -14,6 +14,10 @@ final class OperationGenerator {
     private final double[] zipfCdf;
     private final String[] lastValue;
     private long written;
+    /** Bookings: the bikes in the order every user tries them, and where this client is in it. */
+    private final int[] bikeOrder;
+    private final boolean setup;
+    private int step;
 
     OperationGenerator(WorkloadSettings settings, long seed, long clientId) {
         this.settings = settings;
@@ -21,6 +25,58 @@ final class OperationGenerator {
         this.random = new SplittableRandom(mix(seed, clientId));
         this.zipfCdf = settings.keyDistribution().equals("zipfian") ? zipfCdf(settings.keys(), settings.zipfTheta()) : null;
         this.lastValue = new String[settings.keys()];
+        this.bikeOrder = settings.bikes() > 0 ? bikeOrder(settings.bikes(), seed) : null;
+        this.setup = false;
+    }
+
+    /** The client that puts every bike {@value #FREE} before the users start booking. */
+    private OperationGenerator(WorkloadSettings settings, long seed) {
+        this.settings = settings;
+        this.clientId = 0;
+        this.random = new SplittableRandom(mix(seed, 0));
+        this.zipfCdf = null;
+        this.lastValue = new String[0];
+        this.bikeOrder = bikeOrder(settings.bikes(), seed);
+        this.setup = true;
+    }
+
+    static final String FREE = "free";
+
+    static OperationGenerator bikeSetup(WorkloadSettings settings, long seed) {
+        return new OperationGenerator(settings, seed);
+    }
+
+    static String bike(int b) {
+        return "bike-" + b;
+    }
+
+    static String user(long clientId) {
+        return "user-" + clientId;
+    }
+
+    /** One order for all users, from the seed, so two users go for the same bike at about the same time. */
+    private static int[] bikeOrder(int bikes, long seed) {
+        SplittableRandom r = new SplittableRandom(mix(seed, 0xB1CEL));
+        int[] order = new int[bikes];
+        for (int i = 0; i < bikes; i++) order[i] = i;
+        for (int i = bikes - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /**
+     * Bookings: a user tries each bike once (cas {@value #FREE} to its name) and then reads who has
+     * it; a value is written at most once per key, as the history convention wants. Null when done.
+     */
+    private Operation nextBooking() {
+        if (setup) return step < bikeOrder.length ? new Operation.Put(bike(step++), FREE) : null;
+        if (step >= 2 * bikeOrder.length) return null;
+        String key = bike(bikeOrder[step / 2]);
+        return step++ % 2 == 0 ? new Operation.Cas(key, FREE, user(clientId)) : new Operation.Get(key);
     }
 
     static long mix(long seed, long salt) {
@@ -30,7 +86,9 @@ final class OperationGenerator {
         return z ^ (z >>> 31);
     }
 
+    /** The next operation, or null when this client has nothing more to do. */
     Operation next() {
+        if (bikeOrder != null) return nextBooking();
         int k = key();
         String key = "k" + k;
         double total = settings.readShare() + settings.writeShare() + settings.casShare();

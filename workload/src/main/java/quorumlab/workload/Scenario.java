@@ -37,7 +37,11 @@ public record Scenario(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Regions(Map<String, List<String>> placement, String within, Map<String, String> between) {}
 
-    /** The clients. {@code mode} closed: each client waits for a reply, then thinks; open: arrivals at {@code rate}. */
+    /**
+     * The clients. {@code mode} closed: each client waits for a reply, then thinks; open: arrivals at {@code rate}.
+     * {@code bikes}: instead of the key-value mix, each client books bikes {@code bike-0..} (a cas from
+     * {@code free} to its user name), all clients in the same order, so users compete for the same bike.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Workload(
             String mode,
@@ -53,7 +57,8 @@ public record Scenario(
             Integer valueSize,
             String warmup,
             String timeout,
-            String giveUpAfter) {}
+            String giveUpAfter,
+            Integer bikes) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Mix(Double read, Double write, Double cas) {}
@@ -108,7 +113,7 @@ public record Scenario(
     @JsonIgnore
     public Workload workloadOrDefault() {
         return workload != null ? workload
-                : new Workload(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                : new Workload(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with {@code nodes} replaced (for sweeps). */

@@ -234,6 +234,8 @@ public final class ScenarioLoader {
             if (w.arrivals() != null && !List.of("constant", "poisson").contains(w.arrivals())) {
                 throw error("workload.arrivals", "must be constant or poisson, got '" + w.arrivals() + "'");
             }
+            if (w.bikes() != null && w.bikes() < 1) throw error("workload.bikes", "must be at least 1, got " + w.bikes());
+            if (w.bikes() != null && "open".equals(w.mode())) throw error("workload.bikes", "bookings need closed-loop clients (mode: closed)");
             if (w.keys() != null && w.keys() < 1) throw error("workload.keys", "must be at least 1, got " + w.keys());
             if (w.keyDistribution() != null && !List.of("uniform", "zipfian", "hotspot").contains(w.keyDistribution())) {
                 throw error("workload.keyDistribution", "must be uniform, zipfian or hotspot, got '" + w.keyDistribution() + "'");

@@ -17,7 +17,8 @@ public record WorkloadSettings(
         int valueSize,
         long warmup,
         long timeout,
-        long giveUpAfter) {
+        long giveUpAfter,
+        int bikes) {
 
     static WorkloadSettings of(Scenario.Workload w) {
         Scenario.Mix mix = w.mix() != null ? w.mix() : new Scenario.Mix(null, null, null);
@@ -40,6 +41,7 @@ public record WorkloadSettings(
                 w.valueSize() != null ? w.valueSize() : 8,
                 Durations.parse(w.warmup() != null ? w.warmup() : "0"),
                 Durations.parse(w.timeout() != null ? w.timeout() : "500ms"),
-                Durations.parse(w.giveUpAfter() != null ? w.giveUpAfter() : "2s"));
+                Durations.parse(w.giveUpAfter() != null ? w.giveUpAfter() : "2s"),
+                w.bikes() != null ? w.bikes() : 0);
     }
 }

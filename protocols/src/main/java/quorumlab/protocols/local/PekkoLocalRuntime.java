@@ -1,0 +1,523 @@
+package quorumlab.protocols.local;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.Message;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.Role;
+import quorumlab.protocols.runtime.ClientHandler;
+import quorumlab.protocols.runtime.ClientOutcome;
+import quorumlab.protocols.runtime.ClientPort;
+import quorumlab.protocols.runtime.ClusterRuntime;
+import quorumlab.protocols.runtime.Delay;
+import quorumlab.protocols.runtime.MemoryStore;
+import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.runtime.TraceSink;
+import quorumlab.protocols.trace.TraceRecord;
+
+/**
+ * The {@code local} runtime: one Pekko Typed actor per node in one {@code ActorSystem}, under a real
+ * scheduler and real concurrency. The protocol's node classes run unchanged inside their actors;
+ * timers go through Pekko's {@code TimerScheduler} (stretched by timer drift); peer messages cross the
+ * same {@link NetworkModel} as in the simulator, their delays waited out on Pekko's scheduler; clients
+ * and scheduled actions run on one client actor, so client code is single-threaded. It writes the same
+ * trace records as the simulator, with {@code t} in real nanoseconds since the runtime was built.
+ * Runs are not reproducible here; safety must still hold.
+ */
+public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
+    /** Pekko settings: quiet logging, a 1 ms scheduler tick (the default 10 ms would swamp millisecond delays). */
+    static final String PEKKO_CONFIG = String.join("\n",
+            "pekko.loglevel = WARNING",
+            "pekko.stdout-loglevel = WARNING",
+            "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+            "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+            "pekko.log-dead-letters = off",
+            "pekko.log-dead-letters-during-shutdown = off",
+            "pekko.scheduler.tick-duration = 1ms",
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+            "pekko.jvm-exit-on-fatal-error = off");
+
+    private final long seed;
+    private final ClusterConfig cluster;
+    private final Protocol protocol;
+    private final Options options;
+    private final NetworkModel network;
+    private final TraceSink sink;
+    private final boolean traceEvents;
+    private final boolean traceMessages;
+    private final Delay clientDelay;
+    private final String scenario;
+    private final long clientSeed;
+
+    private final ActorSystem<Void> system;
+    private final Map<NodeId, ActorRef<NodeCommand>> nodes;
+    private final ActorRef<Runnable> clientActor;
+    private final Map<NodeId, MemoryStore> stores = new HashMap<>();
+    private final Map<NodeId, Status> status = new HashMap<>();
+    private final Map<Long, LocalClient> clients = new ConcurrentHashMap<>();
+    private final List<NodeId> leaders = new ArrayList<>();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicLong nextMessageId = new AtomicLong();
+    private final Object traceLock = new Object();
+    private final long startNanos;
+    private volatile boolean started;
+
+    /** What the runtime itself knows of a node, read from any thread. */
+    private static final class Status {
+        volatile boolean up;
+        volatile boolean paused;
+        volatile double drift = 1.0;
+    }
+
+    private PekkoLocalRuntime(Builder b) {
+        this.seed = b.seed;
+        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
+        this.options = b.options != null ? b.options : protocol.resolveOptions(Map.of());
+        this.network = b.network != null ? b.network : new NetworkModel();
+        this.sink = b.sink;
+        this.traceEvents = b.level != TraceLevel.NONE;
+        this.traceMessages = b.level == TraceLevel.FULL;
+        this.clientDelay = b.clientDelay;
+        this.scenario = b.scenario;
+
+        // The same stream layout as the simulator: network, clients, then one per member.
+        SplittableRandom root = new SplittableRandom(seed);
+        network.reseed(root.nextLong());
+        this.clientSeed = root.nextLong();
+        Map<NodeId, SplittableRandom> randoms = new HashMap<>();
+        for (NodeId id : cluster.members()) {
+            randoms.put(id, root.split());
+            stores.put(id, new MemoryStore());
+            status.put(id, new Status());
+        }
+
+        CompletableFuture<Map<NodeId, ActorRef<NodeCommand>>> spawnedNodes = new CompletableFuture<>();
+        CompletableFuture<ActorRef<Runnable>> spawnedClient = new CompletableFuture<>();
+        Config config = ConfigFactory.parseString(PEKKO_CONFIG).withFallback(ConfigFactory.load());
+        this.system = ActorSystem.create(Behaviors.<Void>setup(ctx -> {
+            Map<NodeId, ActorRef<NodeCommand>> refs = new HashMap<>();
+            for (NodeId id : cluster.members()) {
+                refs.put(id, ctx.spawn(NodeActor.create(this, id, stores.get(id), randoms.get(id)), id.toString()));
+            }
+            spawnedNodes.complete(Map.copyOf(refs));
+            spawnedClient.complete(ctx.spawn(clientBehavior(), "clients"));
+            return Behaviors.empty();
+        }), "quorumlab", config);
+        try {
+            this.nodes = spawnedNodes.get(30, TimeUnit.SECONDS);
+            this.clientActor = spawnedClient.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            system.terminate();
+            throw new IllegalStateException("the Pekko actor system did not start: " + e, e);
+        }
+        this.startNanos = System.nanoTime();
+    }
+
+    private org.apache.pekko.actor.typed.Behavior<Runnable> clientBehavior() {
+        return Behaviors.receive(Runnable.class).onAnyMessage(action -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                failed(null, "client action", e);
+            }
+            return Behaviors.same();
+        }).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link PekkoLocalRuntime}, as {@code Simulation.builder()} does. */
+    public static final class Builder {
+        private long seed = 1;
+        private ClusterConfig cluster;
+        private Protocol protocol;
+        private Options options;
+        private NetworkModel network;
+        private TraceSink sink = TraceSink.NONE;
+        private TraceLevel level = TraceLevel.NONE;
+        private Delay clientDelay = Delay.constant(500_000);
+        private String scenario;
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder cluster(ClusterConfig cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        public Builder protocol(Protocol protocol, Options options) {
+            this.protocol = protocol;
+            this.options = options;
+            return this;
+        }
+
+        public Builder network(NetworkModel network) {
+            this.network = network;
+            return this;
+        }
+
+        /** The sink is called under a lock, so it need not be thread-safe. */
+        public Builder trace(TraceSink sink, TraceLevel level) {
+            this.sink = Objects.requireNonNull(sink);
+            this.level = Objects.requireNonNull(level);
+            return this;
+        }
+
+        public Builder clientDelay(Delay delay) {
+            this.clientDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        public Builder scenario(String name) {
+            this.scenario = name;
+            return this;
+        }
+
+        /** Starts the actor system (the nodes wait for {@link PekkoLocalRuntime#start()}). */
+        public PekkoLocalRuntime build() {
+            return new PekkoLocalRuntime(this);
+        }
+    }
+
+    // ---- running ----
+
+    /** Writes the meta record and starts every node. Runs once. */
+    public synchronized void start() {
+        if (started) return;
+        started = true;
+        if (traceEvents) {
+            synchronized (traceLock) {
+                sink.record(new TraceRecord.Meta(now(), protocol.name(), cluster.size(), seed, "local", scenario));
+            }
+        }
+        for (NodeId id : cluster.members()) {
+            status.get(id).up = true;
+            nodes.get(id).tell(new NodeCommand.Start());
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking every millisecond, for at most {@code timeout}.
+     * Returns whether it holds.
+     */
+    public boolean awaitUntil(BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) return true;
+            if (System.nanoTime() > deadline) return false;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return condition.getAsBoolean();
+            }
+        }
+    }
+
+    /** Runs {@code query} on the node's own actor and returns its answer (waits up to 10 s). */
+    public <T> T inspect(NodeId id, Function<NodeView, T> query) {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        ref(id, "inspect").tell(new NodeCommand.Inspect(query, result));
+        try {
+            @SuppressWarnings("unchecked")
+            T answer = (T) result.get(10, TimeUnit.SECONDS);
+            return answer;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("inspecting " + id + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("inspecting " + id + " timed out", e);
+        }
+    }
+
+    /** Failures of node handlers and client actions so far (a protocol bug), one line each. */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** Stops every actor and waits for the actor system to end. */
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the Pekko actor system did not stop: " + e, e);
+        }
+    }
+
+    // ---- ClusterRuntime ----
+
+    @Override
+    public long now() {
+        return System.nanoTime() - startNanos;
+    }
+
+    @Override
+    public void schedule(long atNanos, Runnable action) {
+        Objects.requireNonNull(action);
+        long delay = atNanos - now();
+        if (delay <= 0) clientActor.tell(action);
+        else system.scheduler().scheduleOnce(Duration.ofNanos(delay), () -> clientActor.tell(action), system.executionContext());
+    }
+
+    @Override
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    @Override
+    public NetworkModel network() {
+        return network;
+    }
+
+    @Override
+    public void crash(NodeId id) {
+        Status s = status(id, "crash");
+        if (!s.up) return;
+        s.up = false;
+        s.paused = false;
+        leftLeadership(id);
+        nodes.get(id).tell(new NodeCommand.Crash());
+    }
+
+    @Override
+    public void restart(NodeId id) {
+        Status s = status(id, "restart");
+        if (s.up) return;
+        s.up = true;
+        nodes.get(id).tell(new NodeCommand.Start());
+    }
+
+    @Override
+    public void pause(NodeId id) {
+        Status s = status(id, "pause");
+        if (!s.up) return;
+        s.paused = true;
+        nodes.get(id).tell(new NodeCommand.Pause());
+    }
+
+    @Override
+    public void resume(NodeId id) {
+        Status s = status(id, "resume");
+        if (!s.paused) return;
+        s.paused = false;
+        nodes.get(id).tell(new NodeCommand.Resume());
+    }
+
+    @Override
+    public void setTimerDrift(NodeId id, double rate) {
+        if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("timer drift rate must be positive, got " + rate);
+        status(id, "setTimerDrift").drift = rate;
+    }
+
+    @Override
+    public boolean isUp(NodeId id) {
+        return status(id, "isUp").up;
+    }
+
+    @Override
+    public boolean isPaused(NodeId id) {
+        return status(id, "isPaused").paused;
+    }
+
+    @Override
+    public Optional<NodeId> leader() {
+        synchronized (leaders) {
+            for (int i = leaders.size() - 1; i >= 0; i--) {
+                if (status.get(leaders.get(i)).up) return Optional.of(leaders.get(i));
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void recordFault(String fault, List<NodeId> nodes, String detail) {
+        if (!traceEvents) return;
+        List<NodeId> copy = List.copyOf(nodes);
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Fault(now(), fault, copy, detail));
+        }
+    }
+
+    @Override
+    public ClientPort addClient(long clientId, ClientHandler handler) {
+        LocalClient client = new LocalClient(this, clientId, Objects.requireNonNull(handler),
+                new SplittableRandom(mix(clientSeed ^ mix(clientId))));
+        if (clients.putIfAbsent(clientId, client) != null) {
+            throw new IllegalArgumentException("client " + clientId + " is already connected");
+        }
+        return client;
+    }
+
+    // ---- called by node actors and clients ----
+
+    Protocol protocol() {
+        return protocol;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    double drift(NodeId id) {
+        return status.get(id).drift;
+    }
+
+    void send(NodeId from, NodeId to, Message message, NetworkModel.Route route) {
+        ActorRef<NodeCommand> target = nodes.get(to);
+        if (target == null) throw new IllegalArgumentException(from + " sent " + message.typeName() + " to " + to + ", not a member");
+        long id = nextMessageId.incrementAndGet();
+        if (traceMessages) {
+            synchronized (traceLock) {
+                sink.record(new TraceRecord.Send(now(), from, to, id, message.typeName(), message.sizeBytes()));
+            }
+        }
+        network.route(from, to, message, now(), route);
+        if (route.dropReason != null) {
+            dropped(from, to, id, message.typeName(), route.dropReason);
+            return;
+        }
+        NodeCommand.Deliver deliver = new NodeCommand.Deliver(from, message, id);
+        tellAfter(target, deliver, route.delay);
+        if (route.duplicateDelay >= 0) tellAfter(target, deliver, route.duplicateDelay);
+    }
+
+    void reply(NodeId from, ClientReply reply) {
+        LocalClient client = clients.get(reply.clientId());
+        if (client == null) {
+            dropped(from, null, nextMessageId.incrementAndGet(), "ClientReply", "no_client");
+            return;
+        }
+        long delay = client.sampleDelay(clientDelay);
+        Runnable arrive = () -> client.replyArrived(from, reply);
+        if (delay <= 0) clientActor.tell(arrive);
+        else system.scheduler().scheduleOnce(Duration.ofNanos(delay), () -> clientActor.tell(arrive), system.executionContext());
+    }
+
+    void submit(LocalClient client, NodeId node, ClientRequest request, long intended) {
+        ActorRef<NodeCommand> target = ref(node, "submit");
+        if (traceEvents) {
+            synchronized (traceLock) {
+                sink.record(new TraceRecord.Invoke(now(), intended, node, request));
+            }
+        }
+        tellAfter(target, new NodeCommand.ClientRequestArrived(request, nextMessageId.incrementAndGet()), client.sampleDelay(clientDelay));
+    }
+
+    void completed(long clientId, long seq, NodeId from, ClientReply reply) {
+        if (!traceEvents) return;
+        String outcome = reply == null ? ClientOutcome.TIMEOUT : ClientOutcome.of(reply);
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Complete(now(), clientId, seq, from, reply, outcome));
+        }
+    }
+
+    private void tellAfter(ActorRef<NodeCommand> target, NodeCommand command, long delayNanos) {
+        if (delayNanos <= 0) target.tell(command);
+        else system.scheduler().scheduleOnce(Duration.ofNanos(delayNanos), () -> target.tell(command), system.executionContext());
+    }
+
+    void delivered(NodeId from, NodeId to, long id, String type) {
+        if (!traceMessages) return;
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Deliver(now(), from, to, id, type));
+        }
+    }
+
+    void dropped(NodeId from, NodeId to, long id, String type, String reason) {
+        if (!traceMessages) return;
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Drop(now(), from, to, id, type, reason));
+        }
+    }
+
+    void timerSet(NodeId node, String name, long delay) {
+        if (!traceMessages) return;
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.TimerSet(now(), node, name, delay));
+        }
+    }
+
+    void timerFired(NodeId node, String name) {
+        if (!traceMessages) return;
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.TimerFire(now(), node, name));
+        }
+    }
+
+    void event(NodeId node, ProtocolEvent event) {
+        if (event instanceof ProtocolEvent.LeaderEstablished) {
+            synchronized (leaders) {
+                leaders.remove(node);
+                leaders.add(node);
+            }
+        } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
+            leftLeadership(node);
+        }
+        if (!traceEvents) return;
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Event(now(), node, event));
+        }
+    }
+
+    void leftLeadership(NodeId node) {
+        synchronized (leaders) {
+            leaders.remove(node);
+        }
+    }
+
+    void failed(NodeId node, String what, RuntimeException e) {
+        failures.add((node != null ? node + " " : "") + what + " at t=" + now() + "ns: " + e);
+        system.log().error("{} {} failed: {}", node != null ? node : "client", what, e.toString());
+    }
+
+    private Status status(NodeId id, String what) {
+        Status s = id == null ? null : status.get(id);
+        if (s == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + cluster.members());
+        return s;
+    }
+
+    private ActorRef<NodeCommand> ref(NodeId id, String what) {
+        status(id, what);
+        return nodes.get(id);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

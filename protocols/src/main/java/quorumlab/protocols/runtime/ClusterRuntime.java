@@ -1,0 +1,67 @@
+package quorumlab.protocols.runtime;
+
+import java.util.List;
+import java.util.Optional;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.NodeId;
+
+/**
+ * What the fault injector and the runner drive: the simulator and the Pekko local runtime alike.
+ * Node-level faults take effect at once; none of them writes a trace record by itself, so the fault
+ * injector calls {@link #recordFault} once per fault it applies.
+ */
+public interface ClusterRuntime {
+    /** Nanoseconds since the run began (virtual in the simulator, real in Pekko). */
+    long now();
+
+    /** Runs {@code action} at {@code atNanos} (or now, if that has passed), single-threaded with the clients. */
+    void schedule(long atNanos, Runnable action);
+
+    ClusterConfig cluster();
+
+    /** The network model every peer message crosses; changes to it take effect at once. */
+    NetworkModel network();
+
+    /**
+     * Crashes {@code node}: its instance, timers, queued messages and state machine are gone; only
+     * its {@link quorumlab.protocols.DurableStore} survives. Messages reaching it are dropped. No
+     * effect on a node that is already down.
+     */
+    void crash(NodeId node);
+
+    /**
+     * Restarts a crashed node: a fresh instance from the protocol, a fresh state machine, the old
+     * durable store, then {@code onStart()}. No effect on a node that is up.
+     */
+    void restart(NodeId node);
+
+    /** Freezes {@code node} (a stop-the-world pause): no timer fires and arriving messages queue. */
+    void pause(NodeId node);
+
+    /** Unfreezes {@code node}: queued messages are delivered and overdue timers fire, in order, now. */
+    void resume(NodeId node);
+
+    /**
+     * Scales the delays of {@code node}'s timers by {@code rate} from now on: 1.0 is exact, 1.5
+     * fires every timer half as late again, 0.5 twice as early. Its clock ({@code now()}) is unaffected.
+     */
+    void setTimerDrift(NodeId node, double rate);
+
+    /** True unless {@code node} is crashed (a paused node is up). */
+    boolean isUp(NodeId node);
+
+    /** True while {@code node} is paused. */
+    boolean isPaused(NodeId node);
+
+    /**
+     * The up node that most recently emitted {@code LeaderEstablished} and has not since left the
+     * LEADER role, if any.
+     */
+    Optional<NodeId> leader();
+
+    /** Writes a {@code fault} trace record at {@link #now()}. */
+    void recordFault(String fault, List<NodeId> nodes, String detail);
+
+    /** Connects client {@code clientId}; its replies go to {@code handler}. */
+    ClientPort addClient(long clientId, ClientHandler handler);
+}

@@ -1,0 +1,314 @@
+package quorumlab.protocols.runtime;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import quorumlab.protocols.Message;
+import quorumlab.protocols.NodeId;
+
+/**
+ * The network every peer message crosses, in every runtime: per-link delay, loss, duplication and
+ * reordering, and the cuts that partitions make. The fault injector changes it while a run goes on.
+ *
+ * <p>Each directed link draws from its own random stream, derived from the run's seed and the two
+ * node ids, so what happens on one link does not depend on traffic elsewhere.
+ *
+ * <p>Delays are drawn independently per message, so a spread-out distribution already reorders
+ * messages; {@link #setReordering} adds an extra hold-back to a chosen fraction of messages.
+ *
+ * <p>Partitions: {@link #partition} splits the nodes into groups (nodes named in no group form one
+ * more group together) and replaces any earlier grouping; {@link #cutOneWay} and {@link #isolate} add
+ * cuts on top; {@link #heal()} removes every cut. A cut drops messages sent across it, and messages
+ * already in flight across it when they arrive (reason {@code partition}).
+ *
+ * <p>Methods are synchronized: in the Pekko runtime, nodes route messages while the fault injector
+ * changes the model.
+ */
+public final class NetworkModel {
+    /** The drop reasons written to traces. */
+    public static final String PARTITION = "partition";
+    public static final String LOSS = "loss";
+    public static final String FILTER = "filter";
+
+    /** What the network decided for one message. Reused by the caller to avoid garbage. */
+    public static final class Route {
+        /** Null when the message goes through, else why it was dropped. */
+        public String dropReason;
+        /** The delay of the (first) copy, in nanoseconds. */
+        public long delay;
+        /** The delay of a duplicate copy, or -1 when there is none. */
+        public long duplicateDelay;
+    }
+
+    private static final class Link {
+        Delay delay;
+        double drop;
+        double duplicate;
+        boolean cutOneWay;
+        SplittableRandom random;
+    }
+
+    private long seed;
+    private Delay defaultDelay = Delay.constant(Delay.MILLIS);
+    private double defaultDrop;
+    private double defaultDuplicate;
+    private double reorderProbability;
+    private Delay reorderExtra = Delay.uniform(0, 10 * Delay.MILLIS);
+    private MessageFilter filter = MessageFilter.ALLOW_ALL;
+
+    /** links[from][to], created on first use; index is the node id. */
+    private Link[][] links = new Link[0][0];
+    /** Partition group per node id; 0 is the group of nodes named in no group. */
+    private int[] group = new int[0];
+    private boolean[] isolated = new boolean[0];
+
+    /** A network with a constant 1 ms delay on every link, no loss, no duplication, no cuts. */
+    public NetworkModel() {}
+
+    /** Sets the seed the link streams derive from, and restarts every stream. Called by the runtime. */
+    public synchronized void reseed(long seed) {
+        this.seed = seed;
+        for (int f = 0; f < links.length; f++) {
+            for (int t = 0; t < links[f].length; t++) {
+                if (links[f][t] != null) links[f][t].random = new SplittableRandom(linkSeed(f, t));
+            }
+        }
+    }
+
+    // ---- delays, loss, duplication, reordering ----
+
+    /** Sets the delay of every link. */
+    public synchronized NetworkModel setDelay(Delay delay) {
+        defaultDelay = Objects.requireNonNull(delay);
+        forEachLink(l -> l.delay = delay);
+        return this;
+    }
+
+    /** Sets the delay of the one link {@code from -> to}. */
+    public synchronized NetworkModel setLinkDelay(NodeId from, NodeId to, Delay delay) {
+        link(from.id(), to.id()).delay = Objects.requireNonNull(delay);
+        return this;
+    }
+
+    /** Sets per-link delays from a region latency matrix, for every pair of nodes it places. */
+    public synchronized NetworkModel setRegions(RegionLatency regions) {
+        Set<NodeId> nodes = regions.placement().keySet();
+        for (NodeId from : nodes) {
+            for (NodeId to : nodes) {
+                if (!from.equals(to)) link(from.id(), to.id()).delay = regions.delay(from, to);
+            }
+        }
+        return this;
+    }
+
+    /** Sets the loss probability of every link. */
+    public synchronized NetworkModel setDropProbability(double p) {
+        defaultDrop = probability("drop probability", p);
+        forEachLink(l -> l.drop = p);
+        return this;
+    }
+
+    public synchronized NetworkModel setLinkDropProbability(NodeId from, NodeId to, double p) {
+        link(from.id(), to.id()).drop = probability("drop probability", p);
+        return this;
+    }
+
+    /** Sets the probability that a message is delivered twice (each copy with its own delay). */
+    public synchronized NetworkModel setDuplicateProbability(double p) {
+        defaultDuplicate = probability("duplicate probability", p);
+        forEachLink(l -> l.duplicate = p);
+        return this;
+    }
+
+    public synchronized NetworkModel setLinkDuplicateProbability(NodeId from, NodeId to, double p) {
+        link(from.id(), to.id()).duplicate = probability("duplicate probability", p);
+        return this;
+    }
+
+    /** With probability {@code p}, a message is held back by an extra delay drawn from {@code extra}. */
+    public synchronized NetworkModel setReordering(double p, Delay extra) {
+        reorderProbability = probability("reorder probability", p);
+        reorderExtra = Objects.requireNonNull(extra);
+        return this;
+    }
+
+    /** The test hook: {@code filter} may drop chosen messages. */
+    public synchronized NetworkModel setFilter(MessageFilter filter) {
+        this.filter = Objects.requireNonNull(filter);
+        return this;
+    }
+
+    public synchronized Delay delayOf(NodeId from, NodeId to) {
+        return link(from.id(), to.id()).delay;
+    }
+
+    // ---- partitions ----
+
+    /**
+     * Cuts every link between nodes in different groups; nodes named in no group form one group
+     * together. Replaces an earlier partition; one-way cuts and isolation stay.
+     */
+    public synchronized NetworkModel partition(List<Set<NodeId>> groups) {
+        Set<NodeId> seen = new HashSet<>();
+        for (Set<NodeId> g : groups) {
+            for (NodeId n : g) {
+                if (!seen.add(n)) throw new IllegalArgumentException("partition: node " + n + " is in more than one group");
+            }
+        }
+        Arrays.fill(group, 0);
+        for (int i = 0; i < groups.size(); i++) {
+            for (NodeId n : groups.get(i)) {
+                ensureNode(n.id());
+                group[n.id()] = i + 1;
+            }
+        }
+        return this;
+    }
+
+    /** Cuts the link {@code from -> to} only; {@code to -> from} still works. */
+    public synchronized NetworkModel cutOneWay(NodeId from, NodeId to) {
+        link(from.id(), to.id()).cutOneWay = true;
+        return this;
+    }
+
+    /** Cuts both directions of the link between {@code a} and {@code b}. */
+    public synchronized NetworkModel cut(NodeId a, NodeId b) {
+        cutOneWay(a, b);
+        return cutOneWay(b, a);
+    }
+
+    /** Cuts every link to and from {@code node}. */
+    public synchronized NetworkModel isolate(NodeId node) {
+        ensureNode(node.id());
+        isolated[node.id()] = true;
+        return this;
+    }
+
+    /** Removes every cut: partitions, one-way cuts and isolation. Delays and loss stay. */
+    public synchronized NetworkModel heal() {
+        Arrays.fill(group, 0);
+        Arrays.fill(isolated, false);
+        forEachLink(l -> l.cutOneWay = false);
+        return this;
+    }
+
+    /** True if a message from {@code from} to {@code to} is cut off now. */
+    public synchronized boolean isCut(NodeId from, NodeId to) {
+        return isCut(from.id(), to.id());
+    }
+
+    private boolean isCut(int from, int to) {
+        if (from == to) return false;
+        int groupFrom = from < group.length ? group[from] : 0;
+        int groupTo = to < group.length ? group[to] : 0;
+        if (groupFrom != groupTo) return true;
+        if ((from < isolated.length && isolated[from]) || (to < isolated.length && isolated[to])) return true;
+        return from < links.length && to < links[from].length && links[from][to] != null && links[from][to].cutOneWay;
+    }
+
+    // ---- the hot path ----
+
+    /** Decides the fate of one message sent now, into {@code out}. */
+    public synchronized void route(NodeId from, NodeId to, Message message, long now, Route out) {
+        out.duplicateDelay = -1;
+        out.delay = 0;
+        int f = from.id();
+        int t = to.id();
+        if (isCut(f, t)) {
+            out.dropReason = PARTITION;
+            return;
+        }
+        if (filter != MessageFilter.ALLOW_ALL && !filter.allow(from, to, message, now)) {
+            out.dropReason = FILTER;
+            return;
+        }
+        Link link = link(f, t);
+        SplittableRandom random = link.random;
+        if (link.drop > 0 && random.nextDouble() < link.drop) {
+            out.dropReason = LOSS;
+            return;
+        }
+        out.dropReason = null;
+        out.delay = sampleDelay(link);
+        if (link.duplicate > 0 && random.nextDouble() < link.duplicate) {
+            out.duplicateDelay = sampleDelay(link);
+        }
+    }
+
+    private long sampleDelay(Link link) {
+        long d = link.delay.sample(link.random);
+        if (reorderProbability > 0 && link.random.nextDouble() < reorderProbability) {
+            d += reorderExtra.sample(link.random);
+        }
+        return d;
+    }
+
+    /** A short description of the current settings, for fault records and reports. */
+    public synchronized String describe() {
+        return "delay=" + defaultDelay + " drop=" + defaultDrop + " duplicate=" + defaultDuplicate
+                + " reorder=" + reorderProbability;
+    }
+
+    /** The settings a fault injector may want to restore later. */
+    public synchronized Map<String, Object> defaults() {
+        return Map.of("delay", defaultDelay, "drop", defaultDrop, "duplicate", defaultDuplicate,
+                "reorder", reorderProbability);
+    }
+
+    // ---- storage ----
+
+    private Link link(int from, int to) {
+        ensureNode(Math.max(from, to));
+        Link l = links[from][to];
+        if (l == null) {
+            l = new Link();
+            l.delay = defaultDelay;
+            l.drop = defaultDrop;
+            l.duplicate = defaultDuplicate;
+            l.random = new SplittableRandom(linkSeed(from, to));
+            links[from][to] = l;
+        }
+        return l;
+    }
+
+    private void ensureNode(int id) {
+        if (id < links.length) return;
+        int n = Math.max(id + 1, links.length * 2);
+        Link[][] grown = new Link[n][];
+        for (int i = 0; i < n; i++) {
+            grown[i] = new Link[n];
+            if (i < links.length) System.arraycopy(links[i], 0, grown[i], 0, links[i].length);
+        }
+        links = grown;
+        group = Arrays.copyOf(group, n);
+        isolated = Arrays.copyOf(isolated, n);
+    }
+
+    private void forEachLink(java.util.function.Consumer<Link> action) {
+        for (Link[] row : links) {
+            for (Link l : row) {
+                if (l != null) action.accept(l);
+            }
+        }
+    }
+
+    private long linkSeed(int from, int to) {
+        return mix(seed ^ mix(((long) from << 32) | (to & 0xffffffffL)));
+    }
+
+    /** A 64-bit finalizer (Stafford's variant 13), so nearby inputs give unrelated seeds. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    private static double probability(String what, double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException(what + " must be in [0, 1], got " + p);
+        return p;
+    }
+}

@@ -1,0 +1,14 @@
+package quorumlab.protocols.runtime;
+
+import quorumlab.protocols.trace.TraceRecord;
+
+/**
+ * Where a runtime writes its trace. The simulator calls it from one thread; the Pekko runtime
+ * serializes its calls, so an implementation need not be thread-safe.
+ */
+public interface TraceSink {
+    /** A sink that keeps nothing. */
+    TraceSink NONE = record -> {};
+
+    void record(TraceRecord record);
+}

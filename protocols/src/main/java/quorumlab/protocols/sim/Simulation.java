@@ -1,0 +1,623 @@
+package quorumlab.protocols.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.Command;
+import quorumlab.protocols.DurableStore;
+import quorumlab.protocols.KvStateMachine;
+import quorumlab.protocols.Message;
+import quorumlab.protocols.Node;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.Result;
+import quorumlab.protocols.Role;
+import quorumlab.protocols.runtime.ClientHandler;
+import quorumlab.protocols.runtime.ClientOutcome;
+import quorumlab.protocols.runtime.ClientPort;
+import quorumlab.protocols.runtime.ClusterRuntime;
+import quorumlab.protocols.runtime.Delay;
+import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.runtime.TraceSink;
+import quorumlab.protocols.trace.TraceRecord;
+
+/**
+ * The deterministic simulator: a discrete-event loop over virtual time in nanoseconds. Events run in
+ * (time, sequence) order, one at a time; every random choice comes from a stream split off the
+ * seed, so the same seed and inputs give the same run and a byte-identical trace.
+ *
+ * <p>Random streams: from {@code new SplittableRandom(seed)} the simulator takes, in this order, the
+ * network's seed (each directed link then derives its own stream), the clients' seed (each client's
+ * link-delay stream derives from it and the client id), and one split per member in cluster order
+ * (the node's {@link quorumlab.protocols.NodeContext#random()}, kept across restarts).
+ *
+ * <p>Not thread-safe: drive it from one thread.
+ */
+public final class Simulation implements ClusterRuntime {
+    private final long seed;
+    private final ClusterConfig cluster;
+    private final Protocol protocol;
+    private final Options options;
+    private final NetworkModel network;
+    private final TraceSink sink;
+    private final boolean traceEvents;
+    private final boolean traceMessages;
+    private final Delay clientDelay;
+    private final String scenario;
+    private final long clientSeed;
+
+    private final SimNode[] nodesById;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<Long, SimClient> clients = new HashMap<>();
+    private final EventQueue queue = new EventQueue();
+    private final NetworkModel.Route route = new NetworkModel.Route();
+    /** Nodes that established leadership and still lead, oldest first. */
+    private final List<NodeId> leaders = new ArrayList<>();
+
+    private SimEvent[] pool = new SimEvent[256];
+    private int pooled;
+
+    private long now;
+    private long nextSeq;
+    private long nextMessageId;
+    private boolean started;
+
+    private long eventsProcessed;
+    private long messagesSent;
+    private long messagesDelivered;
+    private long messagesDropped;
+    private long wallNanos;
+
+    private Simulation(Builder b) {
+        this.seed = b.seed;
+        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
+        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
+        this.options = b.options != null ? b.options : protocol.resolveOptions(Map.of());
+        this.network = b.network != null ? b.network : new NetworkModel();
+        this.sink = b.sink;
+        this.traceEvents = b.level != TraceLevel.NONE;
+        this.traceMessages = b.level == TraceLevel.FULL;
+        this.clientDelay = b.clientDelay;
+        this.scenario = b.scenario;
+
+        SplittableRandom root = new SplittableRandom(seed);
+        network.reseed(root.nextLong());
+        this.clientSeed = root.nextLong();
+        int maxId = 0;
+        for (NodeId id : cluster.members()) maxId = Math.max(maxId, id.id());
+        nodesById = new SimNode[maxId + 1];
+        for (NodeId id : cluster.members()) {
+            SimNode n = new SimNode(this, id, root.split());
+            nodesById[id.id()] = n;
+            nodes.add(n);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Configures a {@link Simulation}; cluster and protocol are required. */
+    public static final class Builder {
+        private long seed = 1;
+        private ClusterConfig cluster;
+        private Protocol protocol;
+        private Options options;
+        private NetworkModel network;
+        private TraceSink sink = TraceSink.NONE;
+        private TraceLevel level = TraceLevel.NONE;
+        private Delay clientDelay = Delay.constant(500_000);
+        private String scenario;
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder cluster(ClusterConfig cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /** The protocol and its resolved options (null options means every default). */
+        public Builder protocol(Protocol protocol, Options options) {
+            this.protocol = protocol;
+            this.options = options;
+            return this;
+        }
+
+        public Builder network(NetworkModel network) {
+            this.network = network;
+            return this;
+        }
+
+        public Builder trace(TraceSink sink, TraceLevel level) {
+            this.sink = Objects.requireNonNull(sink);
+            this.level = Objects.requireNonNull(level);
+            return this;
+        }
+
+        /** The one-way delay between a client and a node (default constant 0.5 ms). */
+        public Builder clientDelay(Delay delay) {
+            this.clientDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        /** The scenario's name, written to the trace's meta record. */
+        public Builder scenario(String name) {
+            this.scenario = name;
+            return this;
+        }
+
+        public Simulation build() {
+            return new Simulation(this);
+        }
+    }
+
+    // ---- running ----
+
+    /** Writes the meta record and starts every node, in cluster order, at time 0. Runs once. */
+    public void start() {
+        if (started) return;
+        started = true;
+        if (traceEvents) {
+            sink.record(new TraceRecord.Meta(now, protocol.name(), cluster.size(), seed, "sim", scenario));
+        }
+        for (SimNode n : nodes) boot(n);
+    }
+
+    /** Runs every event up to and including {@code timeNanos}, then sets the clock to it. */
+    public void runUntil(long timeNanos) {
+        start();
+        long wallStart = System.nanoTime();
+        try {
+            while (!queue.isEmpty() && queue.peek().time <= timeNanos) step();
+            if (now < timeNanos) now = timeNanos;
+        } finally {
+            wallNanos += System.nanoTime() - wallStart;
+        }
+    }
+
+    public void runFor(long nanos) {
+        runUntil(now + nanos);
+    }
+
+    /**
+     * Runs until {@code condition} holds (checked before the first event and after each one) or the
+     * clock passes {@code deadlineNanos}. Returns whether the condition holds; the clock then stands
+     * at the event that made it true, or at the deadline.
+     */
+    public boolean runUntil(BooleanSupplier condition, long deadlineNanos) {
+        start();
+        if (condition.getAsBoolean()) return true;
+        long wallStart = System.nanoTime();
+        try {
+            while (!queue.isEmpty() && queue.peek().time <= deadlineNanos) {
+                step();
+                if (condition.getAsBoolean()) return true;
+            }
+            if (now < deadlineNanos) now = deadlineNanos;
+            return condition.getAsBoolean();
+        } finally {
+            wallNanos += System.nanoTime() - wallStart;
+        }
+    }
+
+    private void step() {
+        SimEvent e = queue.poll();
+        now = e.time;
+        eventsProcessed++;
+        try {
+            switch (e.kind) {
+                case SimEvent.DELIVER -> deliver(e);
+                case SimEvent.TIMER -> fireTimer(e);
+                case SimEvent.CLIENT_REQUEST -> deliverRequest(e);
+                case SimEvent.CLIENT_REPLY -> deliverReply(e);
+                default -> {
+                    Runnable action = e.action;
+                    recycle(e);
+                    action.run();
+                }
+            }
+        } catch (SimulationException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw new SimulationException("seed " + seed + ", t=" + now + "ns: " + ex, ex);
+        }
+    }
+
+    /** An exception from a node or an action, with the seed and time that replay it. */
+    public static final class SimulationException extends RuntimeException {
+        SimulationException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private void deliver(SimEvent e) {
+        SimNode n = e.node;
+        if (!n.up) {
+            drop(e, "crashed");
+            return;
+        }
+        if (n.paused) {
+            e.queued = true;
+            n.pausedEvents.add(e);
+            return;
+        }
+        if (network.isCut(e.from, n.id)) {
+            drop(e, NetworkModel.PARTITION);
+            return;
+        }
+        NodeId from = e.from;
+        Message message = e.message;
+        if (traceMessages) sink.record(new TraceRecord.Deliver(now, from, n.id, e.messageId, message.typeName()));
+        messagesDelivered++;
+        recycle(e);
+        n.instance.onMessage(from, message);
+    }
+
+    private void drop(SimEvent e, String reason) {
+        messagesDropped++;
+        if (traceMessages) {
+            sink.record(new TraceRecord.Drop(now, e.from, e.node.id, e.messageId, e.message.typeName(), reason));
+        }
+        recycle(e);
+    }
+
+    private void fireTimer(SimEvent e) {
+        SimNode n = e.node;
+        if (n.paused) {
+            e.queued = true;
+            n.pausedEvents.add(e);
+            return;
+        }
+        if (traceMessages) sink.record(new TraceRecord.TimerFire(now, n.id, e.timerName));
+        n.instance.onTimer(e.timerName);
+    }
+
+    private void deliverRequest(SimEvent e) {
+        SimNode n = e.node;
+        if (!n.up) {
+            if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.id, e.messageId, "ClientRequest", "crashed"));
+            recycle(e);
+            return;
+        }
+        if (n.paused) {
+            e.queued = true;
+            n.pausedEvents.add(e);
+            return;
+        }
+        ClientRequest request = e.request;
+        recycle(e);
+        n.instance.onClientRequest(request);
+    }
+
+    private void deliverReply(SimEvent e) {
+        SimClient client = e.client;
+        ClientReply reply = e.reply;
+        NodeId from = e.node.id;
+        recycle(e);
+        if (client.outstanding.remove(reply.seq()) && traceEvents) {
+            sink.record(new TraceRecord.Complete(now, reply.clientId(), reply.seq(), from, reply, ClientOutcome.of(reply)));
+        }
+        client.handler.onReply(from, reply);
+    }
+
+    // ---- what nodes do, through their context ----
+
+    void send(SimNode from, NodeId to, Message message) {
+        SimNode target = to.id() < nodesById.length ? nodesById[to.id()] : null;
+        if (target == null) throw new IllegalArgumentException(from.id + " sent " + message.typeName() + " to " + to + ", not a member");
+        long id = ++nextMessageId;
+        messagesSent++;
+        if (traceMessages) {
+            sink.record(new TraceRecord.Send(now, from.id, to, id, message.typeName(), message.sizeBytes()));
+        }
+        network.route(from.id, to, message, now, route);
+        if (route.dropReason != null) {
+            messagesDropped++;
+            if (traceMessages) sink.record(new TraceRecord.Drop(now, from.id, to, id, message.typeName(), route.dropReason));
+            return;
+        }
+        long duplicateDelay = route.duplicateDelay;
+        enqueueDelivery(from.id, target, message, id, now + route.delay);
+        if (duplicateDelay >= 0) enqueueDelivery(from.id, target, message, id, now + duplicateDelay);
+    }
+
+    private void enqueueDelivery(NodeId from, SimNode to, Message message, long id, long at) {
+        SimEvent e = obtain(SimEvent.DELIVER, at);
+        e.node = to;
+        e.from = from;
+        e.message = message;
+        e.messageId = id;
+        queue.add(e);
+    }
+
+    void reply(SimNode from, ClientReply reply) {
+        SimClient client = clients.get(reply.clientId());
+        if (client == null) {
+            if (traceMessages) {
+                sink.record(new TraceRecord.Drop(now, from.id, null, ++nextMessageId, "ClientReply", "no_client"));
+            }
+            return;
+        }
+        SimEvent e = obtain(SimEvent.CLIENT_REPLY, now + clientDelay.sample(client.random));
+        e.node = from;
+        e.client = client;
+        e.reply = reply;
+        queue.add(e);
+    }
+
+    void startTimer(SimNode n, String name, long delayNanos) {
+        if (delayNanos < 0) throw new IllegalArgumentException(n.id + ": timer " + name + " with negative delay " + delayNanos);
+        if (traceMessages) sink.record(new TraceRecord.TimerSet(now, n.id, name, delayNanos));
+        long at = now + (n.drift == 1.0 ? delayNanos : Math.round(delayNanos * n.drift));
+        SimEvent e = n.timers.get(name);
+        if (e == null) {
+            e = new SimEvent();
+            e.kind = SimEvent.TIMER;
+            e.node = n;
+            e.timerName = name;
+            n.timers.put(name, e);
+        }
+        e.time = at;
+        e.seq = nextSeq++;
+        if (e.heapIndex >= 0) queue.update(e);
+        else queue.add(e);
+    }
+
+    void cancelTimer(SimNode n, String name) {
+        SimEvent e = n.timers.get(name);
+        if (e != null) queue.remove(e);
+    }
+
+    Result apply(SimNode n, long index, Command command) {
+        Result result = n.stateMachine.apply(index, command);
+        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, new ProtocolEvent.EntryApplied(index, command.id())));
+        return result;
+    }
+
+    void emit(SimNode n, ProtocolEvent event) {
+        if (event instanceof ProtocolEvent.EntryApplied) {
+            throw new IllegalArgumentException(n.id + " emitted EntryApplied; the runtime records it on apply()");
+        }
+        if (event instanceof ProtocolEvent.LeaderEstablished) {
+            leaders.remove(n.id);
+            leaders.add(n.id);
+        } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
+            leaders.remove(n.id);
+        }
+        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, event));
+    }
+
+    // ---- clients ----
+
+    void submit(SimClient client, NodeId node, ClientRequest request, long intended) {
+        SimNode target = node(node, "submit");
+        if (traceEvents) sink.record(new TraceRecord.Invoke(now, intended, node, request));
+        client.outstanding.add(request.seq());
+        SimEvent e = obtain(SimEvent.CLIENT_REQUEST, now + clientDelay.sample(client.random));
+        e.node = target;
+        e.request = request;
+        e.messageId = ++nextMessageId;
+        queue.add(e);
+    }
+
+    void timedOut(SimClient client, long seq) {
+        if (client.outstanding.remove(seq) && traceEvents) {
+            sink.record(new TraceRecord.Complete(now, client.clientId, seq, null, null, ClientOutcome.TIMEOUT));
+        }
+    }
+
+    @Override
+    public ClientPort addClient(long clientId, ClientHandler handler) {
+        if (clients.containsKey(clientId)) throw new IllegalArgumentException("client " + clientId + " is already connected");
+        SimClient client = new SimClient(this, clientId, Objects.requireNonNull(handler),
+                new SplittableRandom(mix(clientSeed ^ mix(clientId))));
+        clients.put(clientId, client);
+        return client;
+    }
+
+    // ---- faults ----
+
+    @Override
+    public void crash(NodeId id) {
+        SimNode n = node(id, "crash");
+        if (!n.up) return;
+        for (SimEvent timer : n.timers.values()) queue.remove(timer);
+        n.timers = new HashMap<>();
+        while (!n.pausedEvents.isEmpty()) {
+            SimEvent e = n.pausedEvents.poll();
+            e.queued = false;
+            if (e.kind == SimEvent.DELIVER) {
+                drop(e, "crashed");
+            } else if (e.kind == SimEvent.CLIENT_REQUEST) {
+                if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.id, e.messageId, "ClientRequest", "crashed"));
+                recycle(e);
+            }
+        }
+        n.up = false;
+        n.paused = false;
+        n.instance = null;
+        n.stateMachine = null;
+        leaders.remove(id);
+    }
+
+    @Override
+    public void restart(NodeId id) {
+        SimNode n = node(id, "restart");
+        if (n.up) return;
+        boot(n);
+    }
+
+    private void boot(SimNode n) {
+        n.up = true;
+        n.stateMachine = new KvStateMachine();
+        n.instance = protocol.createNode(n, options);
+        n.instance.onStart();
+    }
+
+    @Override
+    public void pause(NodeId id) {
+        SimNode n = node(id, "pause");
+        if (n.up) n.paused = true;
+    }
+
+    @Override
+    public void resume(NodeId id) {
+        SimNode n = node(id, "resume");
+        if (!n.paused) return;
+        n.paused = false;
+        // What arrived or came due during the pause happens now, in the order it arrived.
+        while (!n.pausedEvents.isEmpty()) {
+            SimEvent e = n.pausedEvents.poll();
+            e.queued = false;
+            e.time = now;
+            e.seq = nextSeq++;
+            queue.add(e);
+        }
+    }
+
+    @Override
+    public void setTimerDrift(NodeId id, double rate) {
+        if (!(rate > 0) || Double.isInfinite(rate)) throw new IllegalArgumentException("timer drift rate must be positive, got " + rate);
+        node(id, "setTimerDrift").drift = rate;
+    }
+
+    @Override
+    public boolean isUp(NodeId id) {
+        return node(id, "isUp").up;
+    }
+
+    @Override
+    public boolean isPaused(NodeId id) {
+        return node(id, "isPaused").paused;
+    }
+
+    @Override
+    public Optional<NodeId> leader() {
+        return leaders.isEmpty() ? Optional.empty() : Optional.of(leaders.get(leaders.size() - 1));
+    }
+
+    @Override
+    public void recordFault(String fault, List<NodeId> nodes, String detail) {
+        if (traceEvents) sink.record(new TraceRecord.Fault(now, fault, List.copyOf(nodes), detail));
+    }
+
+    // ---- the rest of ClusterRuntime, and inspection ----
+
+    @Override
+    public long now() {
+        return now;
+    }
+
+    @Override
+    public void schedule(long atNanos, Runnable action) {
+        SimEvent e = obtain(SimEvent.ACTION, Math.max(atNanos, now));
+        e.action = Objects.requireNonNull(action);
+        queue.add(e);
+    }
+
+    @Override
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    @Override
+    public NetworkModel network() {
+        return network;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The node's current state machine, or null while it is crashed. */
+    public KvStateMachine stateMachine(NodeId id) {
+        return node(id, "stateMachine").stateMachine;
+    }
+
+    /** The node's durable store (it outlives crashes). */
+    public DurableStore store(NodeId id) {
+        return node(id, "store").store;
+    }
+
+    /** The node's current instance, or null while it is crashed (for tests that look inside). */
+    public Node node(NodeId id) {
+        return node(id, "node").instance;
+    }
+
+    /** Events processed so far (deliveries, timers, client messages, actions). */
+    public long eventsProcessed() {
+        return eventsProcessed;
+    }
+
+    public long messagesSent() {
+        return messagesSent;
+    }
+
+    public long messagesDelivered() {
+        return messagesDelivered;
+    }
+
+    public long messagesDropped() {
+        return messagesDropped;
+    }
+
+    /** Wall-clock nanoseconds spent inside the run methods. */
+    public long wallNanos() {
+        return wallNanos;
+    }
+
+    /** Events processed per wall-clock second spent running (0 before any run). */
+    public double eventsPerSecond() {
+        return wallNanos == 0 ? 0 : eventsProcessed * 1e9 / wallNanos;
+    }
+
+    /** Events still waiting in the queue. */
+    public int pendingEvents() {
+        return queue.size();
+    }
+
+    private SimNode node(NodeId id, String what) {
+        SimNode n = id != null && id.id() < nodesById.length ? nodesById[id.id()] : null;
+        if (n == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + cluster.members());
+        return n;
+    }
+
+    // ---- the event pool ----
+
+    private SimEvent obtain(int kind, long at) {
+        SimEvent e = pooled > 0 ? pool[--pooled] : new SimEvent();
+        e.kind = kind;
+        e.time = at;
+        e.seq = nextSeq++;
+        return e;
+    }
+
+    private void recycle(SimEvent e) {
+        e.clear();
+        if (pooled == pool.length) {
+            if (pooled >= 1 << 16) return;
+            pool = java.util.Arrays.copyOf(pool, pooled * 2);
+        }
+        pool[pooled++] = e;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

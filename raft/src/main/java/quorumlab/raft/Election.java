@@ -1,0 +1,142 @@
+package quorumlab.raft;
+
+import java.util.HashSet;
+import java.util.Set;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.Role;
+import quorumlab.raft.RaftMessage.RequestVote;
+import quorumlab.raft.RaftMessage.RequestVoteReply;
+
+/** Leader election (Raft §5.2, §5.4.1) and, as an option, the thesis's pre-vote (§9.6). */
+final class Election {
+    private final RaftNode node;
+    /** Who granted this node a vote (or a pre-vote) in the round it is running now, itself included. */
+    private final Set<NodeId> votes = new HashSet<>();
+
+    Election(RaftNode node) {
+        this.node = node;
+    }
+
+    /**
+     * Figure 2, followers: "If election timeout elapses without receiving AppendEntries RPC from
+     * current leader or granting vote to candidate: convert to candidate"; candidates: "If election
+     * timeout elapses: start new election".
+     */
+    void onElectionTimeout() {
+        if (node.role == Role.LEADER) return;
+        if (node.options.preVote()) {
+            startPreVote();
+        } else {
+            startElection();
+        }
+    }
+
+    /**
+     * Thesis §9.6: ask first whether a majority would vote for us in the next term, without raising
+     * our term, so a node that cannot win (say, it was partitioned away) does not disrupt a leader.
+     */
+    private void startPreVote() {
+        long proposedTerm = node.state.currentTerm() + 1;
+        node.changeRole(Role.PRE_CANDIDATE);
+        node.ctx.emit(new ProtocolEvent.ElectionStarted(proposedTerm, true));
+        node.resetElectionTimer();
+        votes.clear();
+        votes.add(node.ctx.self());
+        if (votes.size() >= node.majority()) {
+            startElection();
+            return;
+        }
+        node.ctx.broadcast(new RequestVote(
+                proposedTerm, node.ctx.self(), node.state.log.lastIndex(), node.state.log.lastTerm(), true));
+    }
+
+    /** Figure 2, candidates: increment currentTerm, vote for self, reset the timer, send RequestVote. */
+    private void startElection() {
+        long term = node.state.currentTerm() + 1;
+        node.state.enterTermVotingFor(term, node.ctx.self());
+        node.leaderId = null;
+        node.changeRole(Role.CANDIDATE);
+        node.ctx.emit(new ProtocolEvent.ElectionStarted(term, false));
+        node.resetElectionTimer();
+        votes.clear();
+        votes.add(node.ctx.self());
+        if (votes.size() >= node.majority()) {
+            node.becomeLeader();
+            return;
+        }
+        node.ctx.broadcast(new RequestVote(
+                term, node.ctx.self(), node.state.log.lastIndex(), node.state.log.lastTerm(), false));
+    }
+
+    /** Figure 2, RequestVote RPC, receiver implementation. A higher term was adopted already. */
+    void onRequestVote(NodeId from, RequestVote rv) {
+        if (rv.preVote()) {
+            onPreVote(from, rv);
+            return;
+        }
+        long term = node.state.currentTerm();
+        String refusal = null;
+        if (rv.term() < term) {
+            refusal = "stale term " + rv.term() + " < " + term;
+        } else if (node.state.votedFor() != null && !node.state.votedFor().equals(rv.candidateId())) {
+            refusal = "already voted for " + node.state.votedFor() + " in term " + term;
+        } else if (!node.state.log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm())) {
+            refusal = "candidate's log is behind ours (Raft §5.4.1)";
+        }
+        if (refusal == null) {
+            // The vote is durable before the reply leaves (Figure 2), so a restart cannot vote twice.
+            node.state.voteFor(rv.candidateId());
+            node.resetElectionTimer();
+            node.ctx.emit(new ProtocolEvent.VoteGranted(rv.candidateId(), term, false));
+        } else {
+            node.ctx.emit(new ProtocolEvent.VoteDenied(rv.candidateId(), rv.term(), false, refusal));
+        }
+        node.ctx.send(from, new RequestVoteReply(term, refusal == null, false));
+    }
+
+    /**
+     * Thesis §9.6: grant a pre-vote if the candidate's next term is later than ours, its log is up to
+     * date, and we have not heard from a live leader within the minimum election timeout. Nothing
+     * durable changes, so nothing is written.
+     */
+    private void onPreVote(NodeId from, RequestVote rv) {
+        long term = node.state.currentTerm();
+        String refusal = null;
+        if (rv.term() <= term) {
+            refusal = "stale term " + rv.term() + " <= " + term;
+        } else if (node.role == Role.LEADER || heardFromLeaderRecently()) {
+            refusal = "a leader is alive";
+        } else if (!node.state.log.isUpToDate(rv.lastLogIndex(), rv.lastLogTerm())) {
+            refusal = "candidate's log is behind ours (Raft §5.4.1)";
+        }
+        if (refusal == null) {
+            node.ctx.emit(new ProtocolEvent.VoteGranted(rv.candidateId(), rv.term(), true));
+        } else {
+            node.ctx.emit(new ProtocolEvent.VoteDenied(rv.candidateId(), rv.term(), true, refusal));
+        }
+        // A granted pre-vote echoes the term asked about; a refusal tells our term, which may be later.
+        node.ctx.send(from, new RequestVoteReply(refusal == null ? rv.term() : term, refusal == null, true));
+    }
+
+    private boolean heardFromLeaderRecently() {
+        return node.leaderId != null
+                && node.ctx.now() - node.lastLeaderContact < node.options.electionTimeoutMinNanos();
+    }
+
+    /** Figure 2, candidates: "If votes received from majority of servers: become leader". */
+    void onRequestVoteReply(NodeId from, RequestVoteReply reply) {
+        if (!reply.voteGranted()) return;
+        if (reply.preVote()) {
+            boolean answersOurRound = node.role == Role.PRE_CANDIDATE && reply.term() == node.state.currentTerm() + 1;
+            if (answersOurRound && votes.add(from) && votes.size() >= node.majority()) {
+                startElection();
+            }
+        } else {
+            boolean answersOurRound = node.role == Role.CANDIDATE && reply.term() == node.state.currentTerm();
+            if (answersOurRound && votes.add(from) && votes.size() >= node.majority()) {
+                node.becomeLeader();
+            }
+        }
+    }
+}

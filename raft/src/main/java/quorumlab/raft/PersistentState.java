@@ -1,0 +1,65 @@
+package quorumlab.raft;
+
+import quorumlab.protocols.DurableStore;
+import quorumlab.protocols.NodeId;
+
+/**
+ * Figure 2, "Persistent state on all servers: updated on stable storage before responding to
+ * RPCs": currentTerm, votedFor and the log. Term and vote are written together as one record, so a
+ * crash can never keep a new term with an old term's vote.
+ */
+final class PersistentState {
+    static final String TERM_AND_VOTE = "raft.termAndVote";
+
+    /** What the store holds under {@link #TERM_AND_VOTE}; {@code votedFor} is null for "no vote". */
+    record TermAndVote(long currentTerm, NodeId votedFor) {}
+
+    private final DurableStore store;
+    private TermAndVote termAndVote;
+    final RaftLog log;
+
+    private PersistentState(DurableStore store, TermAndVote termAndVote, RaftLog log) {
+        this.store = store;
+        this.termAndVote = termAndVote;
+        this.log = log;
+    }
+
+    static PersistentState load(DurableStore store) {
+        TermAndVote saved = store.get(TERM_AND_VOTE);
+        return new PersistentState(store, saved != null ? saved : new TermAndVote(0, null), RaftLog.load(store));
+    }
+
+    long currentTerm() {
+        return termAndVote.currentTerm();
+    }
+
+    NodeId votedFor() {
+        return termAndVote.votedFor();
+    }
+
+    /** Moves to a later term, in which this node has not voted yet. */
+    void enterTerm(long term) {
+        if (term <= currentTerm()) {
+            throw new IllegalArgumentException("terms only grow: " + term + " after " + currentTerm());
+        }
+        save(new TermAndVote(term, null));
+    }
+
+    /** Moves to a later term and votes for itself in it, in one durable write (Raft §5.2). */
+    void enterTermVotingFor(long term, NodeId self) {
+        if (term <= currentTerm()) {
+            throw new IllegalArgumentException("terms only grow: " + term + " after " + currentTerm());
+        }
+        save(new TermAndVote(term, self));
+    }
+
+    /** Records the one vote of the current term. */
+    void voteFor(NodeId candidate) {
+        save(new TermAndVote(currentTerm(), candidate));
+    }
+
+    private void save(TermAndVote next) {
+        store.put(TERM_AND_VOTE, next);
+        termAndVote = next;
+    }
+}

@@ -1,0 +1,63 @@
+package quorumlab.raft;
+
+import java.util.List;
+import quorumlab.protocols.OptionSpec;
+import quorumlab.protocols.Options;
+
+/**
+ * Raft's options, typed. Every default gives the algorithm of the paper's Figure 2; the thesis
+ * options (Ongaro 2014) are off until a scenario turns them on.
+ */
+record RaftOptions(
+        long electionTimeoutMinNanos,
+        long electionTimeoutMaxNanos,
+        long heartbeatIntervalNanos,
+        int maxEntriesPerAppend,
+        int pipelining,
+        boolean fastBacktrack,
+        boolean preVote,
+        boolean checkQuorum,
+        boolean noOpOnElection) {
+
+    private static final long MS = 1_000_000L;
+
+    /** The names the electionTimeout and heartbeat options share with Multi-Paxos. */
+    static final List<OptionSpec> SPECS = List.of(
+            OptionSpec.ofLong("electionTimeoutMinMs", 150, 1,
+                    "smallest randomized election timeout, in ms (Raft §5.2)"),
+            OptionSpec.ofLong("electionTimeoutMaxMs", 300, 1,
+                    "largest randomized election timeout, in ms (Raft §5.2)"),
+            OptionSpec.ofLong("heartbeatIntervalMs", 50, 1,
+                    "how often an idle leader sends empty AppendEntries, in ms"),
+            OptionSpec.ofLong("maxEntriesPerAppend", 64, 1,
+                    "batching: most log entries one AppendEntries carries"),
+            OptionSpec.ofLong("pipelining", 1, 1,
+                    "most AppendEntries in flight to one follower (1 = wait for each reply)"),
+            OptionSpec.ofBoolean("fastBacktrack", false,
+                    "a rejected AppendEntries carries a conflict hint so nextIndex skips a whole term (Raft §5.3)"),
+            OptionSpec.ofBoolean("preVote", false,
+                    "a candidate first asks whether it could win before raising its term (thesis §9.6)"),
+            OptionSpec.ofBoolean("checkQuorum", false,
+                    "a leader that hears from no majority for an election timeout steps down (thesis §6.2)"),
+            OptionSpec.ofBoolean("noOpOnElection", false,
+                    "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"));
+
+    static RaftOptions from(Options options) {
+        long min = options.getLong("electionTimeoutMinMs");
+        long max = options.getLong("electionTimeoutMaxMs");
+        if (max < min) {
+            throw new IllegalArgumentException("option 'electionTimeoutMaxMs' of raft must be at least electionTimeoutMinMs ("
+                    + min + "), got " + max);
+        }
+        return new RaftOptions(
+                min * MS,
+                max * MS,
+                options.getLong("heartbeatIntervalMs") * MS,
+                (int) Math.min(Integer.MAX_VALUE, options.getLong("maxEntriesPerAppend")),
+                (int) Math.min(Integer.MAX_VALUE, options.getLong("pipelining")),
+                options.getBoolean("fastBacktrack"),
+                options.getBoolean("preVote"),
+                options.getBoolean("checkQuorum"),
+                options.getBoolean("noOpOnElection"));
+    }
+}

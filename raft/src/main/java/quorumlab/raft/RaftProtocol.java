@@ -1,0 +1,31 @@
+package quorumlab.raft;
+
+import java.util.List;
+import quorumlab.protocols.Node;
+import quorumlab.protocols.NodeContext;
+import quorumlab.protocols.OptionSpec;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+
+/** Raft (Ongaro and Ousterhout 2014), found by the runner under the name {@code raft}. */
+public final class RaftProtocol implements Protocol {
+    @Override
+    public String name() {
+        return "raft";
+    }
+
+    @Override
+    public String description() {
+        return "Raft: elected leader, replicated log, commit by current-term majority (Figure 2)";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return RaftOptions.SPECS;
+    }
+
+    @Override
+    public Node createNode(NodeContext context, Options options) {
+        return new RaftNode(context, RaftOptions.from(options != null ? options : resolveOptions(java.util.Map.of())));
+    }
+}

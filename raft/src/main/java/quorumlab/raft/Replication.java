@@ -1,0 +1,254 @@
+package quorumlab.raft;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.Role;
+import quorumlab.raft.RaftMessage.AppendEntries;
+import quorumlab.raft.RaftMessage.AppendEntriesReply;
+
+/**
+ * Log replication (Raft §5.3) and the commit rule (§5.4.2): the leader's side (nextIndex,
+ * matchIndex, heartbeats, batching, pipelining, backtracking) and the follower's (the consistency
+ * check, truncating a conflicting suffix, following leaderCommit).
+ */
+final class Replication {
+    /** Figure 2, "Volatile state on leaders", per follower, plus the bookkeeping of the options. */
+    private static final class Progress {
+        /** Index of the next log entry to send to that server. */
+        long nextIndex;
+        /** Index of the highest log entry known to be replicated on that server. */
+        long matchIndex;
+        /** AppendEntries sent and not yet answered (pipelining allows more than one). */
+        int inFlight;
+        /** Last index carried by the appends in flight; the next pipelined append starts after it. */
+        long sentUpTo;
+        boolean heardSinceHeartbeat;
+        boolean heardSinceQuorumCheck;
+    }
+
+    private final RaftNode node;
+    private final Map<NodeId, Progress> progress = new TreeMap<>();
+
+    Replication(RaftNode node) {
+        this.node = node;
+    }
+
+    // ---- leader ------------------------------------------------------------------------------
+
+    /** Figure 2, leaders: "Upon election: send initial empty AppendEntries RPCs (heartbeat)". */
+    void onBecomeLeader() {
+        progress.clear();
+        for (NodeId peer : node.ctx.cluster().peersOf(node.ctx.self())) {
+            Progress p = new Progress();
+            p.nextIndex = node.state.log.lastIndex() + 1;
+            progress.put(peer, p);
+            sendAppend(peer, p);
+        }
+        node.ctx.startTimer(RaftNode.HEARTBEAT_TIMER, node.options.heartbeatIntervalNanos());
+    }
+
+    /** A new entry stands in the leader's log: send it to every follower the pipeline allows. */
+    void onLeaderAppended() {
+        progress.forEach(this::sendWhatThePipelineAllows);
+        advanceCommitIndex();
+    }
+
+    /**
+     * Figure 2, leaders: "repeat during idle periods to prevent election timeouts". A follower that
+     * has answered nothing since the last beat probably lost an append or its reply, so the leader
+     * sends again from nextIndex.
+     */
+    void onHeartbeatTimer() {
+        if (node.role != Role.LEADER) return;
+        progress.forEach((peer, p) -> {
+            if (p.inFlight > 0 && !p.heardSinceHeartbeat) {
+                p.inFlight = 0;
+            }
+            if (p.inFlight == 0) {
+                sendAppend(peer, p);
+            }
+            p.heardSinceHeartbeat = false;
+        });
+        node.ctx.startTimer(RaftNode.HEARTBEAT_TIMER, node.options.heartbeatIntervalNanos());
+    }
+
+    /**
+     * Thesis §6.2 (checkQuorum): a leader that has not heard from a majority during an election
+     * timeout steps down, so clients stop waiting on a leader that cannot commit anything.
+     */
+    void onCheckQuorumTimer() {
+        if (node.role != Role.LEADER) return;
+        int reachable = 1;
+        for (Progress p : progress.values()) {
+            if (p.heardSinceQuorumCheck) reachable++;
+            p.heardSinceQuorumCheck = false;
+        }
+        if (reachable < node.majority()) {
+            node.leaderId = null;
+            node.becomeFollower();
+        } else {
+            node.ctx.startTimer(RaftNode.CHECK_QUORUM_TIMER, node.options.electionTimeoutMinNanos());
+        }
+    }
+
+    private void sendWhatThePipelineAllows(NodeId peer, Progress p) {
+        while (p.inFlight < node.options.pipelining() && nextToSend(p) <= node.state.log.lastIndex()) {
+            sendAppend(peer, p);
+        }
+    }
+
+    private long nextToSend(Progress p) {
+        return p.inFlight == 0 ? p.nextIndex : p.sentUpTo + 1;
+    }
+
+    /** Sends the entries from {@link #nextToSend}, at most maxEntriesPerAppend (batching). */
+    private void sendAppend(NodeId peer, Progress p) {
+        RaftLog log = node.state.log;
+        long from = nextToSend(p);
+        long prevLogIndex = from - 1;
+        List<LogEntry> entries = log.slice(from, node.options.maxEntriesPerAppend());
+        node.ctx.send(peer, new AppendEntries(node.state.currentTerm(), node.ctx.self(), prevLogIndex,
+                log.termAt(prevLogIndex), entries, node.commitIndex));
+        p.sentUpTo = prevLogIndex + entries.size();
+        p.inFlight++;
+    }
+
+    /** Figure 2, leaders: on success update nextIndex and matchIndex; on failure step nextIndex back and retry. */
+    void onAppendEntriesReply(NodeId from, AppendEntriesReply reply) {
+        if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
+        Progress p = progress.get(from);
+        p.heardSinceHeartbeat = true;
+        p.heardSinceQuorumCheck = true;
+        // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
+        p.inFlight = Math.max(0, p.inFlight - 1);
+        if (reply.success()) {
+            p.matchIndex = Math.max(p.matchIndex, reply.matchIndex());
+            p.nextIndex = Math.max(p.nextIndex, p.matchIndex + 1);
+            advanceCommitIndex();
+        } else {
+            // Never below what the follower is known to hold; never forward on a (maybe stale) rejection.
+            p.nextIndex = Math.max(p.matchIndex + 1, Math.min(p.nextIndex, retryIndex(reply)));
+            p.inFlight = 0;
+            sendAppend(from, p);
+        }
+        if (node.role == Role.LEADER) {
+            sendWhatThePipelineAllows(from, p);
+        }
+    }
+
+    /**
+     * Where to retry after a rejection. The paper's default steps back one entry (the follower
+     * reports prevLogIndex). With the conflict hint (§5.3, "the follower can include the term of the
+     * conflicting entry and the first index it stores for that term"), the leader skips the term:
+     * past its own last entry of that term if it has one, else to the follower's first index of it.
+     */
+    private long retryIndex(AppendEntriesReply reply) {
+        if (reply.conflictTerm() > 0) {
+            long lastOfTerm = node.state.log.lastIndexOfTerm(reply.conflictTerm());
+            if (lastOfTerm > 0) return lastOfTerm + 1;
+        }
+        return reply.conflictIndex();
+    }
+
+    /**
+     * Figure 2, leaders: "If there exists an N such that N > commitIndex, a majority of
+     * matchIndex[i] >= N, and log[N].term == currentTerm: set commitIndex = N".
+     */
+    private void advanceCommitIndex() {
+        RaftLog log = node.state.log;
+        for (long n = log.lastIndex(); n > node.commitIndex; n--) {
+            // Raft §5.4.2: never commit an entry from a previous term by counting replicas (Figure 8);
+            // such entries commit indirectly, below the first committed entry of this term.
+            if (log.termAt(n) != node.state.currentTerm()) return;
+            int replicas = 1;
+            for (Progress p : progress.values()) {
+                if (p.matchIndex >= n) replicas++;
+            }
+            if (replicas >= node.majority()) {
+                node.commitUpTo(n);
+                return;
+            }
+        }
+    }
+
+    // ---- follower ----------------------------------------------------------------------------
+
+    /** Figure 2, AppendEntries RPC, receiver implementation. A higher term was adopted already. */
+    void onAppendEntries(NodeId from, AppendEntries ae) {
+        long term = node.state.currentTerm();
+        // 1. Reply false if term < currentTerm: a stale leader learns of the later term and steps down.
+        if (ae.term() < term) {
+            reject(from, ae, "stale term " + ae.term() + " < " + term, 0, 0);
+            return;
+        }
+        recognizeLeader(from);
+        RaftLog log = node.state.log;
+        // 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
+        if (ae.prevLogIndex() > log.lastIndex()) {
+            long hint = node.options.fastBacktrack() ? log.lastIndex() + 1 : ae.prevLogIndex();
+            reject(from, ae, "log too short: last index " + log.lastIndex(), hint, 0);
+            return;
+        }
+        if (log.termAt(ae.prevLogIndex()) != ae.prevLogTerm()) {
+            long ourTerm = log.termAt(ae.prevLogIndex());
+            String reason = "term " + ourTerm + " at prevLogIndex, leader has " + ae.prevLogTerm();
+            if (node.options.fastBacktrack()) {
+                reject(from, ae, reason, log.firstIndexOfTerm(ourTerm), ourTerm);
+            } else {
+                reject(from, ae, reason, ae.prevLogIndex(), 0);
+            }
+            return;
+        }
+        // 3. If an existing entry conflicts with a new one (same index, different terms), delete it and
+        //    all that follow. 4. Append any new entries not already in the log. Entries that already
+        //    match stay: a delayed or duplicated append must not cut a longer, correct log.
+        long index = ae.prevLogIndex();
+        for (LogEntry entry : ae.entries()) {
+            index++;
+            if (index <= log.lastIndex()) {
+                if (log.termAt(index) == entry.term()) continue;
+                truncateFrom(index);
+            }
+            log.append(entry);
+            node.ctx.emit(new ProtocolEvent.EntryAppended(index, entry.term(), entry.command().id()));
+        }
+        long lastNewEntry = ae.prevLogIndex() + ae.entries().size();
+        // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+        long newCommit = Math.min(ae.leaderCommit(), lastNewEntry);
+        if (newCommit > node.commitIndex) {
+            node.commitUpTo(newCommit);
+        }
+        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0));
+    }
+
+    /** An append from the leader of our term: follow it, and hold off our own election. */
+    private void recognizeLeader(NodeId leader) {
+        if (node.role == Role.LEADER) {
+            // Election Safety (§5.2) makes this impossible; if it happens, the run must stop loudly.
+            throw new IllegalStateException("Raft election safety: " + node.ctx.self() + " leads term "
+                    + node.state.currentTerm() + " and got AppendEntries from " + leader + " in the same term");
+        }
+        node.becomeFollower();
+        node.leaderId = leader;
+        node.lastLeaderContact = node.ctx.now();
+        node.resetElectionTimer();
+    }
+
+    private void truncateFrom(long index) {
+        if (index <= node.commitIndex) {
+            throw new IllegalStateException("Raft safety: " + node.ctx.self() + " asked to delete committed entry "
+                    + index + " (commitIndex " + node.commitIndex + ")");
+        }
+        long removed = node.state.log.truncateFrom(index);
+        node.ctx.emit(new ProtocolEvent.LogTruncated(index, removed));
+    }
+
+    private void reject(NodeId leader, AppendEntries ae, String reason, long conflictIndex, long conflictTerm) {
+        node.ctx.emit(new ProtocolEvent.AppendRejected(leader, ae.term(), ae.prevLogIndex(), reason));
+        node.ctx.send(leader, new AppendEntriesReply(
+                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm));
+    }
+}

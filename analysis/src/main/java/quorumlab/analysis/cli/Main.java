@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "A laboratory that compares Multi-Paxos and Raft.",
         subcommands = {
             ProtocolsCommand.class,
+            CheckCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;

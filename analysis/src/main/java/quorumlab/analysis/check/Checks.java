@@ -129,7 +129,9 @@ public final class Checks {
             throw e;
         } catch (IllegalArgumentException e) {
             // TraceReader says "trace FILE line N: reason"
-            throw new BadInputException(file, 0, e.getMessage().replaceFirst("^trace \\S+ ", ""));
+            var m = java.util.regex.Pattern.compile("^trace .* line (\\d+): (.*)$").matcher(e.getMessage());
+            if (m.matches()) throw new BadInputException(file, Long.parseLong(m.group(1)), m.group(2));
+            throw new BadInputException(file, 0, e.getMessage());
         }
         List<Verdict.Check> checks = new ArrayList<>(traceChecks(trace));
         if (TraceHistory.hasClients(trace) && !hasHistoryBeside(file)) {

@@ -218,7 +218,7 @@ public final class HistoryReader {
 
     private static Object ednValue(Object raw) {
         if (raw instanceof Keyword k) {
-            return k.getPrefix() == null ? k.getName() : k.getPrefix() + "/" + k.getName();
+            return k.getPrefix() == null || k.getPrefix().isEmpty() ? k.getName() : k.getPrefix() + "/" + k.getName();
         }
         return raw == null ? null : Values.normalize(raw);
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ExportCommand.class,
             BenchCommand.class,
+            CheckCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;

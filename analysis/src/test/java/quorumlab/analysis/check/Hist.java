@@ -37,7 +37,7 @@ final class Hist {
     }
 
     Hist invokeCas(long p, Object from, Object to) {
-        return add(p, Type.INVOKE, Fn.CAS, key, List.of(from, to));
+        return add(p, Type.INVOKE, Fn.CAS, key, java.util.Arrays.asList(from, to));
     }
 
     /** Completes process {@code p}'s open operation ({@code f}) with {@code type}. */
@@ -54,7 +54,7 @@ final class Hist {
     }
 
     Hist okCas(long p, Object from, Object to) {
-        return complete(p, Type.OK, Fn.CAS, List.of(from, to));
+        return complete(p, Type.OK, Fn.CAS, java.util.Arrays.asList(from, to));
     }
 
     Hist infoWrite(long p, Object v) {

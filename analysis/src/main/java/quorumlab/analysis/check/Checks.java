@@ -1,0 +1,227 @@
+package quorumlab.analysis.check;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import quorumlab.protocols.check.SafetyChecks;
+import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceRecord;
+
+/**
+ * Runs every check that applies to a file or a run: on a trace, the protocol's safety invariants
+ * and "no acknowledged write lost" ({@link SafetyChecks}); on a client history, linearizability.
+ * A trace with no history file beside it is also checked for linearizability, from its own
+ * invoke and complete records.
+ *
+ * <p>{@link #checkRun} is what the runner calls after every run: it writes {@code verdict.json}
+ * (and a counterexample's pictures) into the run's directory.
+ */
+public final class Checks {
+    public static final String LINEARIZABILITY = "linearizability";
+    public static final String ACKNOWLEDGED_WRITES = "acknowledged-writes";
+    private static final int MAX_DETAILS = 20;
+
+    /**
+     * @param bound how far the linearizability search may go
+     * @param pictures where to draw counterexamples (null: beside the file checked)
+     * @param drawPictures false to draw none
+     */
+    public record Settings(LinearizabilityChecker.Bound bound, Path pictures, boolean drawPictures) {
+        public static final Settings DEFAULT = new Settings(LinearizabilityChecker.Bound.DEFAULT, null, true);
+    }
+
+    public enum Kind { TRACE, HISTORY }
+
+    private Checks() {}
+
+    /** Checks the run in {@code runDir} and writes its {@code verdict.json}; see {@link #checkRun(Path, Settings)}. */
+    public static Verdict checkRun(Path runDir) {
+        return checkRun(runDir, Settings.DEFAULT);
+    }
+
+    /**
+     * Checks every trace and history directly in {@code runDir} (not in sub-directories), draws any
+     * counterexample there, and writes {@code verdict.json} there.
+     *
+     * @throws BadInputException when a file is corrupt, or the directory holds neither
+     */
+    public static Verdict checkRun(Path runDir, Settings settings) {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(runDir)) {
+            list.filter(Files::isRegularFile).filter(Checks::looksCheckable).sorted().forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDir + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) throw new BadInputException(runDir, 0, "holds no trace or history to check");
+        Settings here = new Settings(settings.bound(), settings.pictures() != null ? settings.pictures() : runDir,
+                settings.drawPictures());
+        List<Verdict.Check> checks = new ArrayList<>();
+        for (Path file : files) checks.addAll(checkFile(file, here).checks());
+        Verdict verdict = new Verdict(runDir.toString(), checks);
+        VerdictWriter.write(verdict, runDir.resolve(VerdictWriter.FILE_NAME));
+        return verdict;
+    }
+
+    /**
+     * The trace and history files under {@code path}: the file itself, or every file in the
+     * directory tree whose name ends in .jsonl, .ndjson or .edn (gzipped or not), in name order.
+     */
+    public static List<Path> checkableFiles(Path path) {
+        if (!Files.exists(path)) throw new BadInputException(path, 0, "does not exist");
+        if (!Files.isDirectory(path)) return List.of(path);
+        try (Stream<Path> walk = Files.walk(path)) {
+            return walk.filter(Files::isRegularFile).filter(Checks::looksCheckable).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static boolean looksCheckable(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        return name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".edn");
+    }
+
+    /** Checks one trace or history. */
+    public static Verdict checkFile(Path file, Settings settings) {
+        try {
+            return switch (kindOf(file)) {
+                case TRACE -> checkTrace(file, settings);
+                case HISTORY -> checkHistory(file, settings);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A trace's lines carry {@code "kind"}; anything else is taken for a history. */
+    public static Kind kindOf(Path file) throws IOException {
+        if (HistoryReader.formatOf(file) == HistoryReader.Format.EDN) return Kind.HISTORY;
+        try (Reader reader = HistoryReader.open(file)) {
+            BufferedReader lines = (BufferedReader) reader;
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) continue;
+                return line.contains("\"kind\"") ? Kind.TRACE : Kind.HISTORY;
+            }
+        }
+        return Kind.HISTORY;
+    }
+
+    static Verdict checkHistory(Path file, Settings settings) throws IOException {
+        History history = HistoryReader.read(file);
+        return new Verdict(file.toString(), List.of(linearizability(history, settings, picturesFor(file, settings),
+                stem(file))));
+    }
+
+    static Verdict checkTrace(Path file, Settings settings) {
+        List<TraceRecord> trace;
+        try {
+            trace = TraceReader.readAll(file);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // TraceReader says "trace FILE line N: reason"
+            var m = java.util.regex.Pattern.compile("^trace .* line (\\d+): (.*)$").matcher(e.getMessage());
+            if (m.matches()) throw new BadInputException(file, Long.parseLong(m.group(1)), m.group(2));
+            throw new BadInputException(file, 0, e.getMessage());
+        }
+        List<Verdict.Check> checks = new ArrayList<>(traceChecks(trace));
+        if (TraceHistory.hasClients(trace) && !hasHistoryBeside(file)) {
+            History history = TraceHistory.fromTrace(file.toString(), trace);
+            checks.add(linearizability(history, settings, picturesFor(file, settings), stem(file)));
+        }
+        return new Verdict(file.toString(), checks);
+    }
+
+    /** The protocol's safety invariants and "no acknowledged write lost", on a trace. */
+    public static List<Verdict.Check> traceChecks(List<TraceRecord> trace) {
+        String protocol = trace.isEmpty() || !(trace.get(0) instanceof TraceRecord.Meta meta) ? "" : meta.protocol();
+        List<SafetyChecks.Checker> checkers = SafetyChecks.forProtocol(protocol);
+        List<Verdict.Check> checks = new ArrayList<>();
+        for (int i = 0; i < checkers.size(); i++) {
+            // SafetyChecks lists the common check first, then the protocol's own invariants.
+            String name = i == 0 ? ACKNOWLEDGED_WRITES : protocol + "-invariants" + (i > 1 ? "-" + i : "");
+            List<String> violations = checkers.get(i).violations(trace);
+            checks.add(violations.isEmpty()
+                    ? new Verdict.Check(name, CheckStatus.OK, "holds", List.of(), List.of())
+                    : new Verdict.Check(name, CheckStatus.VIOLATION, violations.size() + " violation"
+                            + (violations.size() == 1 ? "" : "s") + ", first: " + violations.get(0),
+                            cap(violations), List.of()));
+        }
+        return checks;
+    }
+
+    /**
+     * Checks {@code history} for linearizability; a counterexample is drawn into {@code pictures}
+     * (unless null) as {@code <stem>-<key>.svg} and {@code .html}.
+     */
+    public static Verdict.Check linearizability(History history, Settings settings, Path pictures, String stem) {
+        LinearizabilityChecker.Result result = LinearizabilityChecker.check(history, settings.bound());
+        List<String> details = new ArrayList<>();
+        List<String> drawn = new ArrayList<>();
+        for (Counterexample c : result.counterexamples()) {
+            details.add(c.summary());
+            for (ClientOp op : c.window()) {
+                details.add("  window: " + op.describe() + (op.equals(c.failing()) ? "  <- cannot be linearized" : ""));
+            }
+            if (pictures != null && drawn.size() < 2 * 10) {
+                String name = stem + "-" + (c.key() == Histories.NO_KEY ? "register" : safe(String.valueOf(c.key())));
+                try {
+                    Path svg = CounterexamplePicture.write(c, pictures, name);
+                    drawn.add(svg.toString());
+                    drawn.add(svg.resolveSibling(name + ".html").toString());
+                } catch (IOException e) {
+                    details.add("  (could not draw the picture in " + pictures + ": " + e.getMessage() + ")");
+                }
+            }
+        }
+        for (Object key : result.undecidedKeys()) {
+            details.add(LinearizabilityChecker.keyName(key) + ": undecided within " + settings.bound().maxStates()
+                    + " configurations and " + settings.bound().maxTime().toSeconds() + " s");
+        }
+        return new Verdict.Check(LINEARIZABILITY, result.status(), result.summary(), cap(details), drawn);
+    }
+
+    private static Path picturesFor(Path file, Settings settings) {
+        if (!settings.drawPictures()) return null;
+        if (settings.pictures() != null) return settings.pictures();
+        Path parent = file.toAbsolutePath().getParent();
+        return parent;
+    }
+
+    private static boolean hasHistoryBeside(Path trace) {
+        Path dir = trace.toAbsolutePath().getParent();
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.anyMatch(p -> !p.equals(trace.toAbsolutePath()) && looksCheckable(p)
+                    && p.getFileName().toString().startsWith("history"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        name = name.replaceFirst("\\.gz$", "").replaceFirst("\\.(jsonl|ndjson|edn)$", "");
+        return safe(name) + "-nonlinearizable";
+    }
+
+    private static String safe(String text) {
+        String s = text.replaceAll("[^A-Za-z0-9._-]", "_");
+        return s.length() > 60 ? s.substring(0, 60) : s;
+    }
+
+    private static List<String> cap(List<String> lines) {
+        if (lines.size() <= MAX_DETAILS) return lines;
+        List<String> capped = new ArrayList<>(lines.subList(0, MAX_DETAILS));
+        capped.add("... and " + (lines.size() - MAX_DETAILS) + " more");
+        return capped;
+    }
+}

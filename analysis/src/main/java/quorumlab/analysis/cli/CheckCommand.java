@@ -1,0 +1,139 @@
+package quorumlab.analysis.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import quorumlab.analysis.check.CheckStatus;
+import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.check.LinearizabilityChecker;
+import quorumlab.analysis.check.Verdict;
+import quorumlab.analysis.check.VerdictWriter;
+
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = {
+            "Runs every check that applies to traces and client histories: the protocol's invariants and"
+                    + " 'no acknowledged write lost' on a trace, linearizability on a history (JSON Lines or"
+                    + " Jepsen/Maelstrom EDN; a trace with no history beside it is checked from its own client records).",
+            "A directory is searched for *.jsonl, *.ndjson and *.edn files (gzipped or not). Files are checked in parallel.",
+            "Prints one line per check and file: ok, VIOLATION or unknown (the search reached its bound).",
+        },
+        exitCodeListHeading = "%nExit codes (the first that applies, in this order):%n",
+        exitCodeList = {
+            "1:a check found a violation",
+            "2:bad input (a file is missing or corrupt: one line names the file, the line and the reason)",
+            "3:a check came back unknown",
+            "0:every check is ok",
+        })
+final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DIR|TRACE|HISTORY", description = "what to check")
+    List<Path> paths;
+
+    @Option(names = "--json", description = "print one JSON object per file instead of lines")
+    boolean json;
+
+    @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
+            description = "linearizability: configurations to explore per key before answering unknown (default ${DEFAULT-VALUE})")
+    long maxStates;
+
+    @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = "60",
+            description = "linearizability: seconds per file before answering unknown (default ${DEFAULT-VALUE})")
+    double maxSeconds;
+
+    @Option(names = "--pictures", paramLabel = "DIR",
+            description = "where to draw counterexamples (SVG and HTML; default: beside the file checked)")
+    Path pictures;
+
+    @Option(names = "--no-pictures", description = "draw no counterexample pictures")
+    boolean noPictures;
+
+    @Option(names = "--threads", paramLabel = "N", description = "files checked at once (default: one per core)")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (maxStates < 1 || !(maxSeconds > 0) || threads < 1) {
+            err.println("quorumlab: --max-states, --max-time and --threads must be positive");
+            return Main.EXIT_BAD_INPUT;
+        }
+        Checks.Settings settings = new Checks.Settings(
+                new LinearizabilityChecker.Bound(maxStates, Duration.ofMillis((long) (maxSeconds * 1000))),
+                pictures, !noPictures);
+
+        boolean badInput = false;
+        List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            try {
+                List<Path> found = Checks.checkableFiles(path);
+                if (found.isEmpty()) {
+                    err.println("quorumlab: " + path + ": no *.jsonl, *.ndjson or *.edn file to check");
+                    badInput = true;
+                }
+                files.addAll(found);
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                err.println("quorumlab: " + Main.oneLine(e));
+                badInput = true;
+            }
+        }
+
+        CheckStatus worst = CheckStatus.OK;
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())));
+        try {
+            List<Future<Verdict>> verdicts = new ArrayList<>();
+            for (Path file : files) verdicts.add(pool.submit(() -> Checks.checkFile(file, settings)));
+            for (int i = 0; i < files.size(); i++) {
+                Verdict verdict;
+                try {
+                    verdict = verdicts.get(i).get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    String line = cause instanceof IllegalArgumentException || cause instanceof UncheckedIOException
+                            ? Main.oneLine(cause)
+                            : files.get(i) + ": internal error: " + Main.oneLine(cause);
+                    err.println("quorumlab: " + line);
+                    err.flush();
+                    badInput = true;
+                    continue;
+                }
+                worst = worst.worst(verdict.status());
+                print(out, verdict);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (worst == CheckStatus.VIOLATION) return Main.EXIT_VIOLATION;
+        if (badInput) return Main.EXIT_BAD_INPUT;
+        return worst == CheckStatus.UNKNOWN ? Main.EXIT_UNKNOWN : Main.EXIT_OK;
+    }
+
+    private void print(PrintWriter out, Verdict verdict) {
+        if (json) {
+            out.println(VerdictWriter.toJsonLine(verdict));
+        } else {
+            for (Verdict.Check check : verdict.checks()) {
+                String pictureNote = check.pictures().isEmpty() ? "" : " [picture: " + check.pictures().get(0) + "]";
+                out.println(String.format(Locale.ROOT, "%-9s %-20s %s  %s%s", check.status().label(), check.name(),
+                        verdict.file(), check.summary(), pictureNote));
+            }
+        }
+        out.flush();
+    }
+}

@@ -2,14 +2,17 @@ package quorumlab.analysis.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import quorumlab.protocols.Protocol;
-import quorumlab.protocols.check.SafetyChecks;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.analysis.check.CheckStatus;
+import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.check.Verdict;
 import quorumlab.workload.Runner;
 import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
@@ -43,25 +46,27 @@ final class RunCommand implements Callable<Integer> {
         Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
         int n = seeds != null ? seeds : s.seedCount();
         Runner runner = new Runner();
-        int[] violations = {0};
-        runner.afterEachRun((dir, run) -> {
-            List<String> found = SafetyChecks.violations(run.protocol(), TraceReader.readAll(dir.resolve(Runner.TRACE_FILE)));
-            synchronized (violations) {
-                violations[0] += found.size();
-                for (String v : found) System.err.println("VIOLATION " + run.protocol() + " seed " + run.seed() + ": " + v);
-            }
-        });
+        Map<Runner.SeedRun, Verdict> verdicts = new ConcurrentHashMap<>();
+        // Before the run lands, so each seed's verdict.json is inside the finished directory.
+        runner.afterEachRun((dir, run) -> verdicts.put(run, Checks.checkRun(dir)));
         Runner.Result result;
         try (Progress progress = new Progress("run " + s.name())) {
             result = runner.run(s, protocols, n, 1, kind, out, progress);
         }
+        CheckStatus worst = CheckStatus.OK;
         for (Runner.SeedRun r : result.runs()) {
-            System.out.printf("%-12s seed %-4d %8d operations completed  %6.2f s wall%n",
-                    r.protocol(), r.seed(), r.completedOperations(), r.wallSeconds());
+            Verdict v = verdicts.entrySet().stream()
+                    .filter(e -> e.getKey().protocol().equals(r.protocol()) && e.getKey().seed() == r.seed())
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            System.out.printf("%-12s seed %-4d %8d operations completed  %6.2f s wall  checks: %s%n",
+                    r.protocol(), r.seed(), r.completedOperations(), r.wallSeconds(), v.status().label());
+            for (Verdict.Check c : v.checks()) {
+                if (c.status() != CheckStatus.OK) System.out.println("    " + c.name() + ": " + c.status().label() + " " + c.summary());
+            }
+            if (v.status() == CheckStatus.VIOLATION || (v.status() == CheckStatus.UNKNOWN && worst == CheckStatus.OK)) worst = v.status();
         }
-        System.out.println("safety checks: " + (violations[0] == 0 ? "passed on every trace" : violations[0] + " violations"));
         System.out.println("results: " + result.dir());
-        return violations[0] == 0 ? Main.EXIT_OK : Main.EXIT_VIOLATION;
+        return worst == CheckStatus.OK ? Main.EXIT_OK : worst == CheckStatus.VIOLATION ? Main.EXIT_VIOLATION : Main.EXIT_UNKNOWN;
     }
 
     /** A progress bar on a terminal, one plain line per finished run otherwise. */

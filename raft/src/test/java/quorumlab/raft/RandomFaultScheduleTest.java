@@ -82,7 +82,7 @@ class RandomFaultScheduleTest {
         clients.forEach(RetryingClient::start);
 
         List<NodeId> members = sim.cluster().members();
-        long faultsEnd = 2_500 * MS;
+        long faultsEnd = 2_000 * MS;
         while (sim.now() < faultsEnd) {
             sim.runFor(random.nextLong(50, 400) * MS);
             applyRandomFault(sim, members, random);
@@ -92,9 +92,9 @@ class RandomFaultScheduleTest {
         sim.recordFault("heal", List.of(), "end of schedule");
         for (NodeId n : members) sim.restart(n);
         int before = clients.stream().mapToInt(c -> c.acknowledged).sum();
-        sim.runFor(3_000 * MS);
+        sim.runFor(2_000 * MS);
         clients.forEach(RetryingClient::stop);
-        sim.runFor(500 * MS);
+        sim.runFor(300 * MS);
         int after = clients.stream().mapToInt(c -> c.acknowledged).sum();
 
         lastTrace = trace.records();

@@ -22,22 +22,14 @@ final class Clients {
     }
 
     void onRequest(ClientRequest request) {
-        long index = node.appendAsLeader(request);
-        // A single-node cluster commits inside appendAsLeader, before this line runs.
-        if (node.ctx.lastApplied() < index) {
-            pending.put(index, request);
-        }
+        // Recorded first: a single-node cluster commits and applies inside appendAsLeader.
+        pending.put(node.state.log.lastIndex() + 1, request);
+        node.appendAsLeader(request);
     }
 
     /** The entry at {@code index} was applied; answer its client if this leader took the request. */
     void onApplied(long index, LogEntry entry, Result result) {
         ClientRequest request = pending.remove(index);
-        if (request == null && node.role == quorumlab.protocols.Role.LEADER
-                && entry.term() == node.state.currentTerm()
-                && entry.command() instanceof ClientRequest r) {
-            // Appended by onRequest in a single-node cluster, which commits before it can be recorded.
-            request = r;
-        }
         if (request != null && request.id().equals(entry.command().id())) {
             node.ctx.reply(new ClientReply.Committed(request.clientId(), request.seq(), index, result));
         }

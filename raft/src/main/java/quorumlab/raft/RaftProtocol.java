@@ -1,6 +1,7 @@
 package quorumlab.raft;
 
 import java.util.List;
+import java.util.Map;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
@@ -24,8 +25,16 @@ public final class RaftProtocol implements Protocol {
         return RaftOptions.SPECS;
     }
 
+    /** Also checks what single options cannot: the election timeout range must not be empty. */
+    @Override
+    public Options resolveOptions(Map<String, ?> values) {
+        Options options = Options.resolve(name(), options(), values);
+        RaftOptions.from(options);
+        return options;
+    }
+
     @Override
     public Node createNode(NodeContext context, Options options) {
-        return new RaftNode(context, RaftOptions.from(options != null ? options : resolveOptions(java.util.Map.of())));
+        return new RaftNode(context, RaftOptions.from(options != null ? options : resolveOptions(Map.of())));
     }
 }

@@ -59,6 +59,11 @@ final class RaftCluster {
         return seq;
     }
 
+    /** Sends {@code seq} again, as a client retrying after a lost reply would. */
+    void resubmit(NodeId node, long seq, String key, String value) {
+        client.submit(node, new ClientRequest(1, seq, new Operation.Put(key, value)), sim.now());
+    }
+
     Optional<ClientReply> replyTo(long seq) {
         return replies.stream().filter(r -> r.seq() == seq).findFirst();
     }

@@ -26,7 +26,7 @@ final class RetryingClient {
     private int attempt;
     private ClientRequest current;
     private boolean running = true;
-    int acknowledged;
+    volatile int acknowledged;
 
     RetryingClient(ClusterRuntime runtime, long id, long seed, long timeoutNanos) {
         this.id = id;

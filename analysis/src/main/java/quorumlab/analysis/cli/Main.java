@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         description = "A laboratory that compares Multi-Paxos and Raft.",
         subcommands = {
             ProtocolsCommand.class,
+            ScenariosCommand.class,
+            RunCommand.class,
+            ExportCommand.class,
+            BenchCommand.class,
             CheckCommand.class,
         })
 public final class Main {

@@ -1,0 +1,106 @@
+package quorumlab.analysis.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import quorumlab.protocols.Protocol;
+import quorumlab.analysis.check.CheckStatus;
+import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.check.Verdict;
+import quorumlab.workload.Bookings;
+import quorumlab.workload.Runner;
+import quorumlab.workload.Scenario;
+import quorumlab.workload.ScenarioLoader;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs a scenario against protocols x seeds; writes traces, histories and run.json.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--scenario", required = true, paramLabel = "NAME|FILE",
+            description = "A library scenario (see 'quorumlab scenarios') or a YAML/JSON file.")
+    String scenario;
+
+    @Option(names = "--protocol", defaultValue = "all", paramLabel = "raft|multi-paxos|all",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String protocol;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1..N (default: the scenario's).")
+    Integer seeds;
+
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Scenario s = ScenarioLoader.load(scenario);
+        List<String> protocols = protocol.equals("all")
+                ? Protocol.all().stream().map(Protocol::name).toList()
+                : List.of(protocol);
+        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        int n = seeds != null ? seeds : s.seedCount();
+        Runner runner = new Runner();
+        Map<Runner.SeedRun, Verdict> verdicts = new ConcurrentHashMap<>();
+        // Before the run lands, so each seed's verdict.json is inside the finished directory.
+        runner.afterEachRun((dir, run) -> verdicts.put(run, Checks.checkRun(dir)));
+        Runner.Result result;
+        try (Progress progress = new Progress("run " + s.name())) {
+            result = runner.run(s, protocols, n, 1, kind, out, progress);
+        }
+        CheckStatus worst = CheckStatus.OK;
+        for (Runner.SeedRun r : result.runs()) {
+            Verdict v = verdicts.entrySet().stream()
+                    .filter(e -> e.getKey().protocol().equals(r.protocol()) && e.getKey().seed() == r.seed())
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            System.out.printf("%-12s seed %-4d %8d operations completed  %6.2f s wall  checks: %s%n",
+                    r.protocol(), r.seed(), r.completedOperations(), r.wallSeconds(), v.status().label());
+            if (s.workloadOrDefault().bikes() != null) {
+                System.out.println("    bookings: " + Bookings.of(r.dir().resolve(Runner.HISTORY_FILE)).sentence());
+            }
+            for (Verdict.Check c : v.checks()) {
+                if (c.status() != CheckStatus.OK) System.out.println("    " + c.name() + ": " + c.status().label() + " " + c.summary());
+            }
+            if (v.status() == CheckStatus.VIOLATION || (v.status() == CheckStatus.UNKNOWN && worst == CheckStatus.OK)) worst = v.status();
+        }
+        System.out.println("results: " + result.dir());
+        return worst == CheckStatus.OK ? Main.EXIT_OK : worst == CheckStatus.VIOLATION ? Main.EXIT_VIOLATION : Main.EXIT_UNKNOWN;
+    }
+
+    /** A progress bar on a terminal, one plain line per finished run otherwise. */
+    private static final class Progress implements Runner.Listener, AutoCloseable {
+        private final String task;
+        private final boolean terminal = System.console() != null;
+        private ProgressBar bar;
+        private int total;
+        private int done;
+
+        Progress(String task) {
+            this.task = task;
+        }
+
+        @Override
+        public synchronized void started(int total) {
+            this.total = total;
+            if (terminal) bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).build();
+        }
+
+        @Override
+        public synchronized void finished(Runner.SeedRun run) {
+            done++;
+            if (bar != null) bar.step();
+            else System.out.printf("[%d/%d] %s seed %d done%n", done, total, run.protocol(), run.seed());
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bar != null) bar.close();
+        }
+    }
+}

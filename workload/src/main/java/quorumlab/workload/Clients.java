@@ -1,0 +1,180 @@
+package quorumlab.workload;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
+import quorumlab.protocols.runtime.ClientHandler;
+import quorumlab.protocols.runtime.ClientPort;
+import quorumlab.protocols.runtime.ClusterRuntime;
+
+/**
+ * The clients of one run. A client sends one request at a time to the node it believes leads,
+ * follows {@code NotLeader} hints, retries a timed-out request with the same {@code (clientId, seq)}
+ * at another node, and gives up after a deadline (recording {@code info}: the operation may or may
+ * not have taken effect; the client then continues as a new process, as Jepsen's clients do).
+ */
+final class Clients {
+    /** How long a client waits before trying another node when no one leads. */
+    private static final long NO_LEADER_BACKOFF = 10_000_000L;
+
+    private final ClusterRuntime runtime;
+    private final WorkloadSettings settings;
+    private final HistoryWriter history;
+    private final long seed;
+    private final long end;
+    private final List<NodeId> members;
+    private long nextProcess;
+    private long completed;
+
+    Clients(ClusterRuntime runtime, WorkloadSettings settings, HistoryWriter history, long seed, long end) {
+        this.runtime = runtime;
+        this.settings = settings;
+        this.history = history;
+        this.seed = seed;
+        this.end = end;
+        this.members = runtime.cluster().members();
+    }
+
+    long completed() {
+        return completed;
+    }
+
+    void start() {
+        if (settings.openLoop()) {
+            startOpenLoop();
+        } else {
+            nextProcess = settings.clients();
+            if (settings.bikes() > 0) {
+                Request setup = new Request(settings.clients() + 1, nextProcess++, OperationGenerator.bikeSetup(settings, seed), true);
+                runtime.schedule(0, setup::next);
+            }
+            for (int c = 0; c < settings.clients(); c++) {
+                Request client = new Request(c + 1, c, new OperationGenerator(settings, seed, c + 1), true);
+                // Stagger starts a little, from the seed, so clients do not move in lock step.
+                long start = settings.warmup() + new SplittableRandom(OperationGenerator.mix(seed, 7919 + c)).nextLong(1_000_000L);
+                runtime.schedule(start, client::next);
+            }
+        }
+    }
+
+    /**
+     * Open loop: arrivals at the scenario's rate (constant or Poisson), from the seed alone; each
+     * arrival is a new process, so a slow reply never delays the next send (no coordinated omission).
+     */
+    private void startOpenLoop() {
+        SplittableRandom arrivals = new SplittableRandom(OperationGenerator.mix(seed, 0x0A11L));
+        OperationGenerator generator = new OperationGenerator(settings, seed, 0);
+        double meanGapNanos = 1e9 / settings.rate();
+        long[] next = {settings.warmup()};
+        long[] count = {0};
+        Runnable[] arrive = new Runnable[1];
+        arrive[0] = () -> {
+            long intended = next[0];
+            if (intended >= end) return;
+            long id = 1_000_000L + count[0]++;
+            Request r = new Request(id, id, generator, false);
+            r.intended = intended;
+            r.next();
+            double gap = settings.poisson() ? -Math.log(1 - arrivals.nextDouble()) * meanGapNanos : meanGapNanos;
+            next[0] = intended + Math.max(1, Math.round(gap));
+            runtime.schedule(next[0], arrive[0]);
+        };
+        runtime.schedule(next[0], arrive[0]);
+    }
+
+    /** One client's request loop (closed loop), or a single open-loop request. */
+    private final class Request implements ClientHandler {
+        private final long clientId;
+        private final OperationGenerator generator;
+        private final boolean closedLoop;
+        private final ClientPort port;
+        private long process;
+        private long seq;
+        private Operation op;
+        private long invokedAt;
+        private long intended = -1;
+        private int target;
+        private int attempt;
+        private boolean outstanding;
+
+        Request(long clientId, long process, OperationGenerator generator, boolean closedLoop) {
+            this.clientId = clientId;
+            this.process = process;
+            this.generator = generator;
+            this.closedLoop = closedLoop;
+            this.port = runtime.addClient(clientId, this);
+            this.target = (int) (clientId % members.size());
+        }
+
+        void next() {
+            long now = port.now();
+            if (closedLoop && now >= end) return;
+            seq++;
+            op = generator.next();
+            if (op == null) return;
+            invokedAt = closedLoop ? now : intended;
+            outstanding = true;
+            history.invoke(process, op, invokedAt);
+            send();
+        }
+
+        private void send() {
+            ClientRequest request = new ClientRequest(clientId, seq, op);
+            port.submit(members.get(target), request, invokedAt);
+            int thisAttempt = ++attempt;
+            port.schedule(settings.timeout(), () -> onTimeout(thisAttempt));
+        }
+
+        private void onTimeout(int whichAttempt) {
+            if (!outstanding || whichAttempt != attempt) return;
+            port.timedOut(clientId, seq);
+            if (port.now() - invokedAt >= settings.giveUpAfter()) {
+                giveUp();
+                return;
+            }
+            target = (target + 1) % members.size();
+            send();
+        }
+
+        private void giveUp() {
+            outstanding = false;
+            history.complete(process, "info", op, null, port.now());
+            if (closedLoop) {
+                process = nextProcess++;
+                port.schedule(settings.thinkTime(), this::next);
+            }
+        }
+
+        @Override
+        public void onReply(NodeId from, ClientReply reply) {
+            if (!outstanding || reply.seq() != seq) return;
+            if (reply instanceof ClientReply.Committed c) {
+                outstanding = false;
+                completed++;
+                String type = c.result().ok() ? "ok" : "fail";
+                history.complete(process, type, op, c.result().value(), port.now());
+                if (closedLoop) port.schedule(settings.thinkTime(), this::next);
+            } else if (reply instanceof ClientReply.NotLeader n) {
+                attempt++;
+                if (n.hint().isPresent() && !n.hint().get().equals(from)) {
+                    target = members.indexOf(n.hint().get());
+                    send();
+                } else {
+                    target = (target + 1) % members.size();
+                    int thisAttempt = attempt;
+                    port.schedule(NO_LEADER_BACKOFF, () -> {
+                        if (outstanding && thisAttempt == attempt) send();
+                    });
+                }
+            } else if (reply instanceof ClientReply.Rejected) {
+                outstanding = false;
+                history.complete(process, "fail", op, null, port.now());
+                if (closedLoop) port.schedule(settings.thinkTime(), this::next);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,276 @@
+package quorumlab.workload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.local.PekkoLocalRuntime;
+import quorumlab.protocols.runtime.ClusterRuntime;
+import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.runtime.TraceWriter;
+import quorumlab.protocols.sim.Simulation;
+
+/**
+ * Runs a scenario against protocols × seeds and writes, under
+ * {@code <out>/<scenario>/<run-id>/<protocol>/seed-<n>/}, the trace, the client history and
+ * {@code run.json}. Everything is written into a hidden temporary directory and moved into place
+ * only when the whole run is complete, so an interrupted run leaves nothing half-written.
+ */
+public final class Runner {
+    public enum RuntimeKind {
+        SIM,
+        LOCAL;
+
+        public static RuntimeKind parse(String name) {
+            return switch (name) {
+                case "sim" -> SIM;
+                case "local" -> LOCAL;
+                default -> throw new IllegalArgumentException("unknown runtime '" + name + "' (known: sim, local)");
+            };
+        }
+    }
+
+    /** One protocol on one seed, finished. */
+    public record SeedRun(String protocol, long seed, Path dir, long completedOperations, double wallSeconds, long messagesDelivered) {}
+
+    /** A whole run: where it landed and its parts. */
+    public record Result(Path dir, List<SeedRun> runs) {}
+
+    /** Told of progress; called from worker threads. */
+    public interface Listener {
+        void started(int total);
+
+        void finished(SeedRun run);
+    }
+
+    public static final String TRACE_FILE = "trace.jsonl.gz";
+    public static final String HISTORY_FILE = "history.jsonl";
+    public static final String RUN_FILE = "run.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final List<BiConsumer<Path, SeedRun>> afterEachRun = new ArrayList<>();
+    private final List<Consumer<Path>> beforeLanding = new ArrayList<>();
+    private int threads = Runtime.getRuntime().availableProcessors();
+
+    /** {@code hook} runs on each finished seed run's directory, before the run lands (e.g. to write verdict.json). */
+    public Runner afterEachRun(BiConsumer<Path, SeedRun> hook) {
+        afterEachRun.add(hook);
+        return this;
+    }
+
+    /** {@code hook} runs on the whole run's directory just before it is moved into place (e.g. a report). */
+    public Runner beforeLanding(Consumer<Path> hook) {
+        beforeLanding.add(hook);
+        return this;
+    }
+
+    public Runner threads(int n) {
+        this.threads = Math.max(1, n);
+        return this;
+    }
+
+    /**
+     * Runs {@code scenario} for each protocol name on seeds {@code firstSeed .. firstSeed+seeds-1}.
+     *
+     * @throws IllegalArgumentException for an unknown protocol or impossible options (nothing written)
+     */
+    public Result run(Scenario scenario, List<String> protocolNames, int seeds, long firstSeed, RuntimeKind runtime,
+            Path outRoot, Listener listener) {
+        if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        List<Protocol> protocols = new ArrayList<>();
+        Map<String, Options> options = new LinkedHashMap<>();
+        for (String name : protocolNames) {
+            Protocol p = Protocol.byName(name);
+            protocols.add(p);
+            options.put(name, ScenarioOptions.forProtocol(scenario, p));
+        }
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        Path parent = outRoot.resolve(scenario.name());
+        Path finalDir = parent.resolve(runId);
+        Path tmp = parent.resolve("." + runId + ".tmp");
+        Thread cleanup = new Thread(() -> deleteQuietly(tmp));
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            Files.createDirectories(tmp);
+            writeJson(tmp.resolve(RUN_FILE), runDescription(scenario, options, seeds, firstSeed, runtime, runId));
+            List<Job> jobs = new ArrayList<>();
+            for (Protocol p : protocols) {
+                for (long s = firstSeed; s < firstSeed + seeds; s++) {
+                    jobs.add(new Job(scenario, p, options.get(p.name()), s, runtime, tmp.resolve(p.name()).resolve("seed-" + s)));
+                }
+            }
+            listener.started(jobs.size());
+            List<SeedRun> done = runAll(jobs, runtime == RuntimeKind.SIM ? threads : 1, listener);
+            for (Consumer<Path> hook : beforeLanding) hook.accept(tmp);
+            Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            List<SeedRun> landed = new ArrayList<>();
+            for (SeedRun r : done) {
+                landed.add(new SeedRun(r.protocol(), r.seed(), finalDir.resolve(tmp.relativize(r.dir())), r.completedOperations(), r.wallSeconds(), r.messagesDelivered()));
+            }
+            return new Result(finalDir, landed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write results under " + outRoot + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook itself is running: nothing to remove
+            }
+        }
+    }
+
+    private List<SeedRun> runAll(List<Job> jobs, int parallelism, Listener listener) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, jobs.size()));
+        try {
+            List<Future<SeedRun>> futures = new ArrayList<>();
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> {
+                    SeedRun r = job.run();
+                    for (BiConsumer<Path, SeedRun> hook : afterEachRun) hook.accept(r.dir(), r);
+                    listener.finished(r);
+                    return r;
+                }));
+            }
+            List<SeedRun> out = new ArrayList<>();
+            for (Future<SeedRun> f : futures) out.add(f.get());
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One protocol on one seed. */
+    private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, Path dir) {
+        SeedRun run() throws IOException {
+            Files.createDirectories(dir);
+            long wallStart = System.nanoTime();
+            WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
+            long end = scenario.durationNanos();
+            // Let requests in flight at the end complete or give up, so the history is whole.
+            long drain = ws.giveUpAfter() + ws.timeout();
+            TraceLevel level = TraceLevel.valueOf(scenario.traceLevelName().toUpperCase());
+            long completed;
+            long delivered = 0;
+            try (TraceWriter trace = TraceWriter.open(dir.resolve(TRACE_FILE));
+                    HistoryWriter history = new HistoryWriter(dir.resolve(HISTORY_FILE))) {
+                if (runtime == RuntimeKind.SIM) {
+                    Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(scenario.nodeCount()))
+                            .protocol(protocol, options).network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
+                            .trace(trace, level).scenario(scenario.name()).build();
+                    sim.start();
+                    completed = drive(sim, ws, history, end, () -> sim.runUntil(end + drain));
+                    delivered = sim.messagesDelivered();
+                } else {
+                    try (PekkoLocalRuntime local = PekkoLocalRuntime.builder().seed(seed)
+                            .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
+                            .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
+                            .trace(trace, level).scenario(scenario.name()).build()) {
+                        local.start();
+                        completed = drive(local, ws, history, end, () -> sleep(end + drain));
+                    }
+                }
+            }
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("protocol", protocol.name());
+            run.put("seed", seed);
+            run.put("options", options.asMap());
+            run.put("runtime", runtime.name().toLowerCase());
+            run.put("completedOperations", completed);
+            writeJson(dir.resolve(RUN_FILE), run);
+            return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
+        }
+
+        private long drive(ClusterRuntime rt, WorkloadSettings ws, HistoryWriter history, long end, Runnable runToEnd) {
+            FaultInjector faults = new FaultInjector(rt, scenario, seed);
+            Clients clients = new Clients(rt, ws, history, seed, end);
+            // Faults and clients start through the runtime's own scheduler, so in Pekko they run on its threads.
+            rt.schedule(0, () -> {
+                faults.schedule(scenario.faultList());
+                clients.start();
+            });
+            runToEnd.run();
+            return clients.completed();
+        }
+
+        private static void sleep(long nanos) {
+            try {
+                Thread.sleep(Duration.ofNanos(nanos).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Map<String, Object> runDescription(Scenario scenario, Map<String, Options> options, int seeds,
+            long firstSeed, RuntimeKind runtime, String runId) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("runId", runId);
+        d.put("scenario", scenario);
+        d.put("protocols", new ArrayList<>(options.keySet()));
+        Map<String, Object> opts = new LinkedHashMap<>();
+        options.forEach((k, v) -> opts.put(k, v.asMap()));
+        d.put("options", opts);
+        d.put("seeds", seeds);
+        d.put("firstSeed", firstSeed);
+        d.put("runtime", runtime.name().toLowerCase());
+        Map<String, Object> versions = new LinkedHashMap<>();
+        versions.put("quorumlab", versionOf(Runner.class));
+        versions.put("java", System.getProperty("java.version"));
+        d.put("versions", versions);
+        d.put("gitCommit", GitInfo.commit());
+        return d;
+    }
+
+    private static String versionOf(Class<?> c) {
+        String v = c.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    static void writeJson(Path file, Object value) throws IOException {
+        JSON.writeValue(file.toFile(), value);
+    }
+
+    /** Deletes a run directory and everything under it (best effort). */
+    public static void deleteRecursively(Path dir) {
+        deleteQuietly(dir);
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a leftover hidden .tmp directory is never read as a result
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package quorumlab.workload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceRecord;
+
+class RunnerTest {
+    private static final Runner.Listener QUIET = new Runner.Listener() {
+        @Override
+        public void started(int total) {}
+
+        @Override
+        public void finished(Runner.SeedRun run) {}
+    };
+
+    private static Scenario scenario(String mode) {
+        String yaml = """
+                name: small
+                nodes: 3
+                duration: 1s
+                network: {delay: "uniform(1ms,3ms)"}
+                workload: {mode: %s, clients: 3, rate: 200, thinkTime: 5ms, keys: 3}
+                faults:
+                  - {at: 400ms, type: crash, target: random-follower, duration: 200ms}
+                """.formatted(mode);
+        return ScenarioLoader.parse("small.yaml", yaml, false);
+    }
+
+    @Test
+    void aRunLandsWholeWithTraceHistoryAndRunJson(@TempDir Path out) throws IOException {
+        Runner.Result r = new Runner().run(scenario("closed"), List.of("fixed-leader-log"), 2, 1, Runner.RuntimeKind.SIM, out, QUIET);
+        assertTrue(Files.exists(r.dir().resolve(Runner.RUN_FILE)));
+        for (long seed = 1; seed <= 2; seed++) {
+            Path d = r.dir().resolve("fixed-leader-log").resolve("seed-" + seed);
+            for (String f : List.of(Runner.TRACE_FILE, Runner.HISTORY_FILE, Runner.RUN_FILE)) {
+                assertTrue(Files.size(d.resolve(f)) > 0, d.resolve(f) + " is empty");
+            }
+            List<TraceRecord> trace = TraceReader.readAll(d.resolve(Runner.TRACE_FILE));
+            assertTrue(trace.get(0) instanceof TraceRecord.Meta);
+            assertTrue(trace.stream().anyMatch(t -> t instanceof TraceRecord.Fault f && f.fault().equals("crash")));
+            assertTrue(trace.stream().anyMatch(t -> t instanceof TraceRecord.Complete c && "ok".equals(c.outcome())));
+            List<String> history = Files.readAllLines(d.resolve(Runner.HISTORY_FILE));
+            long invokes = history.stream().filter(l -> l.contains("\"type\":\"invoke\"")).count();
+            long completions = history.size() - invokes;
+            assertTrue(invokes > 50, "invokes " + invokes);
+            assertTrue(completions >= invokes - 3, "every request but the last in flight completes");
+        }
+        try (Stream<Path> left = Files.list(out.resolve("small"))) {
+            assertEquals(1, left.count(), "only the landed run, no temporary directory");
+        }
+    }
+
+    @Test
+    void aFailedRunLeavesNoResultDirectory(@TempDir Path out) throws IOException {
+        Runner runner = new Runner().afterEachRun((dir, run) -> {
+            throw new IllegalStateException("planted failure");
+        });
+        try {
+            runner.run(scenario("closed"), List.of("fixed-leader-log"), 1, 1, Runner.RuntimeKind.SIM, out, QUIET);
+        } catch (IllegalStateException expected) {
+            // the run fails as planted
+        }
+        try (Stream<Path> left = Files.list(out.resolve("small"))) {
+            assertEquals(0, left.count());
+        }
+    }
+
+    /** The same scenario and seed give every protocol the same operations and, open loop, the same instants. */
+    @Test
+    void everyProtocolSeesTheSameOperationsAndInstants(@TempDir Path out) {
+        List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
+        Map<String, Map<String, String>> opsByProtocol = new HashMap<>();
+        Map<String, Map<String, Long>> instantsByProtocol = new HashMap<>();
+        Runner.Result r = new Runner().run(scenario("open"), protocols, 1, 7, Runner.RuntimeKind.SIM, out, QUIET);
+        for (String p : protocols) {
+            Map<String, String> ops = new HashMap<>();
+            Map<String, Long> instants = new HashMap<>();
+            for (TraceRecord t : TraceReader.readAll(r.dir().resolve(p).resolve("seed-7").resolve(Runner.TRACE_FILE))) {
+                if (t instanceof TraceRecord.Invoke inv) {
+                    String id = inv.request().clientId() + ":" + inv.request().seq();
+                    ops.put(id, inv.request().operation().toString());
+                    instants.put(id, inv.intended());
+                }
+            }
+            assertFalse(ops.isEmpty());
+            opsByProtocol.put(p, ops);
+            instantsByProtocol.put(p, instants);
+        }
+        Map<String, String> first = opsByProtocol.get(protocols.get(0));
+        for (String p : protocols) {
+            Set<String> common = new HashSet<>(first.keySet());
+            common.retainAll(opsByProtocol.get(p).keySet());
+            assertTrue(common.size() > 100, p + " shares only " + common.size() + " requests");
+            for (String id : common) {
+                assertEquals(first.get(id), opsByProtocol.get(p).get(id), "operation of " + id + " under " + p);
+                assertEquals(instantsByProtocol.get(protocols.get(0)).get(id), instantsByProtocol.get(p).get(id), "instant of " + id);
+            }
+        }
+    }
+}

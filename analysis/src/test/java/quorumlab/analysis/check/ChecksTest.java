@@ -111,6 +111,9 @@ class ChecksTest {
         // files in name order: history.jsonl, then trace.jsonl.gz
         assertEquals(List.of("linearizability=VIOLATION", "acknowledged-writes=ok", "raft-invariants=ok"), names);
         assertTrue(Files.exists(dir.resolve("history-nonlinearizable-k.svg")));
+        assertEquals(dir.getFileName().toString(), json.get("file").asText());
+        assertEquals("history-nonlinearizable-k.svg", json.get("checks").get(0).get("pictures").get(0).asText(),
+                "pictures are named relative to the run directory, which the runner moves");
         String html = Files.readString(dir.resolve("history-nonlinearizable-k.html"));
         assertTrue(html.contains("<svg") && html.contains("cannot be linearized"), html);
     }

@@ -81,7 +81,7 @@ class ChecksTest {
         assertTrue(v.checks().stream().anyMatch(c -> c.name().equals("raft-invariants")), v.checks().toString());
         Verdict.Check lin = v.checks().stream().filter(c -> c.name().equals(Checks.LINEARIZABILITY)).findFirst().orElseThrow();
         assertEquals(CheckStatus.VIOLATION, lin.status());
-        assertTrue(lin.summary().contains("read \"k\" -> \"a\""), lin.summary());
+        assertTrue(lin.summary().contains("key \"k\": process 1 read -> \"a\" (ok)"), lin.summary());
         assertEquals(2, lin.pictures().size());
         assertTrue(Files.exists(Path.of(lin.pictures().get(0))));
     }

@@ -101,13 +101,9 @@ public final class Charts {
 
     /** Latency by percentile, HdrHistogram style: x = 1/(1-p) on a log axis. */
     public static Drawn latencyPercentiles(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Latency by percentile (all seeds)", "Percentile (log scale: 90%, 99%, 99.9% ...)", "Latency (ms)");
+        XYChart c = xy("Latency by percentile (all seeds)", "Percentile as 1/(1-p), log scale: 10 = 90%, 100 = 99%, 1000 = 99.9%", "Latency (ms)");
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
-            double p = 100 * (1 - 1 / v);
-            return p < 99.99 ? String.format("%.4g%%", p) : String.format("%.5g%%", p);
-        });
         runs.forEach((protocol, list) -> {
             Histogram h = merged(list);
             List<Double> xs = new ArrayList<>();
@@ -152,7 +148,8 @@ public final class Charts {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
             if (!buckets.isEmpty()) {
-                for (long b = buckets.firstKey(); b <= buckets.lastKey(); b++) {
+                // the last bucket is cut short by the end of the run, so it is left out
+                for (long b = buckets.firstKey(); b < Math.max(buckets.firstKey() + 1, buckets.lastKey()); b++) {
                     xs.add(b * RunMetrics.BUCKET_NANOS / 1e9);
                     ys.add(buckets.getOrDefault(b, 0L) / (RunMetrics.BUCKET_NANOS / 1e9));
                 }

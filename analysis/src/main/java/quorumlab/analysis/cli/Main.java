@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "A laboratory that compares Multi-Paxos and Raft.",
         subcommands = {
             ProtocolsCommand.class,
+            CompareCommand.class,
+            ReportCommand.class,
             ScenariosCommand.class,
             RunCommand.class,
             ExportCommand.class,

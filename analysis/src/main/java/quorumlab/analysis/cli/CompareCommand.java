@@ -1,0 +1,134 @@
+package quorumlab.analysis.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.report.Report;
+import quorumlab.protocols.Protocol;
+import quorumlab.workload.Runner;
+import quorumlab.workload.Scenario;
+import quorumlab.workload.ScenarioLibrary;
+import quorumlab.workload.ScenarioLoader;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Runs a scenario against every protocol on several seeds, checks each run, and writes",
+            "report.md, report.html, summary.csv, summary.json and the charts.",
+            "Exit: 0 all checks ok, 1 a violation, 2 bad input, 3 a check unknown."})
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--scenario", defaultValue = "leader-crash", paramLabel = "NAME|FILE|all",
+            description = "A library scenario, a YAML/JSON file, or 'all' (every library scenario). Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds 1..N per protocol. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        List<Scenario> scenarios = new ArrayList<>();
+        if (scenario.equals("all")) ScenarioLibrary.names().forEach(n -> scenarios.add(ScenarioLibrary.load(n)));
+        else scenarios.add(ScenarioLoader.load(scenario));
+        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
+        List<Report.Section> sections = new ArrayList<>();
+        Path reportDir = null;
+        try (Progress progress = new Progress()) {
+            for (Scenario s : scenarios) {
+                progress.task = "compare " + s.name();
+                Runner runner = new Runner().afterEachRun((dir, run) -> Checks.checkRun(dir));
+                boolean single = scenarios.size() == 1;
+                // A single scenario's report lands with its runs, in the same atomic move.
+                if (single) runner.beforeLanding(dir -> Report.write(List.of(Report.analyse(dir)), dir));
+                Runner.Result result = runner.run(s, protocols, seeds, 1, kind, out, progress);
+                sections.add(Report.analyse(result.dir()));
+                if (single) reportDir = result.dir();
+            }
+        }
+        if (reportDir == null) {
+            reportDir = out.resolve("all").resolve(java.time.LocalDateTime.now()
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+            try {
+                java.nio.file.Files.createDirectories(reportDir);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create " + reportDir + ": " + e.getMessage(), e);
+            }
+            Report.write(sections, reportDir);
+        }
+        print(sections);
+        System.out.println("report: " + reportDir.resolve("report.html"));
+        return exitCode(sections);
+    }
+
+    static void print(List<Report.Section> sections) {
+        String[] fields = {"latency_ms.p50", "latency_ms.p99", "throughput_ops_s", "election_ms.median", "unavailability_ms.median",
+            "gaps.out_of_order", "gaps.max_width", "messages_per_commit"};
+        for (Report.Section s : sections) {
+            List<String> ps = new ArrayList<>(s.summaries().keySet());
+            System.out.printf("%n%s (mean over seeds)%n%-26s", s.scenario(), "");
+            ps.forEach(p -> System.out.printf("%16s", p));
+            System.out.println();
+            for (String f : fields) {
+                System.out.printf("%-26s", f);
+                ps.forEach(p -> System.out.printf("%16s", Report.fmt(s.summaries().get(p).fields().get(f).mean())));
+                System.out.println();
+            }
+            System.out.printf("%-26s", "linearizable");
+            ps.forEach(p -> System.out.printf("%16s", s.summaries().get(p).linearizable()));
+            System.out.println();
+            System.out.printf("%-26s", "violations");
+            ps.forEach(p -> System.out.printf("%16s", s.summaries().get(p).violations().size()));
+            System.out.println();
+        }
+    }
+
+    static int exitCode(List<Report.Section> sections) {
+        boolean unknown = false;
+        for (Report.Section s : sections) {
+            for (var sum : s.summaries().values()) {
+                if (!sum.violations().isEmpty() || sum.linearizable().equals("false")) return Main.EXIT_VIOLATION;
+                if (!sum.linearizable().equals("true")) unknown = true;
+            }
+        }
+        return unknown ? Main.EXIT_UNKNOWN : Main.EXIT_OK;
+    }
+
+    /** A progress bar on a terminal, one plain line per finished run otherwise. */
+    static final class Progress implements Runner.Listener, AutoCloseable {
+        String task = "compare";
+        private final boolean terminal = System.console() != null;
+        private ProgressBar bar;
+        private int total;
+        private int done;
+
+        @Override
+        public synchronized void started(int total) {
+            this.total = total;
+            this.done = 0;
+            if (bar != null) bar.close();
+            if (terminal) bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).build();
+        }
+
+        @Override
+        public synchronized void finished(Runner.SeedRun run) {
+            done++;
+            if (bar != null) bar.step();
+            else System.err.printf("[%d/%d] %s seed %d done%n", done, total, run.protocol(), run.seed());
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bar != null) bar.close();
+        }
+    }
+}

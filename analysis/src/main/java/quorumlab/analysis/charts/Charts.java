@@ -39,6 +39,11 @@ public final class Charts {
 
     private Charts() {}
 
+    /** The {@code i}-th colour of the Okabe–Ito palette, cycling (for one curve per setting). */
+    public static Color palette(int i) {
+        return OKABE_ITO[Math.floorMod(i, OKABE_ITO.length)];
+    }
+
     /** raft and multi-paxos always get the same colours; any other protocol the next free one. */
     public static Color colour(String protocol) {
         return switch (protocol) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             BenchCommand.class,
             CheckCommand.class,
+            ExperimentCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;

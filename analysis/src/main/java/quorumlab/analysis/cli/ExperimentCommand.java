@@ -1,0 +1,62 @@
+package quorumlab.analysis.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import quorumlab.analysis.experiment.LeaderElectionRun;
+
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = {"Runs a published experiment. leader-election: the Raft paper's Figure 16 (time to elect a new",
+            "leader after the leader crashes, for many timeout settings), for Raft and Multi-Paxos side by side."})
+final class ExperimentCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "leader-election")
+    String name;
+
+    @Option(names = "--trials", defaultValue = "1000", paramLabel = "N", description = "Trials per setting (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--settings", paramLabel = "MIN-MAX,...", split = ",",
+            description = "Election timeout ranges in ms (default: the paper's 150-150 .. 150-300 and 12-24 .. 150-300).")
+    List<String> settings;
+
+    @Option(names = "--nodes", defaultValue = "5", paramLabel = "N", description = "Cluster size (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--delay", defaultValue = "uniform(6ms,9ms)", paramLabel = "DIST",
+            description = "Per-message delay, in the scenario notation (default: ${DEFAULT-VALUE}, a ~15 ms broadcast round trip).")
+    String delay;
+
+    @Option(names = "--protocol", defaultValue = "all", paramLabel = "raft|multi-paxos|all", description = "Default: ${DEFAULT-VALUE}.")
+    String protocol;
+
+    @Option(names = "--pre-vote", description = "Run Raft with the thesis's pre-vote.")
+    boolean preVote;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Base seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Default: results/leader-election/<time>.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!name.equals("leader-election")) {
+            throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election)");
+        }
+        if (trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
+        if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
+        Path dir = out != null ? out
+                : Path.of("results", "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        List<String> protocols = protocol.equals("all")
+                ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name).toList()
+                : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
+        boolean violated = LeaderElectionRun.run(protocols, settings, trials, nodes, delay, preVote, seed, dir, System.out, System.err);
+        return violated ? Main.EXIT_VIOLATION : Main.EXIT_OK;
+    }
+
+}

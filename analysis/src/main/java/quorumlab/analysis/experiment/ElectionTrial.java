@@ -1,0 +1,113 @@
+package quorumlab.analysis.experiment;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.check.SafetyChecks;
+import quorumlab.protocols.runtime.ClientPort;
+import quorumlab.protocols.runtime.Delay;
+import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.sim.Simulation;
+import quorumlab.protocols.trace.TraceRecord;
+
+/**
+ * One trial of the Raft paper's leader-election experiment (§9.3): a cluster with a leader and a
+ * little client load (so logs differ in length), the leader crashed at a uniformly random instant
+ * within its heartbeat interval, and the time until another node is established as leader.
+ */
+final class ElectionTrial {
+    static final long MS = 1_000_000L;
+    /** A trial that elects no leader within this much virtual time is reported censored at it. */
+    static final long CAP = 60_000 * MS;
+    /** How long the client writes before the crash, so followers' logs differ in length. */
+    static final long LOAD = 300 * MS;
+
+    record Outcome(double electionMs, int termsOrBallots, boolean censored, List<String> violations) {}
+
+    static Map<String, Object> options(Protocol protocol, Setting setting, boolean preVote) {
+        Map<String, Object> options = new HashMap<>();
+        options.put("electionTimeoutMinMs", setting.minMs());
+        options.put("electionTimeoutMaxMs", setting.maxMs());
+        // The paper: heartbeat interval half the minimum election timeout (25-50 gives 12 ms, not 12.5).
+        options.put("heartbeatIntervalMs", Math.max(1, setting.minMs() / 2));
+        if (preVote && protocol.name().equals("raft")) options.put("preVote", true);
+        return options;
+    }
+
+    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, boolean preVote, long seed) {
+        InMemoryTrace trace = new InMemoryTrace();
+        Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(nodes))
+                .protocol(protocol, protocol.resolveOptions(options(protocol, setting, preVote)))
+                .network(new NetworkModel().setDelay(delay)).trace(trace, TraceLevel.EVENTS)
+                .scenario("leader-election").build();
+        sim.start();
+        // The first election, with these timeouts, may itself take long: that is not what is measured.
+        if (!sim.runUntil(() -> sim.leader().isPresent(), CAP)) {
+            return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol.name(), trace.records()));
+        }
+        writer(sim, sim.now() + LOAD);
+        sim.runFor(LOAD);
+        SplittableRandom random = new SplittableRandom(seed ^ 0x16L);
+        long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
+        sim.runFor(random.nextLong(heartbeat));
+        Optional<NodeId> leader = sim.leader();
+        if (leader.isEmpty()) {
+            sim.runUntil(() -> sim.leader().isPresent(), sim.now() + CAP);
+            leader = sim.leader();
+        }
+        NodeId old = leader.orElseThrow();
+        long crashAt = sim.now();
+        int before = trace.records().size();
+        sim.crash(old);
+        sim.recordFault("crash", List.of(old), "the leader, at a uniformly random instant within its heartbeat interval");
+        boolean elected = sim.runUntil(() -> sim.leader().isPresent() && !sim.leader().get().equals(old), crashAt + CAP);
+        double ms = (sim.now() - crashAt) / 1e6;
+        int tried = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<TraceRecord> records = trace.records();
+        for (TraceRecord r : records.subList(before, records.size())) {
+            if (r instanceof TraceRecord.Event e && e.event() instanceof ProtocolEvent.ElectionStarted es && !es.preVote()) {
+                // Raft: one term however many candidates stand in it; Paxos: each ballot (round, node).
+                if (seen.add(protocol.name().equals("raft") ? String.valueOf(es.term()) : es.term() + "/" + e.node())) tried++;
+            }
+        }
+        return new Outcome(elected ? ms : CAP / 1e6, tried, !elected, SafetyChecks.violations(protocol.name(), records));
+    }
+
+    /** One client writing unique values, following NotLeader hints, until {@code until}. */
+    private static void writer(Simulation sim, long until) {
+        List<NodeId> members = sim.cluster().members();
+        long[] seq = {1};
+        int[] target = {0};
+        ClientPort[] port = new ClientPort[1];
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> {
+            if (port[0].now() >= until) return;
+            port[0].submit(members.get(target[0]), new ClientRequest(1, seq[0], new Operation.Put("k", "v" + seq[0])), port[0].now());
+        };
+        port[0] = sim.addClient(1, (from, reply) -> {
+            if (reply.seq() != seq[0]) return;
+            if (reply instanceof ClientReply.Committed) {
+                seq[0]++;
+                port[0].schedule(2 * MS, send[0]);
+            } else if (reply instanceof ClientReply.NotLeader nl) {
+                target[0] = nl.hint().map(members::indexOf).orElse((target[0] + 1) % members.size());
+                port[0].schedule(5 * MS, send[0]);
+            }
+        });
+        sim.schedule(sim.now(), send[0]);
+    }
+
+    private ElectionTrial() {}
+}

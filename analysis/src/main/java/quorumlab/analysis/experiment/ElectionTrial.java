@@ -29,7 +29,7 @@ import quorumlab.protocols.trace.TraceRecord;
 final class ElectionTrial {
     static final long MS = 1_000_000L;
     /** A trial that elects no leader within this much virtual time is reported censored at it. */
-    static final long CAP = 60_000 * MS;
+    static final long CAP = 12_000 * MS;
     /** How long the client writes before the crash, so followers' logs differ in length. */
     static final long LOAD = 300 * MS;
 

@@ -1,0 +1,18 @@
+package quorumlab.paxos;
+
+import quorumlab.protocols.NodeId;
+
+/** A ballot number (round, proposer), ordered by round then node, so no two proposers share one. */
+record Ballot(long round, NodeId node) implements Comparable<Ballot> {
+    static final Ballot ZERO = new Ballot(0, NodeId.of(0));
+
+    @Override
+    public int compareTo(Ballot other) {
+        int byRound = Long.compare(round, other.round);
+        return byRound != 0 ? byRound : Integer.compare(node.id(), other.node.id());
+    }
+
+    boolean greaterThan(Ballot other) {
+        return compareTo(other) > 0;
+    }
+}

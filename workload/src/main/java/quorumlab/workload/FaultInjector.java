@@ -18,7 +18,7 @@ import quorumlab.protocols.runtime.NetworkModel;
  */
 public final class FaultInjector {
     static final List<String> TYPES = List.of("crash", "restart", "partition", "isolate", "heal", "one-way",
-            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift");
+            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix");
     static final Set<String> SYMBOLIC_TARGETS = Set.of("leader", "random-follower", "last-crashed");
 
     private final ClusterRuntime runtime;
@@ -90,6 +90,11 @@ public final class FaultInjector {
                     () -> net.setReordering(orZero(baseline.reorder()), Runs.REORDER_EXTRA));
             case "delay" -> window(f, window, () -> net.setDelay(DelaySpec.parse(f.delay())),
                     () -> net.setDelay(Runs.baselineDelay(baseline)));
+            // A new region matrix for a while (e.g. a slower inter-region link); the end restores the scenario's network.
+            case "latency-matrix" -> window(f, window, () -> net.setRegions(Runs.regions(f.regions())), () -> {
+                net.setDelay(Runs.baselineDelay(baseline));
+                if (baseline.regions() != null) net.setRegions(Runs.regions(baseline.regions()));
+            });
             case "pause" -> resolve(f.target()).ifPresent(n -> {
                 runtime.pause(n);
                 record("pause", List.of(n), "target " + f.target());

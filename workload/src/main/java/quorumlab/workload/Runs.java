@@ -32,7 +32,7 @@ final class Runs {
         return DelaySpec.parse(d != null ? d : "constant(500us)");
     }
 
-    private static RegionLatency regions(Scenario.Regions r) {
+    static RegionLatency regions(Scenario.Regions r) {
         RegionLatency latency = new RegionLatency();
         for (Map.Entry<String, List<String>> e : r.placement().entrySet()) {
             for (String node : e.getValue()) latency.place(NodeId.parse(node), e.getKey());

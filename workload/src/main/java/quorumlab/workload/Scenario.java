@@ -74,7 +74,8 @@ public record Scenario(
             String to,
             Double value,
             String delay,
-            String duration) {}
+            String duration,
+            Regions regions) {}
 
     static final int DEFAULT_NODES = 5;
     static final String DEFAULT_DURATION = "5s";

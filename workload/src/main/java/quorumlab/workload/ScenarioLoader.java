@@ -199,27 +199,28 @@ public final class ScenarioLoader {
             probability("network.loss", n.loss());
             probability("network.duplicate", n.duplicate());
             probability("network.reorder", n.reorder());
-            if (n.regions() != null) {
-                Scenario.Regions r = n.regions();
-                if (r.placement() == null || r.placement().isEmpty()) throw error("network.regions.placement", "place every node in a region");
-                Set<NodeId> placed = new HashSet<>();
-                for (Map.Entry<String, List<String>> e : r.placement().entrySet()) {
-                    String field = "network.regions.placement." + e.getKey();
-                    if (e.getValue() == null || e.getValue().isEmpty()) throw error(field, "a region needs at least one node");
-                    for (String name : e.getValue()) {
-                        if (!placed.add(node(field, name))) throw error(field, "node " + name + " is placed twice");
-                    }
+            if (n.regions() != null) regions("network.regions", n.regions());
+        }
+
+        private void regions(String prefix, Scenario.Regions r) {
+            if (r.placement() == null || r.placement().isEmpty()) throw error(prefix + ".placement", "place every node in a region");
+            Set<NodeId> placed = new HashSet<>();
+            for (Map.Entry<String, List<String>> e : r.placement().entrySet()) {
+                String field = prefix + ".placement." + e.getKey();
+                if (e.getValue() == null || e.getValue().isEmpty()) throw error(field, "a region needs at least one node");
+                for (String name : e.getValue()) {
+                    if (!placed.add(node(field, name))) throw error(field, "node " + name + " is placed twice");
                 }
-                delay("network.regions.within", r.within());
-                if (r.between() != null) {
-                    for (Map.Entry<String, String> e : r.between().entrySet()) {
-                        String field = "network.regions.between." + e.getKey();
-                        String[] pair = e.getKey().split("-", 2);
-                        if (pair.length != 2 || !r.placement().containsKey(pair[0]) || !r.placement().containsKey(pair[1])) {
-                            throw error(field, "write REGION-REGION with regions from the placement " + r.placement().keySet());
-                        }
-                        delay(field, e.getValue());
+            }
+            delay(prefix + ".within", r.within());
+            if (r.between() != null) {
+                for (Map.Entry<String, String> e : r.between().entrySet()) {
+                    String field = prefix + ".between." + e.getKey();
+                    String[] pair = e.getKey().split("-", 2);
+                    if (pair.length != 2 || !r.placement().containsKey(pair[0]) || !r.placement().containsKey(pair[1])) {
+                        throw error(field, "write REGION-REGION with regions from the placement " + r.placement().keySet());
                     }
+                    delay(field, e.getValue());
                 }
             }
         }
@@ -292,6 +293,10 @@ public final class ScenarioLoader {
                     case "loss", "duplicate", "reorder" -> {
                         if (f.value() == null) throw error(at + ".value", "the probability is required");
                         probability(at + ".value", f.value());
+                    }
+                    case "latency-matrix" -> {
+                        if (f.regions() == null) throw error(at + ".regions", "the region matrix is required (placement, within, between)");
+                        regions(at + ".regions", f.regions());
                     }
                     case "delay" -> {
                         if (f.delay() == null) throw error(at + ".delay", "the delay is required (for example uniform(50ms,100ms))");

@@ -42,8 +42,10 @@ class LibraryScenariosTest {
                 List<String> violations = SafetyChecks.violations(run.protocol(), trace);
                 assertEquals(List.of(), violations, name + " under " + run.protocol());
                 assertTrue(run.completedOperations() > 0, name + " under " + run.protocol() + " completed nothing");
-                assertTrue(trace.stream().anyMatch(t -> t instanceof TraceRecord.Fault) || s.faultList().isEmpty(),
-                        name + ": its faults are in the trace");
+                for (Scenario.Fault f : s.faultList()) {
+                    assertTrue(trace.stream().anyMatch(t -> t instanceof TraceRecord.Fault tf && tf.fault().equals(f.type())),
+                            name + ": its " + f.type() + " fault is in the trace");
+                }
             }
         }
     }

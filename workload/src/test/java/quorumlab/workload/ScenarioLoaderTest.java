@@ -31,6 +31,7 @@ class ScenarioLoaderTest {
         "wrong-type.json         | seeds               | wrong type",
         "unknown-protocol.yaml   | options.paxos-ng    | unknown protocol",
         "option-below-min.yaml   | options.fixed-leader-log | must be at least 1.0",
+        "latency-matrix-without-regions.yaml | faults[0].regions | the region matrix is required",
         "unknown-option.yaml     | options.fixed-leader-log | bogusTimeoutMs",
         "unknown-common-option.yaml | options.common.leaseMs | no protocol has an option of that name",
         "negative-think-time.yaml | workload.thinkTime | is not a duration",

@@ -13,6 +13,7 @@ import quorumlab.protocols.Protocol;
 import quorumlab.analysis.check.CheckStatus;
 import quorumlab.analysis.check.Checks;
 import quorumlab.analysis.check.Verdict;
+import quorumlab.workload.Bookings;
 import quorumlab.workload.Runner;
 import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
@@ -60,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
                     .map(Map.Entry::getValue).findFirst().orElseThrow();
             System.out.printf("%-12s seed %-4d %8d operations completed  %6.2f s wall  checks: %s%n",
                     r.protocol(), r.seed(), r.completedOperations(), r.wallSeconds(), v.status().label());
+            if (s.workloadOrDefault().bikes() != null) {
+                System.out.println("    bookings: " + Bookings.of(r.dir().resolve(Runner.HISTORY_FILE)).sentence());
+            }
             for (Verdict.Check c : v.checks()) {
                 if (c.status() != CheckStatus.OK) System.out.println("    " + c.name() + ": " + c.status().label() + " " + c.summary());
             }

@@ -25,6 +25,9 @@ public final class CheckerBenchmark {
         time(out, "10,000 ops, 10 keys, 20 processes",
                 HistoryGenerator.linearizable(1, 10_000, 10, 20, 0.01), LinearizabilityChecker.Bound.DEFAULT,
                 CheckStatus.OK);
+        time(out, "the same with one stale read (counterexample included)",
+                HistoryGenerator.withStaleRead(HistoryGenerator.linearizable(1, 10_000, 10, 20, 0.01)),
+                LinearizabilityChecker.Bound.DEFAULT, CheckStatus.VIOLATION);
         time(out, "1,000 ops, 1 register, 10 processes, 20% info",
                 HistoryGenerator.linearizable(2, 1_000, 0, 10, 0.2), LinearizabilityChecker.Bound.DEFAULT,
                 CheckStatus.OK);

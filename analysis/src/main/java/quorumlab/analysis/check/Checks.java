@@ -48,7 +48,9 @@ public final class Checks {
 
     /**
      * Checks every trace and history directly in {@code runDir} (not in sub-directories), draws any
-     * counterexample there, and writes {@code verdict.json} there.
+     * counterexample there, and writes {@code verdict.json} there. The verdict's {@code file} is the
+     * directory's name, and its pictures are named relative to the directory, so that the verdict
+     * stays true when the runner moves the directory into place.
      *
      * @throws BadInputException when a file is corrupt, or the directory holds neither
      */
@@ -62,9 +64,17 @@ public final class Checks {
         if (files.isEmpty()) throw new BadInputException(runDir, 0, "holds no trace or history to check");
         Settings here = new Settings(settings.bound(), settings.pictures() != null ? settings.pictures() : runDir,
                 settings.drawPictures());
+        // Paths are written relative to the run directory, which the runner moves into place after
+        // this call: verdict.json sits beside the files it names.
         List<Verdict.Check> checks = new ArrayList<>();
-        for (Path file : files) checks.addAll(checkFile(file, here).checks());
-        Verdict verdict = new Verdict(runDir.toString(), checks);
+        for (Path file : files) {
+            for (Verdict.Check c : checkFile(file, here).checks()) {
+                List<String> pictures = c.pictures().stream().map(p -> relative(runDir, p)).toList();
+                checks.add(new Verdict.Check(c.name(), c.status(), c.summary(), c.details(), pictures));
+            }
+        }
+        Path name = runDir.toAbsolutePath().normalize().getFileName();
+        Verdict verdict = new Verdict(name != null ? name.toString() : runDir.toString(), checks);
         VerdictWriter.write(verdict, runDir.resolve(VerdictWriter.FILE_NAME));
         return verdict;
     }
@@ -195,6 +205,12 @@ public final class Checks {
         if (settings.pictures() != null) return settings.pictures();
         Path parent = file.toAbsolutePath().getParent();
         return parent;
+    }
+
+    private static String relative(Path dir, String file) {
+        Path p = Path.of(file).toAbsolutePath().normalize();
+        Path base = dir.toAbsolutePath().normalize();
+        return p.startsWith(base) ? base.relativize(p).toString() : file;
     }
 
     private static boolean hasHistoryBeside(Path trace) {

@@ -47,10 +47,16 @@ public record ClientOp(
 
     /** Reads as in a counterexample: {@code process 3 read k1 -> 5 (ok)}. */
     public String describe() {
+        return describe(true);
+    }
+
+    /** As {@link #describe()}, naming the key only when {@code withKey}. */
+    public String describe(boolean withKey) {
+        String keyPart = withKey ? keyPart() : "";
         String what = switch (f) {
-            case READ -> "read" + keyPart() + (outcome == Type.OK ? " -> " + Values.show(result) : "");
-            case WRITE -> "write" + keyPart() + " " + Values.show(argument);
-            case CAS -> "cas" + keyPart() + " " + Values.show(expected()) + " -> " + Values.show(written());
+            case READ -> "read" + keyPart + (outcome == Type.OK ? " -> " + Values.show(result) : "");
+            case WRITE -> "write" + keyPart + " " + Values.show(argument);
+            case CAS -> "cas" + keyPart + " " + Values.show(expected()) + " -> " + Values.show(written());
         };
         String how = completed() ? outcome.label() : "never completed";
         return "process " + process + " " + what + " (" + how + ")";

@@ -38,7 +38,7 @@ public record Counterexample(
 
     /** One line: which operation, on which key, and how many operations prove it. */
     public String summary() {
-        return keyName() + ": " + failing.describe() + " cannot be linearized; a window of "
+        return keyName() + ": " + failing.describe(false) + " cannot be linearized; a window of "
                 + window.size() + " operation" + (window.size() == 1 ? "" : "s")
                 + " shows it, after a linearizable prefix of " + linearizablePrefix.size();
     }

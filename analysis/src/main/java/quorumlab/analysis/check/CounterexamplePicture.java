@@ -67,7 +67,7 @@ public final class CounterexamplePicture {
         int lane = 0;
         for (Long p : lanes.keySet()) lanes.put(p, lane++);
 
-        int height = TOP + lanes.size() * LANE + 60;
+        int height = TOP + lanes.size() * LANE + 84;
         double scale = (WIDTH - LEFT - 20) / (right - left);
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
@@ -75,7 +75,7 @@ public final class CounterexamplePicture {
                 .append("\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.append(text(10, 20, 15, "bold", "Not linearizable: " + c.keyName()));
-        s.append(text(10, 40, 12, "normal", c.failing().describe() + " cannot be linearized; "
+        s.append(text(10, 40, 12, "normal", c.failing().describe(false) + " cannot be linearized; "
                 + c.window().size() + " highlighted operations show it"));
         for (var entry : lanes.entrySet()) {
             int y = TOP + entry.getValue() * LANE;
@@ -116,7 +116,9 @@ public final class CounterexamplePicture {
             double x = LEFT + (at - left) * scale;
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>",
                     x, axis, x, axis + 5));
-            s.append(text(x - 20, axis + 18, 11, "normal", timed ? seconds(at) : "event " + Math.round(at)));
+            String anchor = t == 0 ? "start" : t == 4 ? "end" : "middle";
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"%s\">%s</text>",
+                    x, axis + 18, anchor, escape(timed ? seconds(at) : "event " + Math.round(at))));
             s.append('\n');
         }
         int legend = axis + 36;

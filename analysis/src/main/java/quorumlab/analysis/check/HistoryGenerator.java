@@ -93,6 +93,27 @@ final class HistoryGenerator {
     private static final Object FAILED = new Object();
 
     /**
+     * The same history with one late read changed to return its key's first acknowledged write,
+     * long since overwritten: a stale read somewhere in the last fifth.
+     */
+    static History withStaleRead(History history) {
+        List<HistoryEvent> events = new ArrayList<>(history.events());
+        Map<Object, Object> firstWrite = new HashMap<>();
+        for (ClientOp op : history.operations()) {
+            if (op.f() == Fn.WRITE && op.outcome() == Type.OK) firstWrite.putIfAbsent(op.key(), op.argument());
+        }
+        for (int i = events.size() * 4 / 5; i < events.size(); i++) {
+            HistoryEvent e = events.get(i);
+            Object stale = firstWrite.get(e.key());
+            if (e.type() == Type.OK && e.f() == Fn.READ && stale != null && !stale.equals(e.value())) {
+                events.set(i, new HistoryEvent(e.process(), e.type(), e.f(), e.key(), stale, e.time()));
+                return History.of(history.source() + " with a stale read", events);
+            }
+        }
+        throw new IllegalArgumentException("no read to make stale in " + history.source());
+    }
+
+    /**
      * A history whose search must try every subset of {@code writers} concurrent writes: they are
      * all in flight while one process reads 1, then 2, then 1 again, which no order allows since
      * each value is written once. Exponential for any search without a smarter argument.

@@ -81,7 +81,7 @@ class ChecksTest {
         assertTrue(v.checks().stream().anyMatch(c -> c.name().equals("raft-invariants")), v.checks().toString());
         Verdict.Check lin = v.checks().stream().filter(c -> c.name().equals(Checks.LINEARIZABILITY)).findFirst().orElseThrow();
         assertEquals(CheckStatus.VIOLATION, lin.status());
-        assertTrue(lin.summary().contains("read \"k\" -> \"a\""), lin.summary());
+        assertTrue(lin.summary().contains("key \"k\": process 1 read -> \"a\" (ok)"), lin.summary());
         assertEquals(2, lin.pictures().size());
         assertTrue(Files.exists(Path.of(lin.pictures().get(0))));
     }
@@ -111,6 +111,9 @@ class ChecksTest {
         // files in name order: history.jsonl, then trace.jsonl.gz
         assertEquals(List.of("linearizability=VIOLATION", "acknowledged-writes=ok", "raft-invariants=ok"), names);
         assertTrue(Files.exists(dir.resolve("history-nonlinearizable-k.svg")));
+        assertEquals(dir.getFileName().toString(), json.get("file").asText());
+        assertEquals("history-nonlinearizable-k.svg", json.get("checks").get(0).get("pictures").get(0).asText(),
+                "pictures are named relative to the run directory, which the runner moves");
         String html = Files.readString(dir.resolve("history-nonlinearizable-k.html"));
         assertTrue(html.contains("<svg") && html.contains("cannot be linearized"), html);
     }

@@ -161,4 +161,25 @@ class LinearizabilityCheckerTest {
         var result = LinearizabilityChecker.check(HistoryGenerator.pathological(6));
         assertEquals(CheckStatus.VIOLATION, result.status());
     }
+
+    @Test
+    void historiesFromACorrectRegisterAreAlwaysLinearizable() {
+        // larger than the brute force can handle: many processes, info and fail outcomes, one or more keys
+        for (long seed = 1; seed <= 40; seed++) {
+            History h = HistoryGenerator.linearizable(seed, 400, (int) (seed % 4), 12, 0.15);
+            var result = LinearizabilityChecker.check(h);
+            assertEquals(CheckStatus.OK, result.status(), "seed " + seed + ": " + result.summary());
+        }
+    }
+
+    @Test
+    void aStaleReadHiddenInALongHistoryIsFoundWithASmallWindow() {
+        History h = HistoryGenerator.withStaleRead(HistoryGenerator.linearizable(5, 3_000, 5, 16, 0.02));
+        var result = LinearizabilityChecker.check(h);
+        assertEquals(CheckStatus.VIOLATION, result.status());
+        Counterexample c = result.counterexamples().get(0);
+        assertEquals(Fn.READ, c.failing().f());
+        assertTrue(c.window().size() < 20, "window of " + c.window().size() + ": " + c.window());
+        assertTrue(c.linearizablePrefix().size() > 100, "prefix " + c.linearizablePrefix().size());
+    }
 }

@@ -104,7 +104,7 @@ class CheckCommandTest {
         assertEquals(2, lines.length, out.toString());
         assertTrue(lines[0].startsWith("ok "), "results come in the order the files were named: " + lines[0]);
         assertTrue(lines[1].startsWith("VIOLATION linearizability"), lines[1]);
-        assertTrue(lines[1].contains("read \"x\" -> 1 (ok) cannot be linearized"), lines[1]);
+        assertTrue(lines[1].contains("key \"x\": process 1 read -> 1 (ok) cannot be linearized"), lines[1]);
         assertTrue(Files.exists(dir.resolve("pictures/stale-nonlinearizable-x.svg")));
         assertTrue(Files.exists(dir.resolve("pictures/stale-nonlinearizable-x.html")));
     }

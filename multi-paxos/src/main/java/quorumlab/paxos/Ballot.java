@@ -4,7 +4,8 @@ import quorumlab.protocols.NodeId;
 
 /** A ballot number (round, proposer), ordered by round then node, so no two proposers share one. */
 record Ballot(long round, NodeId node) implements Comparable<Ballot> {
-    static final Ballot ZERO = new Ballot(0, NodeId.of(0));
+    /** Below every real ballot: real rounds start at 1. */
+    static final Ballot ZERO = new Ballot(0, NodeId.of(1));
 
     @Override
     public int compareTo(Ballot other) {

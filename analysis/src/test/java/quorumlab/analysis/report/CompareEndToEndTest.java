@@ -72,11 +72,17 @@ class CompareEndToEndTest {
         String md = Files.readString(run.resolve("report.md"));
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,"), "charts embedded");
+        JsonNode protocols = summary.path("protocols");
+        assertEquals(2, protocols.size(), "both protocols ran");
         for (String field : Summary.FIELDS.keySet()) {
-            JsonNode f = raft.path(field);
-            Stat st = f.path("mean").isNull() ? Stat.NONE : new Stat(f.path("n").asInt(), f.path("median").asDouble(),
-                    f.path("mean").asDouble(), f.path("ci95").path(0).asDouble(Double.NaN), f.path("ci95").path(1).asDouble(Double.NaN));
-            String row = "| " + field + " | " + Report.cell(st) + " |";
+            StringBuilder row = new StringBuilder("| " + field);
+            for (JsonNode p : protocols) {
+                JsonNode f = p.path(field);
+                Stat st = f.path("mean").isNull() ? Stat.NONE : new Stat(f.path("n").asInt(), f.path("median").asDouble(),
+                        f.path("mean").asDouble(), f.path("ci95").path(0).asDouble(Double.NaN), f.path("ci95").path(1).asDouble(Double.NaN));
+                row.append(" | ").append(Report.cell(st));
+            }
+            row.append(" |");
             assertTrue(md.contains(row), "report.md row for " + field + " should be " + row);
         }
         // re-analysing the directory gives the same summary

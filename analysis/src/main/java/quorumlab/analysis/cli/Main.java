@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ProtocolsCommand.class,
             CompareCommand.class,
             ReportCommand.class,
+            SweepCommand.class,
             ScenariosCommand.class,
             RunCommand.class,
             ExportCommand.class,

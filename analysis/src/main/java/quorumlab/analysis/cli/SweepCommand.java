@@ -1,0 +1,113 @@
+package quorumlab.analysis.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import quorumlab.analysis.charts.Charts;
+import quorumlab.analysis.charts.SweepChart;
+import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.metrics.Stat;
+import quorumlab.analysis.metrics.Summary;
+import quorumlab.analysis.report.Report;
+import quorumlab.analysis.report.ScenarioText;
+import quorumlab.protocols.Protocol;
+import quorumlab.workload.Runner;
+import quorumlab.workload.Scenario;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Varies one scenario field and charts every summary metric against it, with 95% CIs, for every protocol.",
+            "Example: quorumlab sweep --scenario leader-crash --param nodes=3,5,7",
+            "Exit: 0 all checks ok, 1 a violation, 2 bad input, 3 a check unknown."})
+final class SweepCommand implements Callable<Integer> {
+    @Option(names = "--scenario", required = true, paramLabel = "NAME|FILE", description = "A library scenario or a YAML/JSON file.")
+    String scenario;
+
+    @Option(names = "--param", required = true, paramLabel = "PATH=V1,V2,...",
+            description = "A dotted scenario field (nodes, network.loss, options.raft.electionTimeoutMinMs, ...) and numeric values.")
+    String param;
+
+    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "Seeds per value. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        int eq = param.indexOf('=');
+        if (eq <= 0 || eq == param.length() - 1) throw new IllegalArgumentException("--param: expected PATH=V1,V2,... got '" + param + "'");
+        String path = param.substring(0, eq);
+        List<String> raw = List.of(param.substring(eq + 1).split(","));
+        List<Double> values = new ArrayList<>();
+        for (String v : raw) {
+            try {
+                values.add(Double.parseDouble(v.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--param " + path + ": '" + v + "' is not a number");
+            }
+        }
+        ObjectNode tree = ScenarioText.tree(scenario);
+        List<Scenario> variants = new ArrayList<>();
+        for (String v : raw) variants.add(ScenarioText.with(tree, path, v.trim(), null)); // validates all before running any
+        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
+        Path dir = out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
+                .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+        List<Report.Section> sections = new ArrayList<>();
+        try (CompareCommand.Progress progress = new CompareCommand.Progress()) {
+            for (int i = 0; i < variants.size(); i++) {
+                progress.task = path + "=" + raw.get(i);
+                Runner.Result r = new Runner().afterEachRun((d, run) -> Checks.checkRun(d))
+                        .run(variants.get(i), protocols, seeds, 1, kind, dir.resolve("runs").resolve(path + "=" + raw.get(i).trim()), progress);
+                sections.add(Report.analyse(r.dir()));
+            }
+        }
+        Path tmp = dir.resolve(".charts.tmp");
+        try {
+            Files.createDirectories(tmp);
+            StringBuilder md = new StringBuilder("# Sweep of " + path + " in " + scenario + "\n\n");
+            for (String metric : Summary.FIELDS.keySet()) {
+                Map<String, List<Stat>> byProtocol = new LinkedHashMap<>();
+                for (String p : protocols) {
+                    List<Stat> stats = new ArrayList<>();
+                    for (Report.Section s : sections) {
+                        Summary sum = s.summaries().get(p);
+                        stats.add(sum == null ? Stat.NONE : sum.fields().get(metric));
+                    }
+                    byProtocol.put(p, stats);
+                }
+                Charts.Drawn d = SweepChart.of(metric, path, values, byProtocol);
+                Charts.write(d, tmp);
+                md.append("## ").append(metric).append("\n\n![").append(metric).append("](").append(d.stem()).append(".png)\n\n| ")
+                        .append(path).append(" | ").append(String.join(" | ", protocols)).append(" |\n|---|").append("---|".repeat(protocols.size())).append('\n');
+                for (int i = 0; i < values.size(); i++) {
+                    md.append("| ").append(raw.get(i).trim());
+                    for (String p : protocols) md.append(" | ").append(Report.cell(byProtocol.get(p).get(i)));
+                    md.append(" |\n");
+                }
+                md.append('\n');
+            }
+            Files.writeString(tmp.resolve("sweep.md"), md);
+            try (var files = Files.list(tmp)) {
+                for (Path f : files.toList()) Files.move(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the sweep into " + dir + ": " + e.getMessage(), e);
+        }
+        System.out.println("sweep: " + dir.resolve("sweep.md"));
+        return CompareCommand.exitCode(sections);
+    }
+}

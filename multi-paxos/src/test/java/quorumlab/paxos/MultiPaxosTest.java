@@ -2,6 +2,7 @@ package quorumlab.paxos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static quorumlab.paxos.PaxosCluster.MS;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import quorumlab.protocols.Protocol;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import quorumlab.protocols.NodeId;
@@ -117,6 +119,41 @@ class MultiPaxosTest {
         long seq = c.submit(leader, "k", "v");
         assertTrue(c.sim.runUntil(() -> c.committed(seq), c.sim.now() + 2_000 * MS));
         assertTrue(c.trace.events(ProtocolEvent.ElectionStarted.class).size() > 1, "they dueled");
+        assertEquals(List.of(), c.violations());
+    }
+
+    @Test
+    void registeredByNameWithRaftsTimingDefaultsAndAnEmptyTimeoutRangeIsRejected() {
+        Protocol paxos = Protocol.byName("multi-paxos");
+        var defaults = paxos.resolveOptions(Map.of()).asMap();
+        assertEquals(150L, defaults.get("electionTimeoutMinMs"));
+        assertEquals(300L, defaults.get("electionTimeoutMaxMs"));
+        assertEquals(50L, defaults.get("heartbeatIntervalMs"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> paxos.resolveOptions(Map.of("electionTimeoutMinMs", 300, "electionTimeoutMaxMs", 200)));
+        assertTrue(e.getMessage().contains("electionTimeoutMaxMs"), e.getMessage());
+    }
+
+    @Test
+    void aWholeClusterCrashLosesNoChosenCommand() {
+        PaxosCluster c = new PaxosCluster(3, 9);
+        NodeId leader = c.awaitLeader(2_000);
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) seqs.add(c.submit(leader, "k" + i, "v" + i));
+        assertTrue(c.sim.runUntil(() -> seqs.stream().allMatch(c::committed), c.sim.now() + 1_000 * MS));
+        for (NodeId n : c.sim.cluster().members()) c.sim.crash(n);
+        c.sim.recordFault("crash", c.sim.cluster().members(), "all");
+        c.sim.runFor(100 * MS);
+        for (NodeId n : c.sim.cluster().members()) c.sim.restart(n);
+        NodeId next = c.awaitLeader(3_000);
+        long after = c.submit(next, "after", "z");
+        assertTrue(c.sim.runUntil(() -> c.committed(after), c.sim.now() + 1_000 * MS));
+        c.sim.runFor(300 * MS);
+        for (NodeId n : c.sim.cluster().members()) {
+            assertTrue(c.sim.stateMachine(n).lastApplied() >= 11, "node " + n + " re-applied every decision");
+            assertEquals("v9", c.sim.stateMachine(n).get("k9"), "node " + n);
+            assertEquals("z", c.sim.stateMachine(n).get("after"), "node " + n);
+        }
         assertEquals(List.of(), c.violations());
     }
 }

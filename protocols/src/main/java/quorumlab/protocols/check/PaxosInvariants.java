@@ -11,64 +11,95 @@ import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**
- * Multi-Paxos safety on a trace: at most one value is chosen per slot (as any learner reports it,
- * and as a majority of acceptors accepted it in one ballot), every node applies the same command at
- * each index, and no proposer establishes leadership twice with one ballot.
+ * The safety properties of Multi-Paxos, checked on a trace: at most one value is chosen per slot
+ * (as learned by every node, and as counted from the acceptors' own ValueAccepted events), every
+ * node applies the same command at each index, and a ballot {@code (round, node)} has at most one
+ * leadership, which exists before any value is accepted in it ("Paxos Made Simple" §2.2: a
+ * proposer issues one value per proposal number). The cluster size comes from the trace's meta
+ * record, or else from the highest node id seen.
  */
 public final class PaxosInvariants {
+    private record Ballot(long round, NodeId proposer) {}
+
+    private record SlotBallot(long slot, Ballot ballot) {}
+
+    private record Chosen(String command, long t, NodeId node) {}
+
     private PaxosInvariants() {}
 
-    private record BallotKey(long slot, long round, NodeId proposer, String command) {}
-
     public static List<String> violations(List<TraceRecord> trace) {
+        int clusterSize = clusterSize(trace);
+        int majority = clusterSize / 2 + 1;
         List<String> violations = new ArrayList<>();
-        int nodes = clusterSize(trace);
-        int majority = nodes / 2 + 1;
-        Map<Long, String> chosen = new HashMap<>();
-        Map<Long, String> applied = new HashMap<>();
-        Map<BallotKey, Set<NodeId>> acceptors = new HashMap<>();
-        Set<String> leaders = new HashSet<>();
+        Map<Long, Chosen> learned = new HashMap<>();
+        Map<Long, Chosen> chosenByAcceptors = new HashMap<>();
+        Map<SlotBallot, String> valueInBallot = new HashMap<>();
+        Map<SlotBallot, Set<NodeId>> acceptors = new HashMap<>();
+        Map<Long, Chosen> applied = new HashMap<>();
+        Set<Ballot> established = new HashSet<>();
+
         for (TraceRecord r : trace) {
             if (!(r instanceof TraceRecord.Event e)) continue;
-            if (e.event() instanceof ProtocolEvent.SlotChosen c) {
-                choose(violations, chosen, c.slot(), c.command(), "t=" + r.t() + " node " + e.node() + " learned");
-            } else if (e.event() instanceof ProtocolEvent.ValueAccepted a) {
-                BallotKey key = new BallotKey(a.slot(), a.term(), a.proposer(), a.command());
-                Set<NodeId> by = acceptors.computeIfAbsent(key, k -> new HashSet<>());
-                if (by.add(e.node()) && by.size() == majority) {
-                    choose(violations, chosen, a.slot(), a.command(), "t=" + r.t() + " a majority accepted in ballot ("
-                            + a.term() + ", " + a.proposer() + ")");
+            String where = "t=" + r.t() + " node " + e.node();
+            ProtocolEvent event = e.event();
+            if (event instanceof ProtocolEvent.LeaderEstablished le) {
+                if (!established.add(new Ballot(le.term(), e.node()))) {
+                    violations.add(where + " ballot (" + le.term() + "," + e.node() + ") established twice");
                 }
-            } else if (e.event() instanceof ProtocolEvent.EntryApplied a) {
-                String before = applied.putIfAbsent(a.index(), a.command());
-                if (before != null && !before.equals(a.command())) {
-                    violations.add("t=" + r.t() + " node " + e.node() + " applied " + a.command() + " at index "
-                            + a.index() + " where another node applied " + before);
+            } else if (event instanceof ProtocolEvent.ValueAccepted va) {
+                Ballot ballot = new Ballot(va.term(), va.proposer());
+                SlotBallot key = new SlotBallot(va.slot(), ballot);
+                if (!established.contains(ballot)) {
+                    violations.add(where + " slot " + va.slot() + ": accepted in ballot (" + va.term() + ","
+                            + va.proposer() + "), which no leader established");
                 }
-            } else if (e.event() instanceof ProtocolEvent.LeaderEstablished le) {
-                if (!leaders.add(le.term() + "/" + e.node())) {
-                    violations.add("t=" + r.t() + " node " + e.node() + " established leadership twice in ballot ("
-                            + le.term() + ", " + e.node() + ")");
+                String earlier = valueInBallot.putIfAbsent(key, va.command());
+                if (earlier != null && !earlier.equals(va.command())) {
+                    violations.add(where + " slot " + va.slot() + ": ballot (" + va.term() + "," + va.proposer()
+                            + ") proposed both " + earlier + " and " + va.command());
+                    continue;
                 }
+                Set<NodeId> who = acceptors.computeIfAbsent(key, k -> new HashSet<>());
+                if (who.add(e.node()) && who.size() == majority) {
+                    Chosen now = new Chosen(va.command(), r.t(), e.node());
+                    Chosen before = chosenByAcceptors.putIfAbsent(va.slot(), now);
+                    if (before != null && !before.command().equals(va.command())) {
+                        violations.add(where + " slot " + va.slot() + ": a majority accepted " + va.command()
+                                + " in ballot (" + va.term() + "," + va.proposer() + ") after " + before.command()
+                                + " was chosen (t=" + before.t() + ")");
+                    }
+                }
+            } else if (event instanceof ProtocolEvent.SlotChosen sc) {
+                Chosen before = learned.putIfAbsent(sc.slot(), new Chosen(sc.command(), r.t(), e.node()));
+                if (before != null && !before.command().equals(sc.command())) {
+                    violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before.node()
+                            + " learned " + before.command() + " (t=" + before.t() + ")");
+                }
+            } else if (event instanceof ProtocolEvent.EntryApplied ea) {
+                Chosen before = applied.putIfAbsent(ea.index(), new Chosen(ea.command(), r.t(), e.node()));
+                if (before != null && !before.command().equals(ea.command())) {
+                    violations.add(where + " index " + ea.index() + ": applied " + ea.command() + " but " + before.node()
+                            + " applied " + before.command() + " (t=" + before.t() + ")");
+                }
+            }
+        }
+        // A value learned must be the one the acceptors chose, when the trace shows the acceptances.
+        for (Map.Entry<Long, Chosen> l : learned.entrySet()) {
+            Chosen byAcceptors = chosenByAcceptors.get(l.getKey());
+            if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
+                violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
+                        + ": learned " + l.getValue().command() + " but a majority accepted " + byAcceptors.command());
             }
         }
         return violations;
     }
 
-    private static void choose(List<String> violations, Map<Long, String> chosen, long slot, String command, String how) {
-        String before = chosen.putIfAbsent(slot, command);
-        if (before != null && !before.equals(command)) {
-            violations.add(how + " " + command + " chosen for slot " + slot + " where " + before + " was chosen");
-        }
-    }
-
-    /** The cluster size from the trace's meta record, else the number of nodes that appear. */
     private static int clusterSize(List<TraceRecord> trace) {
-        Set<NodeId> seen = new HashSet<>();
+        int highest = 0;
         for (TraceRecord r : trace) {
             if (r instanceof TraceRecord.Meta m) return m.nodes();
-            if (r instanceof TraceRecord.Event e) seen.add(e.node());
+            if (r instanceof TraceRecord.Event e) highest = Math.max(highest, e.node().id());
         }
-        return Math.max(1, seen.size());
+        return Math.max(1, highest);
     }
 }

@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per file instead of lines")
     boolean json;
 
-    @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
+    @Option(names = "--max-states", paramLabel = "N", defaultValue = "5000000",
             description = "linearizability: configurations to explore per key before answering unknown (default ${DEFAULT-VALUE})")
     long maxStates;
 

@@ -22,8 +22,8 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * <p>An {@code ok} write or cas, and an {@code ok} read, must be linearized. A write or cas that
  * completed {@code info}, or never completed, may take effect at any point after its invocation or
  * never: it has no return entry, and is linearized only when some operation still to come observes
- * the value it writes: a value no one will read or expect can only get in the way, since the
- * first operation after it that depends on the state must be a write. Failed operations, and
+ * the value it writes: a value that no operation still to come reads or expects must be
+ * overwritten before anything depends on the state again, so leaving it out loses nothing. Failed operations, and
  * reads that did not complete {@code ok}, had no effect and take no part.
  *
  * <p>A search may also look at a window of the history: the operations up to a limit (those that

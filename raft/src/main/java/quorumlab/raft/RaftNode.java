@@ -8,6 +8,7 @@ import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.NoOp;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
 import quorumlab.protocols.Role;
@@ -136,7 +137,7 @@ final class RaftNode implements Node {
             ctx.startTimer(CHECK_QUORUM_TIMER, options.electionTimeoutMinNanos());
         }
         if (options.noOpOnElection()) {
-            appendAsLeader(quorumlab.protocols.NoOp.INSTANCE);
+            appendAsLeader(NoOp.INSTANCE);
         }
     }
 

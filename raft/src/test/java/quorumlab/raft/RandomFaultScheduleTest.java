@@ -50,6 +50,20 @@ class RandomFaultScheduleTest {
         assertTrue(acknowledged > schedules * 5, "clients got " + acknowledged + " writes acknowledged");
     }
 
+    @org.junit.jupiter.api.Test
+    void theSameSeedGivesTheSameTrace() {
+        assertEquals(traceOf(5, 77), traceOf(5, 77));
+        assertNotEquals(traceOf(5, 77), traceOf(5, 78));
+    }
+
+    private static List<quorumlab.protocols.trace.TraceRecord> traceOf(int size, long seed) {
+        lastTrace = null;
+        new RandomFaultScheduleTest().runSchedule(size, seed, Map.of());
+        return lastTrace;
+    }
+
+    private static List<quorumlab.protocols.trace.TraceRecord> lastTrace;
+
     private int runSchedule(int size, long seed, Map<String, Object> options) {
         SplittableRandom random = new SplittableRandom(seed);
         NetworkModel network = new NetworkModel()
@@ -68,7 +82,7 @@ class RandomFaultScheduleTest {
         clients.forEach(RetryingClient::start);
 
         List<NodeId> members = sim.cluster().members();
-        long faultsEnd = 2_500 * MS;
+        long faultsEnd = 2_000 * MS;
         while (sim.now() < faultsEnd) {
             sim.runFor(random.nextLong(50, 400) * MS);
             applyRandomFault(sim, members, random);
@@ -78,11 +92,12 @@ class RandomFaultScheduleTest {
         sim.recordFault("heal", List.of(), "end of schedule");
         for (NodeId n : members) sim.restart(n);
         int before = clients.stream().mapToInt(c -> c.acknowledged).sum();
-        sim.runFor(3_000 * MS);
+        sim.runFor(2_000 * MS);
         clients.forEach(RetryingClient::stop);
-        sim.runFor(500 * MS);
+        sim.runFor(300 * MS);
         int after = clients.stream().mapToInt(c -> c.acknowledged).sum();
 
+        lastTrace = trace.records();
         List<String> violations = SafetyChecks.violations("raft", trace.records());
         assertEquals(List.of(), violations, "seed " + seed + ", " + size + " nodes, options " + options);
         assertTrue(after > before, "seed " + seed + ": no write acknowledged after the faults stopped");

@@ -18,7 +18,8 @@ public final class SafetyChecks {
 
     /** Each protocol's own invariants; a protocol with none listed gets only the common checks. */
     private static final Map<String, Checker> PROTOCOL_INVARIANTS = Map.of(
-            "raft", RaftInvariants::violations);
+            "raft", RaftInvariants::violations,
+            "multi-paxos", PaxosInvariants::violations);
 
     private SafetyChecks() {}
 

@@ -1,0 +1,52 @@
+package quorumlab.paxos;
+
+import java.util.List;
+import java.util.Map;
+import quorumlab.protocols.Node;
+import quorumlab.protocols.NodeContext;
+import quorumlab.protocols.OptionSpec;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+
+/**
+ * Multi-Paxos ("Paxos Made Simple", Lamport 2001; "Paxos Made Moderately Complex", van Renesse and
+ * Altinbuken 2015), found by the runner under the name {@code multi-paxos}.
+ */
+public final class MultiPaxosProtocol implements Protocol {
+    static final List<OptionSpec> SPECS = List.of(
+            OptionSpec.ofLong("electionTimeoutMinMs", 150, 1, "least time without a heartbeat before starting phase 1"),
+            OptionSpec.ofLong("electionTimeoutMaxMs", 300, 1, "greatest such time (drawn uniformly)"),
+            OptionSpec.ofLong("heartbeatIntervalMs", 50, 1, "how often the leader tells the others it is alive"),
+            OptionSpec.ofLong("pipelineWindow", 64, 1, "slots the leader may have outstanding (proposed, not chosen)"),
+            OptionSpec.ofLong("maxBatch", 1, 1, "commands per Accept message"),
+            OptionSpec.ofLong("retransmitMs", 100, 1, "how often the leader resends Accept for outstanding slots"),
+            OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"));
+
+    @Override
+    public String name() {
+        return "multi-paxos";
+    }
+
+    @Override
+    public String description() {
+        return "Multi-Paxos: stable leader, one phase 1 per ballot for all slots, pipelined phase 2, no-op gap filling";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return SPECS;
+    }
+
+    /** Also checks what single options cannot: the election timeout range must not be empty. */
+    @Override
+    public Options resolveOptions(Map<String, ?> values) {
+        Options options = Options.resolve(name(), options(), values);
+        PaxosOptions.from(options);
+        return options;
+    }
+
+    @Override
+    public Node createNode(NodeContext context, Options options) {
+        return new PaxosNode(context, PaxosOptions.from(options != null ? options : resolveOptions(Map.of())));
+    }
+}

@@ -1,0 +1,59 @@
+package quorumlab.paxos;
+
+import java.util.List;
+import quorumlab.protocols.Command;
+import quorumlab.protocols.Message;
+
+/** The messages of Multi-Paxos, named as in "Paxos Made Simple" (phase 1a/1b, 2a/2b). */
+sealed interface PaxosMessage extends Message {
+
+    /** A value for one slot. */
+    record SlotValue(long slot, Command command) {}
+
+    /** What an acceptor accepted for one slot, and in which ballot. */
+    record AcceptedValue(long slot, Ballot ballot, Command command) {}
+
+    /** Phase 1a: one Prepare covers every slot from {@code fromSlot} on (Multi-Paxos). */
+    record Prepare(Ballot ballot, long fromSlot) implements PaxosMessage {}
+
+    /** Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot} on. */
+    record Promise(Ballot ballot, List<AcceptedValue> accepted) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 32 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
+        }
+    }
+
+    /** Phase 2a: accept these values (a batch of slots) in {@code ballot}. */
+    record Accept(Ballot ballot, List<SlotValue> values) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+        }
+    }
+
+    /** Phase 2b: the acceptor accepted {@code slots} in {@code ballot}. */
+    record Accepted(Ballot ballot, List<Long> slots) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 24 + 8 * slots.size();
+        }
+    }
+
+    /** The acceptor refused {@code rejected}: it has promised the higher {@code promised}. */
+    record Nack(Ballot rejected, Ballot promised) implements PaxosMessage {}
+
+    /** The decision, sent by the leader to every learner. */
+    record Chosen(Ballot ballot, List<SlotValue> values) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+        }
+    }
+
+    /** The leader is alive; {@code firstUnchosen} tells learners how far its log of decisions reaches. */
+    record Heartbeat(Ballot ballot, long firstUnchosen) implements PaxosMessage {}
+
+    /** A learner behind the leader asks for the decisions from {@code fromSlot} on. */
+    record CatchUp(long fromSlot) implements PaxosMessage {}
+}

@@ -1,0 +1,82 @@
+package quorumlab.paxos;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
+import quorumlab.protocols.runtime.ClientPort;
+import quorumlab.protocols.runtime.ClusterRuntime;
+
+/**
+ * A closed-loop client that keeps one put outstanding: it follows NotLeader hints, and after a
+ * timeout retries the same {@code (clientId, seq)} at another node, so exactly-once is exercised.
+ */
+final class RetryingClient {
+    static final long MS = 1_000_000L;
+
+    private final long id;
+    private final ClientPort port;
+    private final List<NodeId> members;
+    private final SplittableRandom random;
+    private final long timeoutNanos;
+    private NodeId target;
+    private long seq;
+    private int attempt;
+    private ClientRequest current;
+    private boolean running = true;
+    volatile int acknowledged;
+
+    RetryingClient(ClusterRuntime runtime, long id, long seed, long timeoutNanos) {
+        this.id = id;
+        this.members = runtime.cluster().members();
+        this.random = new SplittableRandom(seed);
+        this.timeoutNanos = timeoutNanos;
+        this.port = runtime.addClient(id, this::onReply);
+        this.target = members.get(random.nextInt(members.size()));
+    }
+
+    void start() {
+        port.schedule(random.nextLong(1, 10 * MS), this::next);
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    private void next() {
+        if (!running) return;
+        seq++;
+        current = new ClientRequest(id, seq, new Operation.Put("k" + random.nextInt(4), id + ":" + seq));
+        send();
+    }
+
+    private void send() {
+        if (!running) return;
+        int myAttempt = ++attempt;
+        long mySeq = seq;
+        port.submit(target, current, port.now());
+        port.schedule(timeoutNanos, () -> {
+            if (attempt == myAttempt && seq == mySeq) {
+                port.timedOut(id, mySeq);
+                target = members.get(random.nextInt(members.size()));
+                send();
+            }
+        });
+    }
+
+    private void onReply(NodeId from, ClientReply reply) {
+        if (reply.seq() != seq || current == null) return;
+        attempt++; // the pending timeout no longer applies
+        if (reply instanceof ClientReply.Committed) {
+            acknowledged++;
+            port.schedule(random.nextLong(1, 5 * MS), this::next);
+        } else if (reply instanceof ClientReply.NotLeader nl) {
+            target = nl.hint().orElse(members.get(random.nextInt(members.size())));
+            port.schedule(random.nextLong(5, 20 * MS), this::send);
+        } else {
+            port.schedule(random.nextLong(1, 5 * MS), this::next);
+        }
+    }
+}

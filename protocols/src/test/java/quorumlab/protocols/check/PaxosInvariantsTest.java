@@ -1,0 +1,73 @@
+package quorumlab.protocols.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.trace.TraceRecord;
+
+class PaxosInvariantsTest {
+    static final NodeId N1 = NodeId.of(1), N2 = NodeId.of(2), N3 = NodeId.of(3);
+
+    private final List<TraceRecord> trace = new ArrayList<>(List.of(new TraceRecord.Meta(0, "multi-paxos", 3, 1, "sim", "t")));
+    private long t = 1;
+
+    private void at(NodeId node, ProtocolEvent event) {
+        trace.add(new TraceRecord.Event(t++, node, event));
+    }
+
+    private void goodRun() {
+        at(N1, new ProtocolEvent.LeaderEstablished(1));
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 1, N1, "c1:1"));
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.SlotChosen(1, 1, "c1:1"));
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.EntryApplied(1, "c1:1"));
+    }
+
+    @Test
+    void aCleanRunHasNoViolations() {
+        goodRun();
+        // a later leader re-proposes the chosen value: still one value for the slot
+        at(N2, new ProtocolEvent.LeaderEstablished(2));
+        for (NodeId n : List.of(N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 2, N2, "c1:1"));
+        assertEquals(List.of(), PaxosInvariants.violations(trace));
+        assertEquals(List.of(), SafetyChecks.violations("multi-paxos", trace));
+    }
+
+    @Test
+    void twoValuesChosenForOneSlotByMajoritiesAreCaught() {
+        goodRun();
+        at(N2, new ProtocolEvent.LeaderEstablished(2));
+        for (NodeId n : List.of(N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 2, N2, "c2:1"));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("slot 1") && v.get(0).contains("c2:1"), v.get(0));
+    }
+
+    @Test
+    void differentLearnedOrAppliedValuesAreCaught() {
+        goodRun();
+        at(N3, new ProtocolEvent.SlotChosen(2, 1, "c1:2"));
+        at(N2, new ProtocolEvent.SlotChosen(2, 1, "noop"));
+        at(N2, new ProtocolEvent.EntryApplied(2, "noop"));
+        at(N3, new ProtocolEvent.EntryApplied(2, "c1:2"));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(2, v.size(), v.toString());
+        assertTrue(v.get(0).contains("slot 2: learned noop"), v.get(0));
+        assertTrue(v.get(1).contains("index 2: applied c1:2"), v.get(1));
+    }
+
+    @Test
+    void aBallotEstablishedTwiceOrUsedWithoutLeaderIsCaught() {
+        at(N1, new ProtocolEvent.LeaderEstablished(1));
+        at(N1, new ProtocolEvent.LeaderEstablished(1));
+        at(N2, new ProtocolEvent.ValueAccepted(4, 7, N3, "c1:1"));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(2, v.size(), v.toString());
+        assertTrue(v.get(0).contains("established twice"), v.get(0));
+        assertTrue(v.get(1).contains("no leader established"), v.get(1));
+    }
+}

@@ -130,7 +130,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             for (Verdict.Check check : verdict.checks()) {
                 String pictureNote = check.pictures().isEmpty() ? "" : " [picture: " + check.pictures().get(0) + "]";
-                out.println(String.format(Locale.ROOT, "%-9s %-20s %s  %s%s", check.status().label(), check.name(),
+                out.println(String.format(Locale.ROOT, "%-9s %-22s %s  %s%s", check.status().label(), check.name(),
                         verdict.file(), check.summary(), pictureNote));
             }
         }

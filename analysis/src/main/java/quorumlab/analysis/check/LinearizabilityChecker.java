@@ -26,7 +26,7 @@ public final class LinearizabilityChecker {
      * {@code maxTime} for the whole check (counterexamples included).
      */
     public record Bound(long maxStates, Duration maxTime) {
-        public static final Bound DEFAULT = new Bound(1_000_000, Duration.ofSeconds(60));
+        public static final Bound DEFAULT = new Bound(5_000_000, Duration.ofSeconds(60));
 
         public Bound {
             if (maxStates < 1) throw new IllegalArgumentException("maxStates must be at least 1, got " + maxStates);

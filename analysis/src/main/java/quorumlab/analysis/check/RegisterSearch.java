@@ -22,7 +22,8 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * <p>An {@code ok} write or cas, and an {@code ok} read, must be linearized. A write or cas that
  * completed {@code info}, or never completed, may take effect at any point after its invocation or
  * never: it has no return entry, and is linearized only when some operation still to come observes
- * the value it writes (otherwise the state it leaves helps no one, Lowe §4). Failed operations, and
+ * the value it writes: a value that no operation still to come reads or expects must be
+ * overwritten before anything depends on the state again, so leaving it out loses nothing. Failed operations, and
  * reads that did not complete {@code ok}, had no effect and take no part.
  *
  * <p>A search may also look at a window of the history: the operations up to a limit (those that
@@ -38,6 +39,12 @@ final class RegisterSearch {
     private static final int ILLEGAL = -2;
     private static final int NIL = 0;
 
+    /**
+     * Tests set this to recompute K from scratch after every step and compare it with the
+     * incremental one; a mismatch throws {@link AssertionError}. Slow; never set in production.
+     */
+    static volatile boolean verifyEveryStep;
+
     private final List<ClientOp> ops = new ArrayList<>(); // the operations taking part
     private final Fn[] kind;
     private final int[] a; // read: value returned; write: value written; cas: value expected
@@ -46,7 +53,7 @@ final class RegisterSearch {
     private final boolean[] candidate; // values the register may hold when the window opens
     private final int initialState;
     private final int[] observers; // per value: operations not yet linearized that need it in the register
-    private final long[] zobrist;
+    private final int[][] pendingWriters; // per value: the writes and cas that may or may not happen, writing it
 
     // the entry list: entries 0..E-1 in real-time order, HEAD = E
     private final int[] entryOp;
@@ -141,8 +148,15 @@ final class RegisterSearch {
         for (int i = 0; i < n; i++) {
             if (kind[i] != Fn.WRITE) observers[a[i]]++;
         }
-        zobrist = new long[n];
-        for (int i = 0; i < n; i++) zobrist[i] = StateCache.mix(0x5DEECE66DL + i * 0x9E3779B97F4A7C15L);
+        pendingWriters = new int[ids.size()][];
+        for (int i = 0; i < n; i++) {
+            if (required[i]) continue;
+            int v = written(i);
+            int[] list = pendingWriters[v] == null ? new int[0] : pendingWriters[v];
+            list = Arrays.copyOf(list, list.length + 1);
+            list[list.length - 1] = i;
+            pendingWriters[v] = list;
+        }
 
         // Calls at their invocations, returns at their completions: positions in the history are
         // distinct, so sorting them gives the real-time order of the entries.
@@ -203,18 +217,25 @@ final class RegisterSearch {
     }
 
     /**
-     * Searches for a linearization.
+     * Searches for a linearization. Call once per instance.
+     *
+     * <p>The memo key is not the set S of operations linearized but K = S plus the pending writes
+     * that can no longer matter ("dead": every operation that could observe their value is
+     * linearized or dead itself). Configurations with the same K and state have the same futures,
+     * and K is nearly a prefix of the history: every operation below a frontier is in it, so the
+     * key is the state, the frontier and the few words of K above it. That keeps each memo entry
+     * small however long the history is.
      *
      * @param maxStates give up after exploring this many configurations
      * @param deadlineNanos give up when {@link System#nanoTime()} passes this
      */
     Outcome run(long maxStates, long deadlineNanos) {
+        Frontier k = new Frontier();
+        StateCache cache = new StateCache();
         int n = ops.size();
-        StateCache cache = new StateCache(n);
-        long[] bits = new long[Math.max(1, (n + 63) >>> 6)];
-        long setHash = 0;
         int[] stackOp = new int[n];
         int[] stackState = new int[n];
+        int[] stackTrail = new int[n];
         int depth = 0;
         int state = initialState;
         int remaining = requiredCount;
@@ -228,30 +249,31 @@ final class RegisterSearch {
             }
             if (isCall[entry]) {
                 int op = entryOp[entry];
-                if (!required[op] && observers[written(op)] == 0) {
+                if (k.contains(op)) { // a dead pending write: it can help no one
                     entry = next[entry];
                     continue;
                 }
                 int after = step(state, op);
                 if (after != ILLEGAL) {
-                    bits[op >>> 6] |= 1L << op;
-                    setHash ^= zobrist[op];
-                    if (cache.add(setHash, bits, after)) {
+                    int mark = k.trailSize();
+                    k.linearize(op);
+                    if (verifyEveryStep) k.verify(stackOp, depth, op);
+                    if (cache.add(k.key(after))) {
                         if (cache.size() > maxStates) {
                             states = cache.size();
                             return Outcome.BOUND_REACHED;
                         }
                         stackOp[depth] = op;
-                        stackState[depth++] = state;
+                        stackState[depth] = state;
+                        stackTrail[depth++] = mark;
                         state = after;
                         lift(op);
                         if (required[op]) remaining--;
-                        if (kind[op] != Fn.WRITE) observers[a[op]]--;
                         entry = next[head];
                         continue;
                     }
-                    bits[op >>> 6] &= ~(1L << op);
-                    setHash ^= zobrist[op];
+                    k.undo(op, mark);
+                    if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 }
                 entry = next[entry];
             } else {
@@ -262,11 +284,10 @@ final class RegisterSearch {
                 }
                 int op = stackOp[--depth];
                 state = stackState[depth];
-                bits[op >>> 6] &= ~(1L << op);
-                setHash ^= zobrist[op];
+                k.undo(op, stackTrail[depth]);
+                if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 unlift(op);
                 if (required[op]) remaining++;
-                if (kind[op] != Fn.WRITE) observers[a[op]]++;
                 entry = next[callEntry[op]];
             }
         }
@@ -274,6 +295,126 @@ final class RegisterSearch {
         linearization = Arrays.copyOf(stackOp, depth);
         return Outcome.LINEARIZABLE;
     }
+
+    /**
+     * The set K (operations linearized, plus pending writes that died), with the counts that
+     * decide death: {@code observers[v]} is how many operations outside K would need the register
+     * to hold {@code v} (reads returning it, cas expecting it). A pending write of {@code v} dies
+     * when that count reaches 0; a dead cas no longer counts as an observer, so deaths cascade.
+     * Every change is logged on a trail so that undoing a step restores K exactly.
+     */
+    private final class Frontier {
+        private final long[] bits = new long[Math.max(1, (ops.size() + 63) >>> 6)];
+        private final int[] count = observers.clone();
+        private int[] trail = new int[16]; // pending writes killed, in order
+        private int trailSize;
+        private int low; // every operation below is in K
+        private int high = -1; // the highest operation in K
+        private long[] key = new long[8];
+
+        boolean contains(int op) {
+            return (bits[op >>> 6] & (1L << op)) != 0;
+        }
+
+        int trailSize() {
+            return trailSize;
+        }
+
+        void linearize(int op) {
+            add(op);
+            if (kind[op] != Fn.WRITE) unobserve(a[op]);
+        }
+
+        /** Undoes {@link #linearize}{@code (op)}, whose trail began at {@code mark}. */
+        void undo(int op, int mark) {
+            while (trailSize > mark) {
+                int dead = trail[--trailSize];
+                remove(dead);
+                if (kind[dead] == Fn.CAS) count[a[dead]]++;
+            }
+            if (kind[op] != Fn.WRITE) count[a[op]]++;
+            remove(op);
+        }
+
+        private void unobserve(int value) {
+            if (--count[value] > 0) return;
+            // No one left needs this value: the pending writes of it die, and stop observing in turn.
+            for (int w : writersOf(value)) {
+                if (contains(w)) continue;
+                add(w);
+                if (trailSize == trail.length) trail = Arrays.copyOf(trail, trailSize * 2);
+                trail[trailSize++] = w;
+                if (kind[w] == Fn.CAS) unobserve(a[w]);
+            }
+        }
+
+        private void add(int op) {
+            bits[op >>> 6] |= 1L << op;
+            if (op > high) high = op;
+            while (low < ops.size() && contains(low)) low++;
+        }
+
+        private void remove(int op) {
+            bits[op >>> 6] &= ~(1L << op);
+            if (op < low) low = op;
+            while (high >= 0 && !contains(high)) high--;
+        }
+
+        /**
+         * Recomputes K and the counts from the linearized operations ({@code stack[0..depth)}
+         * and {@code extra} unless -1) and fails if they differ from the incremental ones.
+         */
+        void verify(int[] stack, int depth, int extra) {
+            int n = ops.size();
+            boolean[] in = new boolean[n];
+            for (int i = 0; i < depth; i++) in[stack[i]] = true;
+            if (extra >= 0) in[extra] = true;
+            int[] expected = new int[count.length];
+            for (int op = 0; op < n; op++) {
+                if (!in[op] && kind[op] != Fn.WRITE) expected[a[op]]++;
+            }
+            boolean[] dead = new boolean[n];
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (int op = 0; op < n; op++) {
+                    if (required[op] || in[op] || dead[op] || expected[written(op)] > 0) continue;
+                    dead[op] = true;
+                    changed = true;
+                    if (kind[op] == Fn.CAS) expected[a[op]]--;
+                }
+            }
+            int expectedLow = 0;
+            while (expectedLow < n && (in[expectedLow] || dead[expectedLow])) expectedLow++;
+            for (int op = 0; op < n; op++) {
+                if (contains(op) != (in[op] || dead[op])) {
+                    throw new AssertionError("operation " + op + ": in K " + contains(op) + ", linearized " + in[op]
+                            + ", dead " + dead[op]);
+                }
+            }
+            if (!Arrays.equals(expected, count)) {
+                throw new AssertionError("observer counts " + Arrays.toString(count) + ", expected " + Arrays.toString(expected));
+            }
+            if (low != expectedLow) throw new AssertionError("frontier " + low + ", expected " + expectedLow);
+        }
+
+        /** The memo key: state and frontier, then the words of K from the frontier's to the highest. */
+        long[] key(int state) {
+            int from = low >>> 6;
+            int to = high >= low ? high >>> 6 : from - 1;
+            int length = 1 + Math.max(0, to - from + 1);
+            if (key.length < length + 1) key = new long[Math.max(length + 1, key.length * 2)];
+            key[0] = length;
+            key[1] = ((long) state << 32) | (low & 0xFFFFFFFFL);
+            for (int w = from; w <= to; w++) key[2 + w - from] = bits[w];
+            return key;
+        }
+    }
+
+    private int[] writersOf(int value) {
+        return value < pendingWriters.length && pendingWriters[value] != null ? pendingWriters[value] : NONE;
+    }
+
+    private static final int[] NONE = new int[0];
 
     private int written(int op) {
         return kind[op] == Fn.CAS ? b[op] : a[op];

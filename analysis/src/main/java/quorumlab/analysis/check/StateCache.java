@@ -3,77 +3,70 @@ package quorumlab.analysis.check;
 import java.util.Arrays;
 
 /**
- * The memo of Lowe's improvement to the Wing–Gong search: the configurations (set of operations
- * linearized, register state) already explored. Reaching one again cannot lead anywhere new, so
- * the search skips it. Bit sets live in one flat array; the set's hash is kept incrementally by
- * the caller (Zobrist hashing: the xor of one random word per linearized operation).
+ * The memo of Lowe's improvement to the Wing–Gong search: the configurations already explored.
+ * Reaching one again cannot lead anywhere new, so the search skips it. A configuration is a key of
+ * a few words (see {@link RegisterSearch}); keys live one after another in a flat array, found
+ * through an open-addressing table of their hashes.
  */
 final class StateCache {
-    private final int words;
-    private long[] bitsArena;
+    private long[] arena = new long[1 << 12];
+    private int arenaSize;
     private int size;
-    private long[] hashes;
-    private int[] states;
-    private int[] slots; // 1 + index into the arena's entries; 0 = empty
-    private int mask;
-
-    StateCache(int operations) {
-        this.words = Math.max(1, (operations + 63) >>> 6);
-        int capacity = 1 << 10;
-        this.hashes = new long[capacity];
-        this.states = new int[capacity];
-        this.slots = new int[capacity];
-        this.mask = capacity - 1;
-        this.bitsArena = new long[words * 256];
-    }
+    private long[] hashes = new long[1 << 10];
+    private int[] offsets = new int[1 << 10]; // 1 + where the key starts in the arena; 0 = empty slot
+    private int mask = (1 << 10) - 1;
 
     int size() {
         return size;
     }
 
-    /** Adds the configuration; false when it was already there. */
-    boolean add(long setHash, long[] bits, int state) {
-        if (size * 2 >= slots.length) grow();
-        long hash = mix(setHash ^ (state * 0x9E3779B97F4A7C15L));
-        int i = (int) hash & mask;
-        while (slots[i] != 0) {
-            if (hashes[i] == hash && states[i] == state && sameBits(slots[i] - 1, bits)) return false;
-            i = (i + 1) & mask;
+    /**
+     * Adds {@code key} ({@code key[0]} = L, the key's words in {@code key[1..L]}).
+     *
+     * @return false when it was already there
+     */
+    boolean add(long[] key) {
+        if (size * 2 >= offsets.length) grow();
+        int length = (int) key[0];
+        long hash = length;
+        for (int i = 1; i <= length; i++) hash = mix(hash * 31 + key[i]);
+        int slot = (int) hash & mask;
+        while (offsets[slot] != 0) {
+            if (hashes[slot] == hash && same(offsets[slot] - 1, key, length)) return false;
+            slot = (slot + 1) & mask;
         }
-        if ((size + 1) * words > bitsArena.length) {
-            bitsArena = Arrays.copyOf(bitsArena, Math.max(bitsArena.length * 2, (size + 1) * words));
+        if (arenaSize + length + 1 > arena.length) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + length + 1));
         }
-        System.arraycopy(bits, 0, bitsArena, size * words, words);
-        hashes[i] = hash;
-        states[i] = state;
-        slots[i] = ++size;
+        System.arraycopy(key, 0, arena, arenaSize, length + 1);
+        hashes[slot] = hash;
+        offsets[slot] = arenaSize + 1;
+        arenaSize += length + 1;
+        size++;
         return true;
     }
 
-    private boolean sameBits(int entry, long[] bits) {
-        int base = entry * words;
-        for (int w = 0; w < words; w++) {
-            if (bitsArena[base + w] != bits[w]) return false;
+    private boolean same(int at, long[] key, int length) {
+        if (arena[at] != length) return false;
+        for (int i = 1; i <= length; i++) {
+            if (arena[at + i] != key[i]) return false;
         }
         return true;
     }
 
     private void grow() {
         long[] oldHashes = hashes;
-        int[] oldStates = states;
-        int[] oldSlots = slots;
-        int capacity = oldSlots.length * 2;
+        int[] oldOffsets = offsets;
+        int capacity = oldOffsets.length * 2;
         hashes = new long[capacity];
-        states = new int[capacity];
-        slots = new int[capacity];
+        offsets = new int[capacity];
         mask = capacity - 1;
-        for (int j = 0; j < oldSlots.length; j++) {
-            if (oldSlots[j] == 0) continue;
-            int i = (int) oldHashes[j] & mask;
-            while (slots[i] != 0) i = (i + 1) & mask;
-            hashes[i] = oldHashes[j];
-            states[i] = oldStates[j];
-            slots[i] = oldSlots[j];
+        for (int j = 0; j < oldOffsets.length; j++) {
+            if (oldOffsets[j] == 0) continue;
+            int slot = (int) oldHashes[j] & mask;
+            while (offsets[slot] != 0) slot = (slot + 1) & mask;
+            hashes[slot] = oldHashes[j];
+            offsets[slot] = oldOffsets[j];
         }
     }
 

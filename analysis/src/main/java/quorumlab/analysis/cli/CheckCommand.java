@@ -48,7 +48,7 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object per file instead of lines")
     boolean json;
 
-    @Option(names = "--max-states", paramLabel = "N", defaultValue = "1000000",
+    @Option(names = "--max-states", paramLabel = "N", defaultValue = "5000000",
             description = "linearizability: configurations to explore per key before answering unknown (default ${DEFAULT-VALUE})")
     long maxStates;
 
@@ -130,7 +130,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             for (Verdict.Check check : verdict.checks()) {
                 String pictureNote = check.pictures().isEmpty() ? "" : " [picture: " + check.pictures().get(0) + "]";
-                out.println(String.format(Locale.ROOT, "%-9s %-20s %s  %s%s", check.status().label(), check.name(),
+                out.println(String.format(Locale.ROOT, "%-9s %-22s %s  %s%s", check.status().label(), check.name(),
                         verdict.file(), check.summary(), pictureNote));
             }
         }

@@ -19,7 +19,17 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * the checker and by a brute force over every total order: the two must always agree.
  */
 class DifferentialTest {
-    private static final int HISTORIES = 6_000;
+    private static final int HISTORIES = 9_000;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void verifyTheSearchAtEveryStep() {
+        RegisterSearch.verifyEveryStep = true;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopVerifying() {
+        RegisterSearch.verifyEveryStep = false;
+    }
 
     @Test
     void checkerAgreesWithBruteForceOnRandomHistories() {
@@ -28,7 +38,12 @@ class DifferentialTest {
         int violations = 0;
         for (int n = 0; n < HISTORIES; n++) {
             final int i = n;
-            List<HistoryEvent> events = i % 2 == 0 ? randomHistory(random) : perturbed(random, i);
+            List<HistoryEvent> events = switch (i % 3) {
+                case 0 -> randomHistory(random, 1.0 / 3, 1.0 / 3, 0.7, 0.2);
+                case 1 -> perturbed(random, i);
+                // mostly cas, many info: pending writes that die and revive as the search backtracks
+                default -> randomHistory(random, 0.3, 0.2, 0.45, 0.4);
+            };
             History history = History.of("random " + i, events);
             boolean expected = BruteForce.linearizable(history.operations());
             LinearizabilityChecker.Result result = LinearizabilityChecker.check(history);
@@ -44,12 +59,17 @@ class DifferentialTest {
             }
         }
         // the generators must exercise both answers, or the agreement means little
-        assertTrue(linearizable > HISTORIES / 5, "only " + linearizable + " linearizable histories");
-        assertTrue(violations > HISTORIES / 5, "only " + violations + " violations");
+        assertTrue(linearizable > HISTORIES / 6, "only " + linearizable + " linearizable histories");
+        assertTrue(violations > HISTORIES / 6, "only " + violations + " violations");
     }
 
-    /** Random operations with random outcomes and plausible values: often not linearizable. */
-    static List<HistoryEvent> randomHistory(SplittableRandom random) {
+    /**
+     * Random operations with random outcomes and plausible values: often not linearizable.
+     *
+     * @param reads the share of reads, {@code writes} of writes, the rest cas
+     * @param ok the share of ok completions, {@code info} of info ones, the rest fail
+     */
+    static List<HistoryEvent> randomHistory(SplittableRandom random, double reads, double writes, double ok, double info) {
         int operations = 1 + random.nextInt(8);
         List<HistoryEvent> events = new ArrayList<>();
         Map<Long, HistoryEvent> open = new HashMap<>();
@@ -65,7 +85,8 @@ class DifferentialTest {
             if (inv == null) {
                 if (invoked == operations) continue;
                 String key = random.nextBoolean() ? "x" : "y";
-                Fn f = Fn.values()[random.nextInt(3)];
+                double dice = random.nextDouble();
+                Fn f = dice < reads ? Fn.READ : dice < reads + writes ? Fn.WRITE : Fn.CAS;
                 Object value = switch (f) {
                     case READ -> null;
                     case WRITE -> (long) random.nextInt(4);
@@ -77,8 +98,8 @@ class DifferentialTest {
                 open.put(process, inv);
                 invoked++;
             } else {
-                int dice = random.nextInt(10);
-                Type type = dice < 7 ? Type.OK : dice < 9 ? Type.INFO : Type.FAIL;
+                double dice = random.nextDouble();
+                Type type = dice < ok ? Type.OK : dice < ok + info ? Type.INFO : Type.FAIL;
                 Object value = inv.value();
                 if (inv.f() == Fn.READ && type == Type.OK) {
                     value = random.nextInt(4) == 0 ? null : (Object) (long) random.nextInt(4);

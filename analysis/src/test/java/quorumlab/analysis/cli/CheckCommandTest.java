@@ -92,7 +92,7 @@ class CheckCommandTest {
         assertEquals(0, run(ok.toString()));
         String[] lines = out.toString().split("\n");
         assertEquals(1, lines.length, out.toString());
-        assertTrue(lines[0].startsWith("ok        linearizability"), lines[0]);
+        assertTrue(lines[0].startsWith("ok        linearizability  "), lines[0]);
         assertTrue(lines[0].contains(ok.toString()));
         assertEquals("", err.toString());
     }
@@ -103,7 +103,7 @@ class CheckCommandTest {
         String[] lines = out.toString().split("\n");
         assertEquals(2, lines.length, out.toString());
         assertTrue(lines[0].startsWith("ok "), "results come in the order the files were named: " + lines[0]);
-        assertTrue(lines[1].startsWith("VIOLATION linearizability"), lines[1]);
+        assertTrue(lines[1].startsWith("VIOLATION linearizability  "), lines[1]);
         assertTrue(lines[1].contains("key \"x\": process 1 read -> 1 (ok) cannot be linearized"), lines[1]);
         assertTrue(Files.exists(dir.resolve("pictures/stale-nonlinearizable-x.svg")));
         assertTrue(Files.exists(dir.resolve("pictures/stale-nonlinearizable-x.html")));
@@ -134,7 +134,7 @@ class CheckCommandTest {
     @Test
     void aSearchThatReachesItsBoundExitsThree() {
         assertEquals(3, run("--max-states", "5000", hard.toString()));
-        assertTrue(out.toString().startsWith("unknown   linearizability"), out.toString());
+        assertTrue(out.toString().startsWith("unknown   linearizability  "), out.toString());
         assertEquals(2, run("--max-states", "5000", hard.toString(), corrupt.toString()), "bad input outranks unknown");
     }
 

@@ -42,6 +42,9 @@ public sealed interface RaftMessage extends Message {
 
     /**
      * Invoked by the leader to replicate log entries (Raft §5.3); also used as heartbeat (§5.2).
+     * {@code round} numbers the leader's rounds of appends, and the reply echoes it, so a reply
+     * proves the follower still followed after a given instant: the read-index option needs that
+     * proof of leadership (thesis §6.4).
      */
     record AppendEntries(
             long term,
@@ -49,7 +52,8 @@ public sealed interface RaftMessage extends Message {
             long prevLogIndex,
             long prevLogTerm,
             List<LogEntry> entries,
-            long leaderCommit)
+            long leaderCommit,
+            long round)
             implements RaftMessage {
         public AppendEntries {
             entries = List.copyOf(entries);
@@ -69,9 +73,10 @@ public sealed interface RaftMessage extends Message {
      * On a rejection, {@code conflictIndex} is where the leader should retry: prevLogIndex (one step
      * back, the paper's default) or, with fast backtracking, the first index of the follower's
      * conflicting term {@code conflictTerm} (0 when the follower's log is simply too short).
+     * {@code round} echoes the append's.
      */
     record AppendEntriesReply(
-            long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm)
+            long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm, long round)
             implements RaftMessage {
         @Override
         public int sizeBytes() {

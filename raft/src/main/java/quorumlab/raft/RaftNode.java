@@ -136,7 +136,7 @@ final class RaftNode implements Node {
         if (options.checkQuorum()) {
             ctx.startTimer(CHECK_QUORUM_TIMER, options.electionTimeoutMinNanos());
         }
-        if (options.noOpOnElection()) {
+        if (options.appendNoOpOnElection()) {
             appendAsLeader(NoOp.INSTANCE);
         }
     }
@@ -178,6 +178,12 @@ final class RaftNode implements Node {
             Result result = ctx.apply(next, entry.command());
             clients.onApplied(next, entry, result);
         }
+        clients.onCommitted();
+    }
+
+    /** Has this leader committed an entry of its own term yet (thesis §6.4)? */
+    boolean hasCommittedInCurrentTerm() {
+        return commitIndex > 0 && state.log.termAt(commitIndex) == state.currentTerm();
     }
 
     int majority() {

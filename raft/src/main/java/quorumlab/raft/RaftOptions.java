@@ -17,6 +17,7 @@ record RaftOptions(
         boolean fastBacktrack,
         boolean preVote,
         boolean checkQuorum,
+        boolean readIndex,
         boolean noOpOnElection) {
 
     private static final long MS = 1_000_000L;
@@ -39,6 +40,8 @@ record RaftOptions(
                     "a candidate first asks whether it could win before raising its term (thesis §9.6)"),
             OptionSpec.ofBoolean("checkQuorum", false,
                     "a leader that hears from no majority for an election timeout steps down (thesis §6.2)"),
+            OptionSpec.ofBoolean("readIndex", false,
+                    "reads skip the log: the leader confirms it still leads, then reads at its commit index (thesis §6.4)"),
             OptionSpec.ofBoolean("noOpOnElection", false,
                     "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"));
 
@@ -58,6 +61,15 @@ record RaftOptions(
                 options.getBoolean("fastBacktrack"),
                 options.getBoolean("preVote"),
                 options.getBoolean("checkQuorum"),
+                options.getBoolean("readIndex"),
                 options.getBoolean("noOpOnElection"));
+    }
+
+    /**
+     * Thesis §6.4: a read index is only safe once the leader has committed an entry of its own term,
+     * so with read-index reads a new leader appends a no-op at once rather than wait for a write.
+     */
+    boolean appendNoOpOnElection() {
+        return noOpOnElection || readIndex;
     }
 }

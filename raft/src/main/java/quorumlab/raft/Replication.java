@@ -1,5 +1,7 @@
 package quorumlab.raft;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,10 +29,14 @@ final class Replication {
         long sentUpTo;
         boolean heardSinceHeartbeat;
         boolean heardSinceQuorumCheck;
+        /** The latest round this follower has answered in the current term (read index). */
+        long answeredRound;
     }
 
     private final RaftNode node;
     private final Map<NodeId, Progress> progress = new TreeMap<>();
+    /** This leader's current round of appends (see {@link AppendEntries#round()}). */
+    private long round;
 
     Replication(RaftNode node) {
         this.node = node;
@@ -41,6 +47,7 @@ final class Replication {
     /** Figure 2, leaders: "Upon election: send initial empty AppendEntries RPCs (heartbeat)". */
     void onBecomeLeader() {
         progress.clear();
+        round = 0;
         for (NodeId peer : node.ctx.cluster().peersOf(node.ctx.self())) {
             Progress p = new Progress();
             p.nextIndex = node.state.log.lastIndex() + 1;
@@ -94,6 +101,25 @@ final class Replication {
         }
     }
 
+    /**
+     * Starts a new round: every follower gets an append now, and an answer in this round or a later
+     * one proves it still followed this leader after this instant (thesis §6.4). Returns the round.
+     */
+    long startRound() {
+        round++;
+        progress.forEach(this::sendAppend);
+        return round;
+    }
+
+    /** The latest round that a majority, this leader included, has answered. */
+    long roundConfirmedByMajority() {
+        List<Long> answered = new ArrayList<>();
+        progress.values().forEach(p -> answered.add(p.answeredRound));
+        answered.sort(Comparator.reverseOrder());
+        int othersNeeded = node.majority() - 1;
+        return othersNeeded == 0 ? round : answered.get(othersNeeded - 1);
+    }
+
     private void sendWhatThePipelineAllows(NodeId peer, Progress p) {
         while (p.inFlight < node.options.pipelining() && nextToSend(p) <= node.state.log.lastIndex()) {
             sendAppend(peer, p);
@@ -111,7 +137,7 @@ final class Replication {
         long prevLogIndex = from - 1;
         List<LogEntry> entries = log.slice(from, node.options.maxEntriesPerAppend());
         node.ctx.send(peer, new AppendEntries(node.state.currentTerm(), node.ctx.self(), prevLogIndex,
-                log.termAt(prevLogIndex), entries, node.commitIndex));
+                log.termAt(prevLogIndex), entries, node.commitIndex, round));
         p.sentUpTo = prevLogIndex + entries.size();
         p.inFlight++;
     }
@@ -122,6 +148,7 @@ final class Replication {
         Progress p = progress.get(from);
         p.heardSinceHeartbeat = true;
         p.heardSinceQuorumCheck = true;
+        p.answeredRound = Math.max(p.answeredRound, reply.round());
         // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
         p.inFlight = Math.max(0, p.inFlight - 1);
         if (reply.success()) {
@@ -136,6 +163,7 @@ final class Replication {
         }
         if (node.role == Role.LEADER) {
             sendWhatThePipelineAllows(from, p);
+            node.clients.onRoundAnswered();
         }
     }
 
@@ -221,7 +249,7 @@ final class Replication {
         if (newCommit > node.commitIndex) {
             node.commitUpTo(newCommit);
         }
-        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0));
+        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0, ae.round()));
     }
 
     /** An append from the leader of our term: follow it, and hold off our own election. */
@@ -249,6 +277,6 @@ final class Replication {
     private void reject(NodeId leader, AppendEntries ae, String reason, long conflictIndex, long conflictTerm) {
         node.ctx.emit(new ProtocolEvent.AppendRejected(leader, ae.term(), ae.prevLogIndex(), reason));
         node.ctx.send(leader, new AppendEntriesReply(
-                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm));
+                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm, ae.round()));
     }
 }

@@ -28,6 +28,7 @@ class OptionsTest {
         assertFalse(o.getBoolean("fastBacktrack"));
         assertFalse(o.getBoolean("preVote"));
         assertFalse(o.getBoolean("checkQuorum"));
+        assertFalse(o.getBoolean("readIndex"));
         assertFalse(o.getBoolean("noOpOnElection"));
     }
 

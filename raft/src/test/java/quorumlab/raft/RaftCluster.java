@@ -59,6 +59,13 @@ final class RaftCluster {
         return seq;
     }
 
+    /** Submits a get to {@code node}; returns its sequence number. */
+    long read(NodeId node, String key) {
+        seq++;
+        client.submit(node, new ClientRequest(1, seq, new Operation.Get(key)), sim.now());
+        return seq;
+    }
+
     /** Sends {@code seq} again, as a client retrying after a lost reply would. */
     void resubmit(NodeId node, long seq, String key, String value) {
         client.submit(node, new ClientRequest(1, seq, new Operation.Put(key, value)), sim.now());

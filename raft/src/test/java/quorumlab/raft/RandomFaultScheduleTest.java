@@ -22,9 +22,10 @@ import quorumlab.protocols.sim.Simulation;
 
 /**
  * Randomized fault schedules: crashes, restarts, partitions, isolation, loss, duplication and
- * reordering, under retrying clients. Every trace is checked with {@link SafetyChecks} (election
- * safety, log matching, leader completeness, state machine safety, no acknowledged write lost), and
- * after the faults stop the cluster must make progress again.
+ * reordering, under retrying clients that write and read. Every trace is checked with
+ * {@link SafetyChecks} (election safety, log matching, leader completeness, state machine safety,
+ * no acknowledged write lost) and for stale reads ({@link StaleReads}), and after the faults stop
+ * the cluster must make progress again.
  */
 class RandomFaultScheduleTest {
     static final long MS = 1_000_000L;
@@ -40,14 +41,20 @@ class RandomFaultScheduleTest {
     void safeUnderRandomFaults(int size, long firstSeed, String variant) {
         Map<String, Object> options = variant.startsWith("every")
                 ? Map.of("fastBacktrack", true, "preVote", true, "checkQuorum", true, "pipelining", 4,
-                        "maxEntriesPerAppend", 3, "noOpOnElection", true)
+                        "maxEntriesPerAppend", 3, "noOpOnElection", true, "readIndex", true)
                 : Map.of();
         int schedules = variant.startsWith("every") ? SCHEDULES / 4 : SCHEDULES;
         int acknowledged = 0;
+        int reads = 0;
         for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
-            acknowledged += runSchedule(size, seed, options);
+            Outcome outcome = runSchedule(size, seed, options);
+            acknowledged += outcome.writes();
+            reads += outcome.reads();
         }
+        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged, %d reads answered%n",
+                size, variant, schedules, acknowledged, reads);
         assertTrue(acknowledged > schedules * 5, "clients got " + acknowledged + " writes acknowledged");
+        assertTrue(reads > schedules, "clients got " + reads + " reads answered, so the stale-read check saw reads");
     }
 
     @org.junit.jupiter.api.Test
@@ -64,7 +71,9 @@ class RandomFaultScheduleTest {
 
     private static List<quorumlab.protocols.trace.TraceRecord> lastTrace;
 
-    private int runSchedule(int size, long seed, Map<String, Object> options) {
+    private record Outcome(int writes, int reads) {}
+
+    private Outcome runSchedule(int size, long seed, Map<String, Object> options) {
         SplittableRandom random = new SplittableRandom(seed);
         NetworkModel network = new NetworkModel()
                 .setDelay(Delay.uniform(1 * MS, 1 + random.nextLong(2, 15) * MS))
@@ -77,7 +86,7 @@ class RandomFaultScheduleTest {
                 .protocol(raft, raft.resolveOptions(options)).network(network)
                 .trace(trace, TraceLevel.EVENTS).build();
         List<RetryingClient> clients = new ArrayList<>();
-        for (int c = 1; c <= 3; c++) clients.add(new RetryingClient(sim, c, seed * 31 + c, 400 * MS));
+        for (int c = 1; c <= 3; c++) clients.add(new RetryingClient(sim, c, seed * 31 + c, 400 * MS).reading(0.25));
         sim.start();
         clients.forEach(RetryingClient::start);
 
@@ -100,8 +109,9 @@ class RandomFaultScheduleTest {
         lastTrace = trace.records();
         List<String> violations = SafetyChecks.violations("raft", trace.records());
         assertEquals(List.of(), violations, "seed " + seed + ", " + size + " nodes, options " + options);
+        assertEquals(List.of(), StaleReads.violations(trace.records()), "seed " + seed + ", options " + options);
         assertTrue(after > before, "seed " + seed + ": no write acknowledged after the faults stopped");
-        return after;
+        return new Outcome(after, clients.stream().mapToInt(c -> c.readsAnswered).sum());
     }
 
     private static void applyRandomFault(Simulation sim, List<NodeId> members, SplittableRandom random) {

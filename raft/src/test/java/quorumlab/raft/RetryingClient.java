@@ -12,6 +12,8 @@ import quorumlab.protocols.runtime.ClusterRuntime;
 /**
  * A closed-loop client that keeps one put outstanding: it follows NotLeader hints, and after a
  * timeout retries the same {@code (clientId, seq)} at another node, so exactly-once is exercised.
+ * It writes the value {@code "<clientId>:<seq>"}, so a read names the write it saw; with
+ * {@link #reading} some of its operations are gets.
  */
 final class RetryingClient {
     static final long MS = 1_000_000L;
@@ -26,7 +28,9 @@ final class RetryingClient {
     private int attempt;
     private ClientRequest current;
     private boolean running = true;
+    private double readFraction;
     volatile int acknowledged;
+    volatile int readsAnswered;
 
     RetryingClient(ClusterRuntime runtime, long id, long seed, long timeoutNanos) {
         this.id = id;
@@ -35,6 +39,12 @@ final class RetryingClient {
         this.timeoutNanos = timeoutNanos;
         this.port = runtime.addClient(id, this::onReply);
         this.target = members.get(random.nextInt(members.size()));
+    }
+
+    /** A fraction of the operations become gets of one of the same four keys. */
+    RetryingClient reading(double fraction) {
+        this.readFraction = fraction;
+        return this;
     }
 
     void start() {
@@ -48,7 +58,11 @@ final class RetryingClient {
     private void next() {
         if (!running) return;
         seq++;
-        current = new ClientRequest(id, seq, new Operation.Put("k" + random.nextInt(4), id + ":" + seq));
+        String key = "k" + random.nextInt(4);
+        Operation op = readFraction > 0 && random.nextDouble() < readFraction
+                ? new Operation.Get(key)
+                : new Operation.Put(key, id + ":" + seq);
+        current = new ClientRequest(id, seq, op);
         send();
     }
 
@@ -70,7 +84,11 @@ final class RetryingClient {
         if (reply.seq() != seq || current == null) return;
         attempt++; // the pending timeout no longer applies
         if (reply instanceof ClientReply.Committed) {
-            acknowledged++;
+            if (current.operation() instanceof Operation.Get) {
+                readsAnswered++;
+            } else {
+                acknowledged++;
+            }
             port.schedule(random.nextLong(1, 5 * MS), this::next);
         } else if (reply instanceof ClientReply.NotLeader nl) {
             target = nl.hint().orElse(members.get(random.nextInt(members.size())));

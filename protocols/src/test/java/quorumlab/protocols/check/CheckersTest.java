@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.ProtocolEvent.EntryAppended;
 import quorumlab.protocols.ProtocolEvent.EntryApplied;
@@ -120,6 +122,18 @@ class CheckersTest {
     void anAcknowledgedWriteNobodyAppliedIsFlagged() {
         ack(4, 1, 5);
         assertEquals(1, AcknowledgedWrites.violations(trace).size());
+    }
+
+    @Test
+    void aReadAnsweredAtAReadIndexIsNotAWrite() {
+        healthyPrefix();
+        trace.add(new TraceRecord.Invoke(++t, t, N1, new ClientRequest(2, 1, new Operation.Get("k"))));
+        ack(2, 1, 1);
+        trace.add(new TraceRecord.Invoke(++t, t, N1, new ClientRequest(2, 2, new Operation.Put("k", "v"))));
+        ack(2, 2, 1);
+        List<String> v = AcknowledgedWrites.violations(trace);
+        assertEquals(1, v.size(), "only the put acknowledged at another command's index: " + v);
+        assertTrue(v.get(0).contains("c2:2"), v.get(0));
     }
 
     @Test

@@ -14,14 +14,34 @@ import quorumlab.protocols.DurableStore;
 final class AcceptorState {
     private static final String PROMISED = "paxos.promised";
     private static final String ACCEPTED = "paxos.accepted";
+    private static final String FORGOTTEN = "paxos.forgottenThrough";
 
     private final DurableStore store;
     private Ballot promised;
+    private long forgottenThrough;
 
     AcceptorState(DurableStore store) {
         this.store = store;
         Ballot stored = store.get(PROMISED);
         this.promised = stored != null ? stored : Ballot.ZERO;
+        Long forgotten = store.get(FORGOTTEN);
+        this.forgottenThrough = forgotten != null ? forgotten : 0;
+    }
+
+    /** Slots up to here are chosen and in every node's snapshot; this acceptor no longer keeps them. */
+    long forgottenThrough() {
+        return forgottenThrough;
+    }
+
+    /**
+     * Compaction: no leader will ever prepare from a slot this low, since every node's first
+     * unchosen slot lies beyond its snapshot, so what was accepted there can go.
+     */
+    void forgetThrough(long slot) {
+        if (slot <= forgottenThrough) return;
+        store.put(FORGOTTEN, slot);
+        store.removeBelow(ACCEPTED, slot + 1);
+        forgottenThrough = slot;
     }
 
     Ballot promised() {
@@ -40,7 +60,7 @@ final class AcceptorState {
     List<AcceptedValue> acceptedFrom(long fromSlot) {
         List<AcceptedValue> out = new ArrayList<>();
         long last = store.lastIndex(ACCEPTED);
-        for (long s = Math.max(fromSlot, 1); s <= last; s++) {
+        for (long s = Math.max(fromSlot, forgottenThrough + 1); s <= last; s++) {
             AcceptedValue v = store.getAt(ACCEPTED, s);
             if (v != null) out.add(v);
         }

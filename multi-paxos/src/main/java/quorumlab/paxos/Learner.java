@@ -2,6 +2,7 @@ package quorumlab.paxos;
 
 import java.util.TreeMap;
 import quorumlab.protocols.Command;
+import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
@@ -10,30 +11,41 @@ import quorumlab.protocols.Result;
  * The learner: slots may be chosen in any order, but the state machine applies them strictly in
  * slot order, so a chosen slot waits while a lower one is open (head-of-line blocking). Decisions
  * are kept in the durable store so a restarted node (whose state machine starts empty) re-applies
- * them.
+ * them; a durable snapshot of the state machine lets the decisions before it be forgotten.
  */
 final class Learner {
     private static final String CHOSEN = "paxos.chosen";
+    private static final String SNAPSHOT = "paxos.snapshot";
 
     private final NodeContext ctx;
+    private final long snapshotEvery;
     private final TreeMap<Long, Command> chosen = new TreeMap<>();
     private final Applied onApplied;
 
     interface Applied {
         void applied(long index, Command command, Result result);
     }
+
     private long firstUnchosen = 1;
     private long gapStart = 0;
+    private long snapshotIndex;
 
-    Learner(NodeContext ctx, Applied onApplied) {
+    Learner(NodeContext ctx, long snapshotEvery, Applied onApplied) {
         this.ctx = ctx;
+        this.snapshotEvery = snapshotEvery;
         this.onApplied = onApplied;
     }
 
-    /** After a restart: reload every decision and apply the contiguous prefix. */
+    /** After a restart: restore the snapshot, reload the decisions after it and apply the contiguous prefix. */
     void recover() {
+        KvStateMachine.Snapshot snapshot = ctx.store().get(SNAPSHOT);
+        if (snapshot != null) {
+            ctx.restoreStateMachine(snapshot);
+            snapshotIndex = snapshot.lastApplied();
+            firstUnchosen = snapshotIndex + 1;
+        }
         long last = ctx.store().lastIndex(CHOSEN);
-        for (long s = 1; s <= last; s++) {
+        for (long s = Math.max(firstUnchosen, ctx.store().firstIndex(CHOSEN)); s <= last; s++) {
             Command c = ctx.store().getAt(CHOSEN, s);
             if (c != null) chosen.put(s, c);
         }
@@ -45,19 +57,25 @@ final class Learner {
     }
 
     long highestChosen() {
-        return chosen.isEmpty() ? 0 : chosen.lastKey();
+        return chosen.isEmpty() ? firstUnchosen - 1 : Math.max(firstUnchosen - 1, chosen.lastKey());
     }
 
+    /** The decision for {@code slot}, or null if unknown here or already forgotten. */
     Command chosenAt(long slot) {
         return chosen.get(slot);
     }
 
     boolean isChosen(long slot) {
-        return chosen.containsKey(slot);
+        return slot < firstUnchosen || chosen.containsKey(slot);
+    }
+
+    /** How far this node's durable snapshot reaches (0 before the first). */
+    long snapshotIndex() {
+        return snapshotIndex;
     }
 
     void onChosen(long slot, Command command, long round) {
-        if (chosen.containsKey(slot)) return;
+        if (isChosen(slot)) return;
         ctx.store().putAt(CHOSEN, slot, command);
         chosen.put(slot, command);
         ctx.emit(new ProtocolEvent.SlotChosen(slot, round, command.id()));
@@ -66,6 +84,12 @@ final class Learner {
             ctx.emit(new ProtocolEvent.GapOpened(firstUnchosen, slot));
         }
         advance();
+    }
+
+    /** Drops the decisions up to {@code slot}, which must lie within this node's snapshot. */
+    void forgetThrough(long slot) {
+        chosen.headMap(slot, true).clear();
+        ctx.store().removeBelow(CHOSEN, slot + 1);
     }
 
     private void advance() {
@@ -79,5 +103,14 @@ final class Learner {
             Command c = chosen.get(index);
             onApplied.applied(index, c, ctx.apply(index, c));
         }
+        snapshotIfDue();
+    }
+
+    private void snapshotIfDue() {
+        long applied = ctx.lastApplied();
+        if (snapshotEvery == 0 || applied - snapshotIndex < snapshotEvery) return;
+        ctx.store().put(SNAPSHOT, ctx.snapshotStateMachine());
+        snapshotIndex = applied;
+        ctx.emit(new ProtocolEvent.SnapshotTaken(applied, 0));
     }
 }

@@ -20,7 +20,10 @@ public final class MultiPaxosProtocol implements Protocol {
             OptionSpec.ofLong("pipelineWindow", 64, 1, "slots the leader may have outstanding (proposed, not chosen)"),
             OptionSpec.ofLong("maxBatch", 1, 1, "commands per Accept message"),
             OptionSpec.ofLong("retransmitMs", 100, 1, "how often the leader resends Accept for outstanding slots"),
-            OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"));
+            OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"),
+            OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
+                    "compaction: snapshot the state machine once this many slots are applied since the last snapshot;"
+                            + " slots every node has in a snapshot are then forgotten; 0 = never"));
 
     @Override
     public String name() {

@@ -32,11 +32,15 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** Phase 2b: the acceptor accepted {@code slots} in {@code ballot}. */
-    record Accepted(Ballot ballot, List<Long> slots) implements PaxosMessage {
+    /**
+     * Phase 2b: the acceptor accepted {@code slots} in {@code ballot}. {@code snapshotIndex} is not
+     * Paxos: it tells the leader how far this node's durable snapshot reaches, so the leader can
+     * tell everyone which slots all nodes have in a snapshot and may forget (compaction).
+     */
+    record Accepted(Ballot ballot, List<Long> slots, long snapshotIndex) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 24 + 8 * slots.size();
+            return 32 + 8 * slots.size();
         }
     }
 
@@ -51,8 +55,11 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** The leader is alive; {@code firstUnchosen} tells learners how far its log of decisions reaches. */
-    record Heartbeat(Ballot ballot, long firstUnchosen) implements PaxosMessage {}
+    /**
+     * The leader is alive; {@code firstUnchosen} tells learners how far its log of decisions reaches,
+     * and {@code forgetThrough} up to which slot every node holds a snapshot (compaction).
+     */
+    record Heartbeat(Ballot ballot, long firstUnchosen, long forgetThrough) implements PaxosMessage {}
 
     /** A learner behind the leader asks for the decisions from {@code fromSlot} on. */
     record CatchUp(long fromSlot) implements PaxosMessage {}

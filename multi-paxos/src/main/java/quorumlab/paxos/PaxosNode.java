@@ -65,11 +65,14 @@ final class PaxosNode implements Node {
     /** Requests this node received, answered once their command is applied here. */
     private final Map<String, ClientRequest> pendingReplies = new HashMap<>();
 
+    /** How far each node's durable snapshot reaches, as its Accepted messages report (compaction). */
+    private final Map<NodeId, Long> snapshotOf = new HashMap<>();
+
     PaxosNode(NodeContext ctx, PaxosOptions options) {
         this.ctx = ctx;
         this.options = options;
         this.acceptor = new AcceptorState(ctx.store());
-        this.learner = new Learner(ctx, this::onApplied);
+        this.learner = new Learner(ctx, options.snapshotEveryEntries(), this::onApplied);
     }
 
     @Override
@@ -240,14 +243,17 @@ final class PaxosNode implements Node {
         }
         List<Long> slots = new ArrayList<>();
         for (SlotValue v : a.values()) {
+            // A late copy of an Accept for a slot long chosen and forgotten: nothing to keep.
+            if (v.slot() <= acceptor.forgottenThrough()) continue;
             acceptor.accept(v.slot(), a.ballot(), v.command());
             ctx.emit(new ProtocolEvent.ValueAccepted(v.slot(), a.ballot().round(), a.ballot().node(), v.command().id()));
             slots.add(v.slot());
         }
-        reply(from, new Accepted(a.ballot(), slots));
+        reply(from, new Accepted(a.ballot(), slots, learner.snapshotIndex()));
     }
 
     void onAccepted(NodeId from, Accepted a) {
+        snapshotOf.merge(from, a.snapshotIndex(), Math::max);
         if (role != Role.LEADER || !a.ballot().equals(ballot)) return;
         List<SlotValue> decided = new ArrayList<>();
         for (long slot : a.slots()) {
@@ -284,8 +290,32 @@ final class PaxosNode implements Node {
 
     private void onHeartbeatTimer() {
         if (role != Role.LEADER) return;
-        ctx.broadcast(new Heartbeat(ballot, learner.firstUnchosen()));
+        long forget = everyNodesSnapshot();
+        ctx.broadcast(new Heartbeat(ballot, learner.firstUnchosen(), forget));
+        forgetThrough(forget);
         ctx.startTimer(HEARTBEAT_TIMER, options.heartbeatNs());
+    }
+
+    /** The lowest snapshot index over all nodes, as far as this leader has heard (reports only grow). */
+    private long everyNodesSnapshot() {
+        long lowest = learner.snapshotIndex();
+        for (NodeId peer : ctx.cluster().peersOf(ctx.self())) {
+            lowest = Math.min(lowest, snapshotOf.getOrDefault(peer, 0L));
+        }
+        return lowest;
+    }
+
+    /**
+     * Compaction: every node has slots up to {@code slot} in its durable snapshot, so no node will
+     * ask for them again (a restart resumes from its snapshot, and a new leader prepares from its
+     * first unchosen slot, beyond its snapshot): acceptor and learner may forget them.
+     */
+    private void forgetThrough(long slot) {
+        long through = Math.min(slot, learner.snapshotIndex());
+        if (through <= acceptor.forgottenThrough()) return;
+        acceptor.forgetThrough(through);
+        learner.forgetThrough(through);
+        ctx.emit(new ProtocolEvent.SlotsForgotten(through));
     }
 
     // ---- learner ----
@@ -304,6 +334,7 @@ final class PaxosNode implements Node {
         if (learner.firstUnchosen() < h.firstUnchosen()) {
             ctx.send(from, new CatchUp(learner.firstUnchosen()));
         }
+        forgetThrough(h.forgetThrough());
     }
 
     /** A learner missed decisions (lost Chosen, or a restart): resend the ones this node knows. */

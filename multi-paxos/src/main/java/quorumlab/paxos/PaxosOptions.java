@@ -4,7 +4,7 @@ import quorumlab.protocols.Options;
 
 /** The resolved options, in nanoseconds where they are times. */
 record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, int window, int maxBatch,
-        long retransmitNs, long backoffMaxNs) {
+        long retransmitNs, long backoffMaxNs, long snapshotEveryEntries) {
     private static final long MS = 1_000_000L;
 
     static PaxosOptions from(Options o) {
@@ -16,6 +16,6 @@ record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, in
         }
         return new PaxosOptions(min * MS, max * MS, o.getLong("heartbeatIntervalMs") * MS,
                 (int) o.getLong("pipelineWindow"), (int) o.getLong("maxBatch"), o.getLong("retransmitMs") * MS,
-                o.getLong("backoffMaxMs") * MS);
+                o.getLong("backoffMaxMs") * MS, o.getLong("snapshotEveryEntries"));
     }
 }

@@ -9,11 +9,45 @@ import java.util.Map;
  * instead of being applied twice (DESIGN.md: exactly-once application of retried requests).
  */
 public final class KvStateMachine {
-    private record Applied(long seq, Result result) {}
+    /** The last request applied for one client, so a retry of it is answered, not applied again. */
+    public record Applied(long seq, Result result) {}
+
+    /**
+     * The whole state as of {@code lastApplied}: what a snapshot holds so the log (Raft §7) or the
+     * decided slots (Paxos) before it can be discarded. The client records belong in it, or a retry
+     * that arrives after compaction would be applied twice. Immutable, so it can sit in a durable
+     * store and travel in a message.
+     */
+    public record Snapshot(long lastApplied, Map<String, String> data, Map<Long, Applied> sessions) {
+        public Snapshot {
+            data = Map.copyOf(data);
+            sessions = Map.copyOf(sessions);
+        }
+
+        /** A rough wire size, for the bytes-sent metrics. */
+        public int sizeBytes() {
+            int bytes = 16;
+            for (Map.Entry<String, String> e : data.entrySet()) bytes += 8 + e.getKey().length() + e.getValue().length();
+            return bytes + 24 * sessions.size();
+        }
+    }
 
     private final Map<String, String> data = new HashMap<>();
     private final Map<Long, Applied> lastByClient = new HashMap<>();
     private long lastApplied;
+
+    public KvStateMachine() {}
+
+    /** A state machine holding exactly what {@code snapshot} holds. */
+    public KvStateMachine(Snapshot snapshot) {
+        data.putAll(snapshot.data());
+        lastByClient.putAll(snapshot.sessions());
+        lastApplied = snapshot.lastApplied();
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(lastApplied, data, lastByClient);
+    }
 
     public long lastApplied() {
         return lastApplied;

@@ -47,6 +47,16 @@ public interface NodeContext {
     /** The highest index applied to this node's state machine (0 after a restart). */
     long lastApplied();
 
+    /** A copy of this node's state machine as of {@link #lastApplied()}, for a snapshot. */
+    KvStateMachine.Snapshot snapshotStateMachine();
+
+    /**
+     * Replaces this node's state machine with {@code snapshot}, which must be ahead of it
+     * ({@code snapshot.lastApplied() > lastApplied()}): a restart reloading its own snapshot, or a
+     * follower installing its leader's. The runtime records a {@link ProtocolEvent.StateMachineRestored}.
+     */
+    void restoreStateMachine(KvStateMachine.Snapshot snapshot);
+
     /** Tells observers (trace, analysis, checkers) what just happened. */
     void emit(ProtocolEvent event);
 }

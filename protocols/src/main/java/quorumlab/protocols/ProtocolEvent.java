@@ -28,6 +28,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(ProtocolEvent.GapOpened.class),
     @JsonSubTypes.Type(ProtocolEvent.GapClosed.class),
     @JsonSubTypes.Type(ProtocolEvent.NoOpProposed.class),
+    @JsonSubTypes.Type(ProtocolEvent.SnapshotTaken.class),
+    @JsonSubTypes.Type(ProtocolEvent.SnapshotInstalled.class),
+    @JsonSubTypes.Type(ProtocolEvent.SlotsForgotten.class),
+    @JsonSubTypes.Type(ProtocolEvent.StateMachineRestored.class),
 })
 public sealed interface ProtocolEvent {
 
@@ -86,4 +90,26 @@ public sealed interface ProtocolEvent {
 
     /** Paxos: a new leader proposes a no-op to fill a hole at {@code slot}. */
     record NoOpProposed(long slot, long term) implements ProtocolEvent {}
+
+    /**
+     * The node saved its state machine as of {@code index} in a durable snapshot. Raft: the log up
+     * to {@code index} is discarded, and {@code term} is the term of the entry there (§7). Paxos:
+     * {@code term} is 0; the decided slots are forgotten later, see {@link SlotsForgotten}.
+     */
+    record SnapshotTaken(long index, long term) implements ProtocolEvent {}
+
+    /**
+     * Raft: a follower installed its leader's snapshot, whose last entry is {@code index} of
+     * {@code term} (§7, InstallSnapshot). Its log keeps only what follows a matching entry there.
+     */
+    record SnapshotInstalled(long index, long term) implements ProtocolEvent {}
+
+    /**
+     * Paxos: this node's acceptor and learner forgot every slot up to {@code throughSlot}, which
+     * every node has in its durable snapshot (compaction).
+     */
+    record SlotsForgotten(long throughSlot) implements ProtocolEvent {}
+
+    /** The state machine was replaced by a snapshot as of {@code index}; emitted by the runtime. */
+    record StateMachineRestored(long index) implements ProtocolEvent {}
 }

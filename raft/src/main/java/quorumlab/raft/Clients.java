@@ -35,7 +35,7 @@ final class Clients {
      * look without writing; so with that option the node keeps its own copy, fed the same entries in
      * the same order, and reads from it. Without the option it stays empty.
      */
-    private final KvStateMachine readView = new KvStateMachine();
+    private KvStateMachine readView = new KvStateMachine();
 
     Clients(RaftNode node) {
         this.node = node;
@@ -63,6 +63,13 @@ final class Clients {
         ClientRequest request = pending.remove(index);
         if (request != null && request.id().equals(entry.command().id())) {
             node.ctx.reply(new ClientReply.Committed(request.clientId(), request.seq(), index, result));
+        }
+    }
+
+    /** The node's state machine was replaced by a snapshot (a restart, or the leader's InstallSnapshot). */
+    void onStateMachineRestored(KvStateMachine.Snapshot snapshot) {
+        if (node.options.readIndex()) {
+            readView = new KvStateMachine(snapshot);
         }
     }
 

@@ -5,8 +5,9 @@ import quorumlab.protocols.NodeId;
 
 /**
  * Figure 2, "Persistent state on all servers: updated on stable storage before responding to
- * RPCs": currentTerm, votedFor and the log. Term and vote are written together as one record, so a
- * crash can never keep a new term with an old term's vote.
+ * RPCs": currentTerm, votedFor and the log; and since §7, the latest snapshot, which replaces the
+ * log's prefix. Term and vote are written together as one record, so a crash can never keep a new
+ * term with an old term's vote.
  */
 final class PersistentState {
     static final String TERM_AND_VOTE = "raft.termAndVote";
@@ -16,17 +17,36 @@ final class PersistentState {
 
     private final DurableStore store;
     private TermAndVote termAndVote;
+    private RaftSnapshot snapshot;
     final RaftLog log;
 
-    private PersistentState(DurableStore store, TermAndVote termAndVote, RaftLog log) {
+    private PersistentState(DurableStore store, TermAndVote termAndVote, RaftSnapshot snapshot, RaftLog log) {
         this.store = store;
         this.termAndVote = termAndVote;
+        this.snapshot = snapshot;
         this.log = log;
     }
 
     static PersistentState load(DurableStore store) {
         TermAndVote saved = store.get(TERM_AND_VOTE);
-        return new PersistentState(store, saved != null ? saved : new TermAndVote(0, null), RaftLog.load(store));
+        RaftSnapshot snapshot = store.get(RaftSnapshot.KEY);
+        return new PersistentState(store, saved != null ? saved : new TermAndVote(0, null), snapshot,
+                RaftLog.load(store, snapshot));
+    }
+
+    /** The latest snapshot, or null before the first. */
+    RaftSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /**
+     * Raft §7: keeps {@code next} and discards the log it covers. The snapshot is written first, so a
+     * crash in between leaves a log that merely overlaps it.
+     */
+    void saveSnapshot(RaftSnapshot next) {
+        store.put(RaftSnapshot.KEY, next);
+        snapshot = next;
+        log.discardThrough(next.lastIncludedIndex(), next.lastIncludedTerm());
     }
 
     long currentTerm() {

@@ -8,22 +8,32 @@ import quorumlab.protocols.DurableStore;
  * The log, indexed from 1 as in the paper. Every change is written through to the durable store
  * before the method returns, so the log is on "stable storage" before the node answers anyone
  * (Figure 2); the list here is only a fast view of what the store holds.
+ *
+ * <p>After a snapshot (Raft §7) the log starts later: it holds the entries after
+ * {@link #snapshotIndex()}, and remembers the term of the entry at that index, which the
+ * consistency check of the next AppendEntries needs.
  */
 final class RaftLog {
     static final String TABLE = "raft.log";
 
     private final DurableStore store;
     private final List<LogEntry> entries = new ArrayList<>();
+    private long snapshotIndex;
+    private long snapshotTerm;
 
     private RaftLog(DurableStore store) {
         this.store = store;
     }
 
-    /** The log as the store kept it across a crash (empty on a first start). */
-    static RaftLog load(DurableStore store) {
+    /** The log as the store kept it across a crash: the entries after {@code snapshot}, if there is one. */
+    static RaftLog load(DurableStore store, RaftSnapshot snapshot) {
         RaftLog log = new RaftLog(store);
+        if (snapshot != null) {
+            log.snapshotIndex = snapshot.lastIncludedIndex();
+            log.snapshotTerm = snapshot.lastIncludedTerm();
+        }
         long last = store.lastIndex(TABLE);
-        for (long i = 1; i <= last; i++) {
+        for (long i = log.snapshotIndex + 1; i <= last; i++) {
             LogEntry entry = store.getAt(TABLE, i);
             if (entry == null) {
                 throw new IllegalStateException("durable Raft log has a hole at index " + i + " of " + last);
@@ -34,7 +44,7 @@ final class RaftLog {
     }
 
     long lastIndex() {
-        return entries.size();
+        return snapshotIndex + entries.size();
     }
 
     /** Term of the last entry, 0 for an empty log. */
@@ -42,9 +52,20 @@ final class RaftLog {
         return termAt(lastIndex());
     }
 
-    /** Term of the entry at {@code index}; index 0 (before the first entry) has term 0. */
+    /** The last index the snapshot covers (0 without one); entries up to it are no longer held. */
+    long snapshotIndex() {
+        return snapshotIndex;
+    }
+
+    /** Entries held, not counting those in the snapshot. */
+    int size() {
+        return entries.size();
+    }
+
+    /** Term of the entry at {@code index}: index 0 (before the first entry) has term 0, the snapshot's last its term. */
     long termAt(long index) {
-        return index == 0 ? 0 : entries.get(toPosition(index)).term();
+        if (index == snapshotIndex) return snapshotTerm;
+        return entries.get(toPosition(index)).term();
     }
 
     LogEntry entryAt(long index) {
@@ -61,8 +82,8 @@ final class RaftLog {
     /** Appends {@code entry} and returns its index. */
     long append(LogEntry entry) {
         entries.add(entry);
-        store.putAt(TABLE, entries.size(), entry);
-        return entries.size();
+        store.putAt(TABLE, lastIndex(), entry);
+        return lastIndex();
     }
 
     /** Deletes the entry at {@code from} and all that follow it (Raft §5.3); returns how many. */
@@ -73,19 +94,37 @@ final class RaftLog {
         return removed;
     }
 
-    /** The first index holding {@code term}, or 0 if none does. */
+    /**
+     * Raft §7: the snapshot now covers everything up to {@code index}; drop those entries. When the
+     * log holds {@code index} with the same {@code term}, the entries after it stay; otherwise the
+     * whole log goes (a follower installing a snapshot its log disagrees with). The snapshot must be
+     * durable before this is called.
+     */
+    void discardThrough(long index, long term) {
+        if (index <= lastIndex() && index > snapshotIndex && termAt(index) == term) {
+            entries.subList(0, toPosition(index) + 1).clear();
+        } else {
+            entries.clear();
+            store.removeFrom(TABLE, 1);
+        }
+        store.removeBelow(TABLE, index + 1);
+        snapshotIndex = index;
+        snapshotTerm = term;
+    }
+
+    /** The first index holding {@code term}, or 0 if no entry held holds it. */
     long firstIndexOfTerm(long term) {
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).term() == term) return i + 1;
+            if (entries.get(i).term() == term) return snapshotIndex + i + 1;
             if (entries.get(i).term() > term) return 0;
         }
         return 0;
     }
 
-    /** The last index holding {@code term}, or 0 if none does. */
+    /** The last index holding {@code term}, or 0 if no entry held holds it. */
     long lastIndexOfTerm(long term) {
         for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i).term() == term) return i + 1;
+            if (entries.get(i).term() == term) return snapshotIndex + i + 1;
             if (entries.get(i).term() < term) return 0;
         }
         return 0;
@@ -101,9 +140,9 @@ final class RaftLog {
     }
 
     private int toPosition(long index) {
-        if (index < 1 || index > entries.size()) {
-            throw new IndexOutOfBoundsException("log index " + index + " outside 1.." + entries.size());
+        if (index <= snapshotIndex || index > lastIndex()) {
+            throw new IndexOutOfBoundsException("log index " + index + " outside " + (snapshotIndex + 1) + ".." + lastIndex());
         }
-        return (int) (index - 1);
+        return (int) (index - snapshotIndex - 1);
     }
 }

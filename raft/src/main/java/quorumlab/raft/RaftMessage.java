@@ -1,12 +1,14 @@
 package quorumlab.raft;
 
 import java.util.List;
+import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 
 /**
- * The two RPCs of Raft and their replies, with the fields of the paper's Figure 2. A few fields
- * beyond the paper serve the options and an unreliable network; each says why it is there.
+ * The RPCs of Raft and their replies, with the fields of the paper's Figure 2, and InstallSnapshot
+ * of Figure 13 (§7). A few fields beyond the paper serve the options and an unreliable network;
+ * each says why it is there.
  */
 public sealed interface RaftMessage extends Message {
     long term();
@@ -81,6 +83,36 @@ public sealed interface RaftMessage extends Message {
         @Override
         public int sizeBytes() {
             return 48;
+        }
+    }
+
+    /**
+     * Invoked by the leader to send a follower the snapshot that replaced the entries it needs
+     * (Raft §7, Figure 13). The snapshot travels whole, in one message, so the paper's
+     * {@code offset} and {@code done} (for chunking) are left out. {@code round} as in AppendEntries.
+     */
+    record InstallSnapshot(
+            long term,
+            NodeId leaderId,
+            long lastIncludedIndex,
+            long lastIncludedTerm,
+            KvStateMachine.Snapshot data,
+            long round)
+            implements RaftMessage {
+        @Override
+        public int sizeBytes() {
+            return 48 + data.sizeBytes();
+        }
+    }
+
+    /**
+     * Figure 13's reply carries only {@code term}; {@code lastIncludedIndex} echoes the snapshot so
+     * the leader knows what the follower now holds even if replies are duplicated or reordered.
+     */
+    record InstallSnapshotReply(long term, long lastIncludedIndex, long round) implements RaftMessage {
+        @Override
+        public int sizeBytes() {
+            return 32;
         }
     }
 }

@@ -14,6 +14,8 @@ import quorumlab.protocols.Result;
 import quorumlab.protocols.Role;
 import quorumlab.raft.RaftMessage.AppendEntries;
 import quorumlab.raft.RaftMessage.AppendEntriesReply;
+import quorumlab.raft.RaftMessage.InstallSnapshot;
+import quorumlab.raft.RaftMessage.InstallSnapshotReply;
 import quorumlab.raft.RaftMessage.RequestVote;
 import quorumlab.raft.RaftMessage.RequestVoteReply;
 
@@ -50,10 +52,17 @@ final class RaftNode implements Node {
         this.options = options;
     }
 
-    /** Every server starts, and restarts after a crash, as a follower (Raft §5.2). */
+    /**
+     * Every server starts, and restarts after a crash, as a follower (Raft §5.2). A snapshot it kept
+     * holds committed entries only, so its state machine and commitIndex start from there (§7).
+     */
     @Override
     public void onStart() {
         state = PersistentState.load(ctx.store());
+        RaftSnapshot snapshot = state.snapshot();
+        if (snapshot != null) {
+            restoreFrom(snapshot);
+        }
         resetElectionTimer();
     }
 
@@ -76,6 +85,10 @@ final class RaftNode implements Node {
             replication.onAppendEntries(from, ae);
         } else if (m instanceof AppendEntriesReply reply) {
             replication.onAppendEntriesReply(from, reply);
+        } else if (m instanceof InstallSnapshot is) {
+            replication.onInstallSnapshot(from, is);
+        } else if (m instanceof InstallSnapshotReply reply) {
+            replication.onInstallSnapshotReply(from, reply);
         }
     }
 
@@ -179,6 +192,36 @@ final class RaftNode implements Node {
             clients.onApplied(next, entry, result);
         }
         clients.onCommitted();
+        snapshotIfDue();
+    }
+
+    /**
+     * Raft §7: "each server takes snapshots independently, covering just the committed entries in
+     * its log". Here, of everything applied, once enough entries have piled up since the last one.
+     */
+    private void snapshotIfDue() {
+        long applied = ctx.lastApplied();
+        long every = options.snapshotEveryEntries();
+        if (every == 0 || applied - state.log.snapshotIndex() < every) return;
+        long term = state.log.termAt(applied);
+        state.saveSnapshot(new RaftSnapshot(applied, term, ctx.snapshotStateMachine()));
+        ctx.emit(new ProtocolEvent.SnapshotTaken(applied, term));
+    }
+
+    /**
+     * Raft §7, InstallSnapshot receiver steps 5-8: save the leader's snapshot, keep the log only if it
+     * holds the snapshot's last entry, and reset the state machine from the snapshot.
+     */
+    void installSnapshot(RaftSnapshot snapshot) {
+        state.saveSnapshot(snapshot);
+        ctx.emit(new ProtocolEvent.SnapshotInstalled(snapshot.lastIncludedIndex(), snapshot.lastIncludedTerm()));
+        restoreFrom(snapshot);
+    }
+
+    private void restoreFrom(RaftSnapshot snapshot) {
+        ctx.restoreStateMachine(snapshot.state());
+        clients.onStateMachineRestored(snapshot.state());
+        commitIndex = snapshot.lastIncludedIndex();
     }
 
     /** Has this leader committed an entry of its own term yet (thesis §6.4)? */

@@ -18,7 +18,8 @@ record RaftOptions(
         boolean preVote,
         boolean checkQuorum,
         boolean readIndex,
-        boolean noOpOnElection) {
+        boolean noOpOnElection,
+        long snapshotEveryEntries) {
 
     private static final long MS = 1_000_000L;
 
@@ -43,7 +44,10 @@ record RaftOptions(
             OptionSpec.ofBoolean("readIndex", false,
                     "reads skip the log: the leader confirms it still leads, then reads at its commit index (thesis §6.4)"),
             OptionSpec.ofBoolean("noOpOnElection", false,
-                    "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"));
+                    "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"),
+            OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
+                    "log compaction: snapshot the state machine and drop the log once this many entries are applied"
+                            + " since the last snapshot; 0 = never (Raft §7)"));
 
     static RaftOptions from(Options options) {
         long min = options.getLong("electionTimeoutMinMs");
@@ -62,7 +66,8 @@ record RaftOptions(
                 options.getBoolean("preVote"),
                 options.getBoolean("checkQuorum"),
                 options.getBoolean("readIndex"),
-                options.getBoolean("noOpOnElection"));
+                options.getBoolean("noOpOnElection"),
+                options.getLong("snapshotEveryEntries"));
     }
 
     /**

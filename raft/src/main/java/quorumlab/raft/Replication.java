@@ -10,11 +10,14 @@ import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Role;
 import quorumlab.raft.RaftMessage.AppendEntries;
 import quorumlab.raft.RaftMessage.AppendEntriesReply;
+import quorumlab.raft.RaftMessage.InstallSnapshot;
+import quorumlab.raft.RaftMessage.InstallSnapshotReply;
 
 /**
  * Log replication (Raft §5.3) and the commit rule (§5.4.2): the leader's side (nextIndex,
  * matchIndex, heartbeats, batching, pipelining, backtracking) and the follower's (the consistency
- * check, truncating a conflicting suffix, following leaderCommit).
+ * check, truncating a conflicting suffix, following leaderCommit). A follower that needs entries the
+ * leader has compacted away gets the leader's snapshot instead (§7, InstallSnapshot).
  */
 final class Replication {
     /** Figure 2, "Volatile state on leaders", per follower, plus the bookkeeping of the options. */
@@ -130,10 +133,22 @@ final class Replication {
         return p.inFlight == 0 ? p.nextIndex : p.sentUpTo + 1;
     }
 
-    /** Sends the entries from {@link #nextToSend}, at most maxEntriesPerAppend (batching). */
+    /**
+     * Sends the entries from {@link #nextToSend}, at most maxEntriesPerAppend (batching); or, when
+     * those entries are already in the snapshot, the snapshot (Raft §7: "the leader must
+     * occasionally send snapshots to followers that lag behind").
+     */
     private void sendAppend(NodeId peer, Progress p) {
         RaftLog log = node.state.log;
         long from = nextToSend(p);
+        if (from <= log.snapshotIndex()) {
+            RaftSnapshot snapshot = node.state.snapshot();
+            node.ctx.send(peer, new InstallSnapshot(node.state.currentTerm(), node.ctx.self(), snapshot.lastIncludedIndex(),
+                    snapshot.lastIncludedTerm(), snapshot.state(), round));
+            p.sentUpTo = snapshot.lastIncludedIndex();
+            p.inFlight++;
+            return;
+        }
         long prevLogIndex = from - 1;
         List<LogEntry> entries = log.slice(from, node.options.maxEntriesPerAppend());
         node.ctx.send(peer, new AppendEntries(node.state.currentTerm(), node.ctx.self(), prevLogIndex,
@@ -152,9 +167,7 @@ final class Replication {
         // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
         p.inFlight = Math.max(0, p.inFlight - 1);
         if (reply.success()) {
-            p.matchIndex = Math.max(p.matchIndex, reply.matchIndex());
-            p.nextIndex = Math.max(p.nextIndex, p.matchIndex + 1);
-            advanceCommitIndex();
+            followerHolds(p, reply.matchIndex());
         } else {
             // Never below what the follower is known to hold; never forward on a (maybe stale) rejection.
             p.nextIndex = Math.max(p.matchIndex + 1, Math.min(p.nextIndex, retryIndex(reply)));
@@ -165,6 +178,27 @@ final class Replication {
             sendWhatThePipelineAllows(from, p);
             node.clients.onRoundAnswered();
         }
+    }
+
+    /** The follower now holds the snapshot: its log agrees with ours up to the snapshot's last entry. */
+    void onInstallSnapshotReply(NodeId from, InstallSnapshotReply reply) {
+        if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
+        Progress p = progress.get(from);
+        p.heardSinceHeartbeat = true;
+        p.heardSinceQuorumCheck = true;
+        p.answeredRound = Math.max(p.answeredRound, reply.round());
+        p.inFlight = Math.max(0, p.inFlight - 1);
+        followerHolds(p, reply.lastIncludedIndex());
+        if (node.role == Role.LEADER) {
+            sendWhatThePipelineAllows(from, p);
+            node.clients.onRoundAnswered();
+        }
+    }
+
+    private void followerHolds(Progress p, long matchIndex) {
+        p.matchIndex = Math.max(p.matchIndex, matchIndex);
+        p.nextIndex = Math.max(p.nextIndex, p.matchIndex + 1);
+        advanceCommitIndex();
     }
 
     /**
@@ -220,7 +254,8 @@ final class Replication {
             reject(from, ae, "log too short: last index " + log.lastIndex(), hint, 0);
             return;
         }
-        if (log.termAt(ae.prevLogIndex()) != ae.prevLogTerm()) {
+        // Entries up to the snapshot are committed, so they match any leader's (Leader Completeness).
+        if (ae.prevLogIndex() >= log.snapshotIndex() && log.termAt(ae.prevLogIndex()) != ae.prevLogTerm()) {
             long ourTerm = log.termAt(ae.prevLogIndex());
             String reason = "term " + ourTerm + " at prevLogIndex, leader has " + ae.prevLogTerm();
             if (node.options.fastBacktrack()) {
@@ -236,6 +271,7 @@ final class Replication {
         long index = ae.prevLogIndex();
         for (LogEntry entry : ae.entries()) {
             index++;
+            if (index <= log.snapshotIndex()) continue;
             if (index <= log.lastIndex()) {
                 if (log.termAt(index) == entry.term()) continue;
                 truncateFrom(index);
@@ -250,6 +286,24 @@ final class Replication {
             node.commitUpTo(newCommit);
         }
         node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0, ae.round()));
+    }
+
+    /**
+     * Figure 13, InstallSnapshot RPC, receiver implementation (one chunk, so steps 2-4 fall away).
+     * A snapshot this node already has committed is merely acknowledged.
+     */
+    void onInstallSnapshot(NodeId from, InstallSnapshot is) {
+        long term = node.state.currentTerm();
+        // 1. Reply immediately if term < currentTerm.
+        if (is.term() < term) {
+            node.ctx.send(from, new InstallSnapshotReply(term, 0, is.round()));
+            return;
+        }
+        recognizeLeader(from);
+        if (is.lastIncludedIndex() > node.commitIndex) {
+            node.installSnapshot(new RaftSnapshot(is.lastIncludedIndex(), is.lastIncludedTerm(), is.data()));
+        }
+        node.ctx.send(from, new InstallSnapshotReply(term, is.lastIncludedIndex(), is.round()));
     }
 
     /** An append from the leader of our term: follow it, and hold off our own election. */

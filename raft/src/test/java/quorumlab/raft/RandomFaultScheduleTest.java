@@ -37,13 +37,17 @@ class RandomFaultScheduleTest {
         "5, 2000, paper defaults",
         "3, 3000, every option on",
         "5, 4000, every option on",
+        "3, 5000, snapshot every 5 entries",
+        "5, 6000, snapshot every 5 entries",
     })
     void safeUnderRandomFaults(int size, long firstSeed, String variant) {
-        Map<String, Object> options = variant.startsWith("every")
-                ? Map.of("fastBacktrack", true, "preVote", true, "checkQuorum", true, "pipelining", 4,
-                        "maxEntriesPerAppend", 3, "noOpOnElection", true, "readIndex", true)
-                : Map.of();
-        int schedules = variant.startsWith("every") ? SCHEDULES / 4 : SCHEDULES;
+        Map<String, Object> options = switch (variant) {
+            case "every option on" -> Map.of("fastBacktrack", true, "preVote", true, "checkQuorum", true, "pipelining", 4,
+                    "maxEntriesPerAppend", 3, "noOpOnElection", true, "readIndex", true, "snapshotEveryEntries", 16);
+            case "snapshot every 5 entries" -> Map.of("snapshotEveryEntries", 5);
+            default -> Map.of();
+        };
+        int schedules = variant.startsWith("paper") ? SCHEDULES : SCHEDULES / 4;
         int acknowledged = 0;
         int reads = 0;
         for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {

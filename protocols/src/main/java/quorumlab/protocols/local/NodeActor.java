@@ -256,9 +256,25 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
     }
 
     @Override
+    public KvStateMachine.Snapshot snapshotStateMachine() {
+        return stateMachine.snapshot();
+    }
+
+    @Override
+    public void restoreStateMachine(KvStateMachine.Snapshot snapshot) {
+        if (snapshot.lastApplied() <= stateMachine.lastApplied()) {
+            throw new IllegalStateException(id + ": snapshot at " + snapshot.lastApplied() + " is not ahead of applied index "
+                    + stateMachine.lastApplied());
+        }
+        stateMachine = new KvStateMachine(snapshot);
+        runtime.event(id, new ProtocolEvent.StateMachineRestored(snapshot.lastApplied()));
+    }
+
+    @Override
     public void emit(ProtocolEvent event) {
-        if (event instanceof ProtocolEvent.EntryApplied) {
-            throw new IllegalArgumentException(id + " emitted EntryApplied; the runtime records it on apply()");
+        if (event instanceof ProtocolEvent.EntryApplied || event instanceof ProtocolEvent.StateMachineRestored) {
+            throw new IllegalArgumentException(id + " emitted " + event.getClass().getSimpleName()
+                    + "; the runtime records it");
         }
         runtime.event(id, event);
     }

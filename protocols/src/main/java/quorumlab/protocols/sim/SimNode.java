@@ -108,6 +108,16 @@ final class SimNode implements NodeContext {
     }
 
     @Override
+    public KvStateMachine.Snapshot snapshotStateMachine() {
+        return stateMachine.snapshot();
+    }
+
+    @Override
+    public void restoreStateMachine(KvStateMachine.Snapshot snapshot) {
+        sim.restore(this, snapshot);
+    }
+
+    @Override
     public void emit(ProtocolEvent event) {
         sim.emit(this, event);
     }

@@ -388,9 +388,19 @@ public final class Simulation implements ClusterRuntime {
         return result;
     }
 
+    void restore(SimNode n, KvStateMachine.Snapshot snapshot) {
+        if (snapshot.lastApplied() <= n.stateMachine.lastApplied()) {
+            throw new IllegalStateException(n.id + ": snapshot at " + snapshot.lastApplied()
+                    + " is not ahead of applied index " + n.stateMachine.lastApplied());
+        }
+        n.stateMachine = new KvStateMachine(snapshot);
+        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, new ProtocolEvent.StateMachineRestored(snapshot.lastApplied())));
+    }
+
     void emit(SimNode n, ProtocolEvent event) {
-        if (event instanceof ProtocolEvent.EntryApplied) {
-            throw new IllegalArgumentException(n.id + " emitted EntryApplied; the runtime records it on apply()");
+        if (event instanceof ProtocolEvent.EntryApplied || event instanceof ProtocolEvent.StateMachineRestored) {
+            throw new IllegalArgumentException(n.id + " emitted " + event.getClass().getSimpleName()
+                    + "; the runtime records it");
         }
         if (event instanceof ProtocolEvent.LeaderEstablished) {
             leaders.remove(n.id);

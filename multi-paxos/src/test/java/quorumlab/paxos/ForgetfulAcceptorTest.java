@@ -13,6 +13,7 @@ import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Command;
 import quorumlab.protocols.DurableStore;
+import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -79,6 +80,8 @@ class ForgetfulAcceptorTest {
         public RandomGenerator random() { return real.random(); }
         public Result apply(long index, Command command) { return real.apply(index, command); }
         public long lastApplied() { return real.lastApplied(); }
+        public KvStateMachine.Snapshot snapshotStateMachine() { return real.snapshotStateMachine(); }
+        public void restoreStateMachine(KvStateMachine.Snapshot snapshot) { real.restoreStateMachine(snapshot); }
         public void emit(ProtocolEvent event) { real.emit(event); }
     }
 

@@ -58,6 +58,11 @@ final class PaxosCluster {
         return seq;
     }
 
+    /** Sends {@code seq} again, as a client retrying after a lost reply would. */
+    void resubmit(NodeId node, long seq, String key, String value) {
+        client.submit(node, new ClientRequest(1, seq, new Operation.Put(key, value)), sim.now());
+    }
+
     boolean committed(long seq) {
         return replies.stream().anyMatch(r -> r.seq() == seq && r instanceof ClientReply.Committed);
     }

@@ -36,17 +36,27 @@ class RandomFaultScheduleTest {
         "5, 2000, paper defaults",
         "3, 3000, batched and narrow window",
         "5, 4000, batched and narrow window",
+        "3, 5000, snapshot every 5 slots",
+        "5, 6000, snapshot every 5 slots",
     })
     void safeUnderRandomFaults(int size, long firstSeed, String variant) {
-        Map<String, Object> options = variant.startsWith("batched")
-                ? Map.of("maxBatch", 4, "pipelineWindow", 3, "retransmitMs", 40)
-                : Map.of();
-        int schedules = variant.startsWith("batched") ? SCHEDULES / 4 : SCHEDULES;
+        Map<String, Object> options = switch (variant) {
+            case "batched and narrow window" -> Map.of("maxBatch", 4, "pipelineWindow", 3, "retransmitMs", 40);
+            case "snapshot every 5 slots" -> Map.of("snapshotEveryEntries", 5);
+            default -> Map.of();
+        };
+        int schedules = variant.startsWith("paper") ? SCHEDULES : SCHEDULES / 4;
         int acknowledged = 0;
         for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
             acknowledged += runSchedule(size, seed, options);
         }
+        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged,"
+                + " %d compactions, %d restores from a snapshot%n", size, variant, schedules, acknowledged, forgotten, restored);
         assertTrue(acknowledged > schedules * 5, "clients got " + acknowledged + " writes acknowledged");
+        if (options.containsKey("snapshotEveryEntries")) {
+            assertTrue(forgotten > schedules && restored > schedules / 2,
+                    "compaction ran (" + forgotten + ") and restarts restored snapshots (" + restored + ")");
+        }
     }
 
     @org.junit.jupiter.api.Test
@@ -62,6 +72,9 @@ class RandomFaultScheduleTest {
     }
 
     private static List<quorumlab.protocols.trace.TraceRecord> lastTrace;
+
+    private int forgotten;
+    private int restored;
 
     private int runSchedule(int size, long seed, Map<String, Object> options) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -97,6 +110,8 @@ class RandomFaultScheduleTest {
         int after = clients.stream().mapToInt(c -> c.acknowledged).sum();
 
         lastTrace = trace.records();
+        forgotten += trace.events(quorumlab.protocols.ProtocolEvent.SlotsForgotten.class).size();
+        restored += trace.events(quorumlab.protocols.ProtocolEvent.StateMachineRestored.class).size();
         List<String> violations = SafetyChecks.violations("multi-paxos", trace.records());
         assertEquals(List.of(), violations, "seed " + seed + ", " + size + " nodes, options " + options);
         assertTrue(after > before, "seed " + seed + ": no write acknowledged after the faults stopped");

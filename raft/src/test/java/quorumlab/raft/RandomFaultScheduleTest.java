@@ -50,13 +50,18 @@ class RandomFaultScheduleTest {
         int schedules = variant.startsWith("paper") ? SCHEDULES : SCHEDULES / 4;
         int acknowledged = 0;
         int reads = 0;
+        int installed = 0;
         for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
             Outcome outcome = runSchedule(size, seed, options);
             acknowledged += outcome.writes();
             reads += outcome.reads();
+            installed += outcome.snapshotsInstalled();
         }
-        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged, %d reads answered%n",
-                size, variant, schedules, acknowledged, reads);
+        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged, %d reads answered,"
+                + " %d snapshots installed%n", size, variant, schedules, acknowledged, reads, installed);
+        if (options.containsKey("snapshotEveryEntries")) {
+            assertTrue(installed > schedules / 2, "lagging followers installed snapshots " + installed + " times");
+        }
         assertTrue(acknowledged > schedules * 5, "clients got " + acknowledged + " writes acknowledged");
         assertTrue(reads > schedules, "clients got " + reads + " reads answered, so the stale-read check saw reads");
     }
@@ -75,7 +80,7 @@ class RandomFaultScheduleTest {
 
     private static List<quorumlab.protocols.trace.TraceRecord> lastTrace;
 
-    private record Outcome(int writes, int reads) {}
+    private record Outcome(int writes, int reads, int snapshotsInstalled) {}
 
     private Outcome runSchedule(int size, long seed, Map<String, Object> options) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -115,7 +120,8 @@ class RandomFaultScheduleTest {
         assertEquals(List.of(), violations, "seed " + seed + ", " + size + " nodes, options " + options);
         assertEquals(List.of(), StaleReads.violations(trace.records()), "seed " + seed + ", options " + options);
         assertTrue(after > before, "seed " + seed + ": no write acknowledged after the faults stopped");
-        return new Outcome(after, clients.stream().mapToInt(c -> c.readsAnswered).sum());
+        return new Outcome(after, clients.stream().mapToInt(c -> c.readsAnswered).sum(),
+                trace.events(quorumlab.protocols.ProtocolEvent.SnapshotInstalled.class).size());
     }
 
     private static void applyRandomFault(Simulation sim, List<NodeId> members, SplittableRandom random) {

@@ -15,8 +15,9 @@ import quorumlab.protocols.trace.TraceRecord;
  * (as learned by every node, and as counted from the acceptors' own ValueAccepted events), every
  * node applies the same command at each index, and a ballot {@code (round, node)} has at most one
  * leadership, which exists before any value is accepted in it ("Paxos Made Simple" §2.2: a
- * proposer issues one value per proposal number). The cluster size comes from the trace's meta
- * record, or else from the highest node id seen.
+ * proposer issues one value per proposal number). Compaction may forget only slots that every
+ * node holds in a durable snapshot. The cluster size comes from the trace's meta record, or else
+ * from the highest node id seen.
  */
 public final class PaxosInvariants {
     private record Ballot(long round, NodeId proposer) {}
@@ -37,6 +38,7 @@ public final class PaxosInvariants {
         Map<SlotBallot, Set<NodeId>> acceptors = new HashMap<>();
         Map<Long, Chosen> applied = new HashMap<>();
         Set<Ballot> established = new HashSet<>();
+        Map<NodeId, Long> snapshotOf = new HashMap<>();
 
         for (TraceRecord r : trace) {
             if (!(r instanceof TraceRecord.Event e)) continue;
@@ -74,6 +76,15 @@ public final class PaxosInvariants {
                 if (before != null && !before.command().equals(sc.command())) {
                     violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before.node()
                             + " learned " + before.command() + " (t=" + before.t() + ")");
+                }
+            } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
+                snapshotOf.merge(e.node(), st.index(), Math::max);
+            } else if (event instanceof ProtocolEvent.SlotsForgotten sf) {
+                long everyNode = snapshotOf.size() < clusterSize ? 0
+                        : snapshotOf.values().stream().mapToLong(Long::longValue).min().orElse(0);
+                if (sf.throughSlot() > everyNode) {
+                    violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every node has a snapshot"
+                            + " beyond " + everyNode + " (snapshots: " + snapshotOf + ")");
                 }
             } else if (event instanceof ProtocolEvent.EntryApplied ea) {
                 Chosen before = applied.putIfAbsent(ea.index(), new Chosen(ea.command(), r.t(), e.node()));

@@ -100,6 +100,30 @@ class CheckersTest {
     }
 
     @Test
+    void snapshotsOfCommittedEntriesPassAndTheLogGoesOnAfterThem() {
+        healthyPrefix();
+        ev(N1, new ProtocolEvent.SnapshotTaken(1, 1));
+        ev(N1, new EntryAppended(2, 1, "c1:2"));
+        ev(N3, new ProtocolEvent.SnapshotInstalled(1, 1));
+        ev(N3, new EntryAppended(2, 1, "c1:2"));
+        ev(N3, new EntryCommitted(2, 1, "c1:2"));
+        ev(N3, new LeaderEstablished(2));
+        assertEquals(List.of(), RaftInvariants.violations(trace));
+    }
+
+    @Test
+    void aSnapshotOfAnUncommittedEntryIsFlagged() {
+        healthyPrefix();
+        ev(N1, new EntryAppended(2, 1, "c1:2"));
+        ev(N1, new ProtocolEvent.SnapshotTaken(2, 1));
+        ev(N3, new ProtocolEvent.SnapshotInstalled(2, 1));
+        List<String> v = RaftInvariants.violations(trace);
+        assertEquals(2, v.size(), v.toString());
+        assertTrue(v.get(0).contains("n1 snapshot through index 2 holds an entry no node committed"), v.get(0));
+        assertTrue(v.get(1).contains("n3 snapshot through index 2 holds an entry no node committed"), v.get(1));
+    }
+
+    @Test
     void theLogSurvivesACrash() {
         healthyPrefix();
         trace.add(new TraceRecord.Fault(++t, "crash", List.of(N2), "test"));

@@ -61,6 +61,19 @@ class PaxosInvariantsTest {
     }
 
     @Test
+    void forgettingSlotsSomeNodeHasNoSnapshotOfIsCaught() {
+        goodRun();
+        at(N1, new ProtocolEvent.SnapshotTaken(1, 0));
+        at(N2, new ProtocolEvent.SnapshotTaken(1, 0));
+        at(N1, new ProtocolEvent.SlotsForgotten(1));
+        at(N3, new ProtocolEvent.SnapshotTaken(1, 0));
+        at(N2, new ProtocolEvent.SlotsForgotten(1));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("node n1 forgot slots through 1"), v.get(0));
+    }
+
+    @Test
     void aBallotEstablishedTwiceOrUsedWithoutLeaderIsCaught() {
         at(N1, new ProtocolEvent.LeaderEstablished(1));
         at(N1, new ProtocolEvent.LeaderEstablished(1));

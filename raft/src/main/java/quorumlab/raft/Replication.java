@@ -160,12 +160,7 @@ final class Replication {
     /** Figure 2, leaders: on success update nextIndex and matchIndex; on failure step nextIndex back and retry. */
     void onAppendEntriesReply(NodeId from, AppendEntriesReply reply) {
         if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
-        Progress p = progress.get(from);
-        p.heardSinceHeartbeat = true;
-        p.heardSinceQuorumCheck = true;
-        p.answeredRound = Math.max(p.answeredRound, reply.round());
-        // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
-        p.inFlight = Math.max(0, p.inFlight - 1);
+        Progress p = heardFrom(from, reply.round());
         if (reply.success()) {
             followerHolds(p, reply.matchIndex());
         } else {
@@ -183,16 +178,23 @@ final class Replication {
     /** The follower now holds the snapshot: its log agrees with ours up to the snapshot's last entry. */
     void onInstallSnapshotReply(NodeId from, InstallSnapshotReply reply) {
         if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
-        Progress p = progress.get(from);
-        p.heardSinceHeartbeat = true;
-        p.heardSinceQuorumCheck = true;
-        p.answeredRound = Math.max(p.answeredRound, reply.round());
-        p.inFlight = Math.max(0, p.inFlight - 1);
+        Progress p = heardFrom(from, reply.round());
         followerHolds(p, reply.lastIncludedIndex());
         if (node.role == Role.LEADER) {
             sendWhatThePipelineAllows(from, p);
             node.clients.onRoundAnswered();
         }
+    }
+
+    /** A follower answered an append or a snapshot sent in {@code round}. */
+    private Progress heardFrom(NodeId follower, long round) {
+        Progress p = progress.get(follower);
+        p.heardSinceHeartbeat = true;
+        p.heardSinceQuorumCheck = true;
+        p.answeredRound = Math.max(p.answeredRound, round);
+        // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
+        p.inFlight = Math.max(0, p.inFlight - 1);
+        return p;
     }
 
     private void followerHolds(Progress p, long matchIndex) {

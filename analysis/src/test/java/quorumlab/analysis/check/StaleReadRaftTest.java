@@ -76,7 +76,7 @@ class StaleReadRaftTest {
     /** Both the node the runtime sees and the context the Raft node sees. */
     static final class LocalReads implements Node, NodeContext {
         private final NodeContext ctx;
-        private final KvStateMachine applied = new KvStateMachine(); // what this node has applied since it started
+        private KvStateMachine applied = new KvStateMachine(); // what this node has applied since it started
         private Node inner;
         private boolean believesItLeads;
 
@@ -175,6 +175,17 @@ class StaleReadRaftTest {
         @Override
         public long lastApplied() {
             return ctx.lastApplied();
+        }
+
+        @Override
+        public KvStateMachine.Snapshot snapshotStateMachine() {
+            return ctx.snapshotStateMachine();
+        }
+
+        @Override
+        public void restoreStateMachine(KvStateMachine.Snapshot snapshot) {
+            ctx.restoreStateMachine(snapshot);
+            applied = new KvStateMachine(snapshot);
         }
     }
 

@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import quorumlab.analysis.check.Checks;
 import quorumlab.analysis.report.Report;
@@ -28,35 +27,32 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds 1..N per protocol. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
-    String runtime;
-
-    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
-    Path out;
+    @Mixin
+    ScenarioRunOptions runOptions;
 
     @Override
     public Integer call() {
         List<Scenario> scenarios = new ArrayList<>();
         if (scenario.equals("all")) ScenarioLibrary.names().forEach(n -> scenarios.add(ScenarioLibrary.load(n)));
         else scenarios.add(ScenarioLoader.load(scenario));
-        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        Runner.RuntimeKind kind = runOptions.runtimeKind();
         List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;
-        try (Progress progress = new Progress()) {
+        try (Progress progress = new Progress("compare", System.err)) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
                 Runner runner = new Runner().afterEachRun((dir, run) -> Checks.checkRun(dir));
                 boolean single = scenarios.size() == 1;
                 // A single scenario's report lands with its runs, in the same atomic move.
                 if (single) runner.beforeLanding(dir -> Report.write(List.of(Report.analyse(dir)), dir));
-                Runner.Result result = runner.run(s, protocols, seeds, 1, kind, out, progress);
+                Runner.Result result = runner.run(s, protocols, seeds, 1, kind, runOptions.out, progress);
                 sections.add(Report.analyse(result.dir()));
                 if (single) reportDir = result.dir();
             }
         }
         if (reportDir == null) {
-            reportDir = out.resolve("all").resolve(java.time.LocalDateTime.now()
+            reportDir = runOptions.out.resolve("all").resolve(java.time.LocalDateTime.now()
                     .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
             try {
                 java.nio.file.Files.createDirectories(reportDir);
@@ -101,34 +97,5 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return unknown ? Main.EXIT_UNKNOWN : Main.EXIT_OK;
-    }
-
-    /** A progress bar on a terminal, one plain line per finished run otherwise. */
-    static final class Progress implements Runner.Listener, AutoCloseable {
-        String task = "compare";
-        private final boolean terminal = System.console() != null;
-        private ProgressBar bar;
-        private int total;
-        private int done;
-
-        @Override
-        public synchronized void started(int total) {
-            this.total = total;
-            this.done = 0;
-            if (bar != null) bar.close();
-            if (terminal) bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).build();
-        }
-
-        @Override
-        public synchronized void finished(Runner.SeedRun run) {
-            done++;
-            if (bar != null) bar.step();
-            else System.err.printf("[%d/%d] %s seed %d done%n", done, total, run.protocol(), run.seed());
-        }
-
-        @Override
-        public synchronized void close() {
-            if (bar != null) bar.close();
-        }
     }
 }

@@ -1,13 +1,11 @@
 package quorumlab.analysis.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import quorumlab.protocols.Protocol;
 import quorumlab.analysis.check.CheckStatus;
@@ -32,11 +30,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1..N (default: the scenario's).")
     Integer seeds;
 
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
-    String runtime;
-
-    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
-    Path out;
+    @Mixin
+    ScenarioRunOptions runOptions;
 
     @Override
     public Integer call() {
@@ -44,15 +39,15 @@ final class RunCommand implements Callable<Integer> {
         List<String> protocols = protocol.equals("all")
                 ? Protocol.all().stream().map(Protocol::name).toList()
                 : List.of(protocol);
-        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        Runner.RuntimeKind kind = runOptions.runtimeKind();
         int n = seeds != null ? seeds : s.seedCount();
         Runner runner = new Runner();
         Map<Runner.SeedRun, Verdict> verdicts = new ConcurrentHashMap<>();
         // Before the run lands, so each seed's verdict.json is inside the finished directory.
         runner.afterEachRun((dir, run) -> verdicts.put(run, Checks.checkRun(dir)));
         Runner.Result result;
-        try (Progress progress = new Progress("run " + s.name())) {
-            result = runner.run(s, protocols, n, 1, kind, out, progress);
+        try (Progress progress = new Progress("run " + s.name(), System.out)) {
+            result = runner.run(s, protocols, n, 1, kind, runOptions.out, progress);
         }
         CheckStatus worst = CheckStatus.OK;
         for (Runner.SeedRun r : result.runs()) {
@@ -71,36 +66,5 @@ final class RunCommand implements Callable<Integer> {
         }
         System.out.println("results: " + result.dir());
         return worst == CheckStatus.OK ? Main.EXIT_OK : worst == CheckStatus.VIOLATION ? Main.EXIT_VIOLATION : Main.EXIT_UNKNOWN;
-    }
-
-    /** A progress bar on a terminal, one plain line per finished run otherwise. */
-    private static final class Progress implements Runner.Listener, AutoCloseable {
-        private final String task;
-        private final boolean terminal = System.console() != null;
-        private ProgressBar bar;
-        private int total;
-        private int done;
-
-        Progress(String task) {
-            this.task = task;
-        }
-
-        @Override
-        public synchronized void started(int total) {
-            this.total = total;
-            if (terminal) bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).build();
-        }
-
-        @Override
-        public synchronized void finished(Runner.SeedRun run) {
-            done++;
-            if (bar != null) bar.step();
-            else System.out.printf("[%d/%d] %s seed %d done%n", done, total, run.protocol(), run.seed());
-        }
-
-        @Override
-        public synchronized void close() {
-            if (bar != null) bar.close();
-        }
     }
 }

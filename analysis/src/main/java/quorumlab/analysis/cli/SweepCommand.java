@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.charts.SweepChart;
@@ -38,11 +39,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "Seeds per value. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
-    String runtime;
-
-    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
-    Path out;
+    @Mixin
+    ScenarioRunOptions runOptions;
 
     @Override
     public Integer call() {
@@ -61,12 +59,12 @@ final class SweepCommand implements Callable<Integer> {
         ObjectNode tree = ScenarioText.tree(scenario);
         List<Scenario> variants = new ArrayList<>();
         for (String v : raw) variants.add(ScenarioText.with(tree, path, v.trim(), null)); // validates all before running any
-        Runner.RuntimeKind kind = Runner.RuntimeKind.parse(runtime);
+        Runner.RuntimeKind kind = runOptions.runtimeKind();
         List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
-        Path dir = out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
+        Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
                 .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
         List<Report.Section> sections = new ArrayList<>();
-        try (CompareCommand.Progress progress = new CompareCommand.Progress()) {
+        try (Progress progress = new Progress("compare", System.err)) {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
                 Runner.Result r = new Runner().afterEachRun((d, run) -> Checks.checkRun(d))

@@ -3,7 +3,6 @@ package quorumlab.protocols.local;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -12,15 +11,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClusterConfig;
-import quorumlab.protocols.Command;
-import quorumlab.protocols.DurableStore;
-import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
-import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
-import quorumlab.protocols.Result;
+import quorumlab.protocols.runtime.AbstractNodeContext;
 import quorumlab.protocols.runtime.MemoryStore;
 import quorumlab.protocols.runtime.NetworkModel;
 
@@ -29,19 +24,17 @@ import quorumlab.protocols.runtime.NetworkModel;
  * actor, one message at a time. It outlives crashes (its state says whether the node is up), so
  * peers and clients keep one address for it; the store and random stream survive, nothing else does.
  */
-final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeContext {
+final class NodeActor extends AbstractBehavior<NodeCommand> {
     private final PekkoLocalRuntime runtime;
     private final NodeId id;
     private final TimerScheduler<NodeCommand> timers;
-    private final MemoryStore store;
-    private final SplittableRandom random;
+    private final Context context;
     private final NetworkModel.Route route = new NetworkModel.Route();
 
     private boolean up;
     private boolean paused;
     private long incarnation;
     private Node instance;
-    private KvStateMachine stateMachine;
     /** What arrived, or came due, while paused, in arrival order. */
     private final ArrayDeque<NodeCommand> waiting = new ArrayDeque<>();
 
@@ -55,8 +48,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
         this.runtime = runtime;
         this.id = id;
         this.timers = timers;
-        this.store = store;
-        this.random = random;
+        this.context = new Context(id, store, random);
     }
 
     @Override
@@ -92,7 +84,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
                 })
                 .onMessage(NodeCommand.Inspect.class, m -> {
                     try {
-                        m.result().complete(m.query().apply(new NodeView(instance, stateMachine, store, up, paused)));
+                        m.result().complete(m.query().apply(new NodeView(instance, context.stateMachine(), context.store(), up, paused)));
                     } catch (RuntimeException e) {
                         m.result().completeExceptionally(e);
                     }
@@ -109,9 +101,9 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
         up = true;
         paused = false;
         incarnation++;
-        stateMachine = new KvStateMachine();
+        context.newIncarnation();
         guarded("onStart", () -> {
-            instance = runtime.protocol().createNode(this, runtime.options());
+            instance = runtime.protocol().createNode(context, runtime.options());
             instance.onStart();
         });
     }
@@ -127,7 +119,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
         up = false;
         paused = false;
         instance = null;
-        stateMachine = null;
+        context.crashed();
         runtime.leftLeadership(id);
     }
 
@@ -193,89 +185,56 @@ final class NodeActor extends AbstractBehavior<NodeCommand> implements NodeConte
         }
     }
 
-    // ---- NodeContext ----
-
-    @Override
-    public NodeId self() {
-        return id;
-    }
-
-    @Override
-    public ClusterConfig cluster() {
-        return runtime.cluster();
-    }
-
-    @Override
-    public long now() {
-        return runtime.now();
-    }
-
-    @Override
-    public void send(NodeId to, Message message) {
-        runtime.send(id, to, message, route);
-    }
-
-    @Override
-    public void reply(ClientReply reply) {
-        runtime.reply(id, reply);
-    }
-
-    @Override
-    public void startTimer(String name, long delayNanos) {
-        if (delayNanos < 0) throw new IllegalArgumentException(id + ": timer " + name + " with negative delay " + delayNanos);
-        runtime.timerSet(id, name, delayNanos);
-        long scaled = Math.round(delayNanos * runtime.drift(id));
-        timers.startSingleTimer(name, new NodeCommand.TimerFired(name, incarnation), Duration.ofNanos(scaled));
-    }
-
-    @Override
-    public void cancelTimer(String name) {
-        timers.cancel(name);
-    }
-
-    @Override
-    public RandomGenerator random() {
-        return random;
-    }
-
-    @Override
-    public DurableStore store() {
-        return store;
-    }
-
-    @Override
-    public Result apply(long index, Command command) {
-        Result result = stateMachine.apply(index, command);
-        runtime.event(id, new ProtocolEvent.EntryApplied(index, command.id()));
-        return result;
-    }
-
-    @Override
-    public long lastApplied() {
-        return stateMachine.lastApplied();
-    }
-
-    @Override
-    public KvStateMachine.Snapshot snapshotStateMachine() {
-        return stateMachine.snapshot();
-    }
-
-    @Override
-    public void restoreStateMachine(KvStateMachine.Snapshot snapshot) {
-        if (snapshot.lastApplied() <= stateMachine.lastApplied()) {
-            throw new IllegalStateException(id + ": snapshot at " + snapshot.lastApplied() + " is not ahead of applied index "
-                    + stateMachine.lastApplied());
+    /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
+    private final class Context extends AbstractNodeContext {
+        Context(NodeId id, MemoryStore store, SplittableRandom random) {
+            super(id, store, random);
         }
-        stateMachine = new KvStateMachine(snapshot);
-        runtime.event(id, new ProtocolEvent.StateMachineRestored(snapshot.lastApplied()));
-    }
 
-    @Override
-    public void emit(ProtocolEvent event) {
-        if (event instanceof ProtocolEvent.EntryApplied || event instanceof ProtocolEvent.StateMachineRestored) {
-            throw new IllegalArgumentException(id + " emitted " + event.getClass().getSimpleName()
-                    + "; the runtime records it");
+        void newIncarnation() {
+            newStateMachine();
         }
-        runtime.event(id, event);
+
+        void crashed() {
+            dropStateMachine();
+        }
+
+        @Override
+        public ClusterConfig cluster() {
+            return runtime.cluster();
+        }
+
+        @Override
+        public long now() {
+            return runtime.now();
+        }
+
+        @Override
+        public void send(NodeId to, Message message) {
+            runtime.send(id, to, message, route);
+        }
+
+        @Override
+        public void reply(ClientReply reply) {
+            runtime.reply(id, reply);
+        }
+
+        @Override
+        public void startTimer(String name, long delayNanos) {
+            if (delayNanos < 0) throw new IllegalArgumentException(id + ": timer " + name + " with negative delay " + delayNanos);
+            runtime.timerSet(id, name, delayNanos);
+            long scaled = Math.round(delayNanos * runtime.drift(id));
+            timers.startSingleTimer(name, new NodeCommand.TimerFired(name, incarnation), Duration.ofNanos(scaled));
+        }
+
+        @Override
+        public void cancelTimer(String name) {
+            timers.cancel(name);
+        }
+
+        @Override
+        protected void record(ProtocolEvent event) {
+            runtime.event(id, event);
+        }
     }
 }

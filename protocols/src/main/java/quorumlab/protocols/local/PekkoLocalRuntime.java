@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,10 +34,10 @@ import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.ClusterRuntime;
-import quorumlab.protocols.runtime.Delay;
 import quorumlab.protocols.runtime.MemoryStore;
 import quorumlab.protocols.runtime.NetworkModel;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.runtime.RuntimeBuilder;
+import quorumlab.protocols.runtime.RuntimeSettings;
 import quorumlab.protocols.runtime.TraceSink;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -64,17 +63,10 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
             "pekko.jvm-exit-on-fatal-error = off");
 
-    private final long seed;
-    private final ClusterConfig cluster;
-    private final Protocol protocol;
-    private final Options options;
-    private final NetworkModel network;
+    private final RuntimeSettings settings;
     private final TraceSink sink;
     private final boolean traceEvents;
     private final boolean traceMessages;
-    private final Delay clientDelay;
-    private final String scenario;
-    private final long clientSeed;
 
     private final ActorSystem<Void> system;
     private final Map<NodeId, ActorRef<NodeCommand>> nodes;
@@ -96,25 +88,12 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         volatile double drift = 1.0;
     }
 
-    private PekkoLocalRuntime(Builder b) {
-        this.seed = b.seed;
-        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
-        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
-        this.options = b.options != null ? b.options : protocol.resolveOptions(Map.of());
-        this.network = b.network != null ? b.network : new NetworkModel();
-        this.sink = b.sink;
-        this.traceEvents = b.level != TraceLevel.NONE;
-        this.traceMessages = b.level == TraceLevel.FULL;
-        this.clientDelay = b.clientDelay;
-        this.scenario = b.scenario;
-
-        // The same stream layout as the simulator: network, clients, then one per member.
-        SplittableRandom root = new SplittableRandom(seed);
-        network.reseed(root.nextLong());
-        this.clientSeed = root.nextLong();
-        Map<NodeId, SplittableRandom> randoms = new HashMap<>();
-        for (NodeId id : cluster.members()) {
-            randoms.put(id, root.split());
+    private PekkoLocalRuntime(RuntimeSettings settings) {
+        this.settings = settings;
+        this.sink = settings.sink();
+        this.traceEvents = settings.traceEvents();
+        this.traceMessages = settings.traceMessages();
+        for (NodeId id : settings.cluster().members()) {
             stores.put(id, new MemoryStore());
             status.put(id, new Status());
         }
@@ -124,8 +103,8 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         Config config = ConfigFactory.parseString(PEKKO_CONFIG).withFallback(ConfigFactory.load());
         this.system = ActorSystem.create(Behaviors.<Void>setup(ctx -> {
             Map<NodeId, ActorRef<NodeCommand>> refs = new HashMap<>();
-            for (NodeId id : cluster.members()) {
-                refs.put(id, ctx.spawn(NodeActor.create(this, id, stores.get(id), randoms.get(id)), id.toString()));
+            for (NodeId id : settings.cluster().members()) {
+                refs.put(id, ctx.spawn(NodeActor.create(this, id, stores.get(id), settings.memberRandom(id)), id.toString()));
             }
             spawnedNodes.complete(Map.copyOf(refs));
             spawnedClient.complete(ctx.spawn(clientBehavior(), "clients"));
@@ -156,59 +135,15 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         return new Builder();
     }
 
-    /** Configures a {@link PekkoLocalRuntime}, as {@code Simulation.builder()} does. */
-    public static final class Builder {
-        private long seed = 1;
-        private ClusterConfig cluster;
-        private Protocol protocol;
-        private Options options;
-        private NetworkModel network;
-        private TraceSink sink = TraceSink.NONE;
-        private TraceLevel level = TraceLevel.NONE;
-        private Delay clientDelay = Delay.constant(500_000);
-        private String scenario;
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder cluster(ClusterConfig cluster) {
-            this.cluster = cluster;
-            return this;
-        }
-
-        public Builder protocol(Protocol protocol, Options options) {
-            this.protocol = protocol;
-            this.options = options;
-            return this;
-        }
-
-        public Builder network(NetworkModel network) {
-            this.network = network;
-            return this;
-        }
-
-        /** The sink is called under a lock, so it need not be thread-safe. */
-        public Builder trace(TraceSink sink, TraceLevel level) {
-            this.sink = Objects.requireNonNull(sink);
-            this.level = Objects.requireNonNull(level);
-            return this;
-        }
-
-        public Builder clientDelay(Delay delay) {
-            this.clientDelay = Objects.requireNonNull(delay);
-            return this;
-        }
-
-        public Builder scenario(String name) {
-            this.scenario = name;
-            return this;
-        }
-
+    /**
+     * Configures a {@link PekkoLocalRuntime}, as {@code Simulation.builder()} does. The trace sink is
+     * called under a lock, so it need not be thread-safe.
+     */
+    public static final class Builder extends RuntimeBuilder<Builder, PekkoLocalRuntime> {
         /** Starts the actor system (the nodes wait for {@link PekkoLocalRuntime#start()}). */
+        @Override
         public PekkoLocalRuntime build() {
-            return new PekkoLocalRuntime(this);
+            return new PekkoLocalRuntime(settings());
         }
     }
 
@@ -220,10 +155,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         started = true;
         if (traceEvents) {
             synchronized (traceLock) {
-                sink.record(new TraceRecord.Meta(now(), protocol.name(), cluster.size(), seed, "local", scenario));
+                sink.record(new TraceRecord.Meta(now(), settings.protocol().name(), settings.cluster().size(), settings.seed(), "local",
+                        settings.scenario()));
             }
         }
-        for (NodeId id : cluster.members()) {
+        for (NodeId id : settings.cluster().members()) {
             status.get(id).up = true;
             nodes.get(id).tell(new NodeCommand.Start());
         }
@@ -295,12 +231,12 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
 
     @Override
     public ClusterConfig cluster() {
-        return cluster;
+        return settings.cluster();
     }
 
     @Override
     public NetworkModel network() {
-        return network;
+        return settings.network();
     }
 
     @Override
@@ -374,8 +310,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
 
     @Override
     public ClientPort addClient(long clientId, ClientHandler handler) {
-        LocalClient client = new LocalClient(this, clientId, Objects.requireNonNull(handler),
-                new SplittableRandom(mix(clientSeed ^ mix(clientId))));
+        LocalClient client = new LocalClient(this, clientId, Objects.requireNonNull(handler), settings.clientRandom(clientId));
         if (clients.putIfAbsent(clientId, client) != null) {
             throw new IllegalArgumentException("client " + clientId + " is already connected");
         }
@@ -385,11 +320,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     // ---- called by node actors and clients ----
 
     Protocol protocol() {
-        return protocol;
+        return settings.protocol();
     }
 
     Options options() {
-        return options;
+        return settings.options();
     }
 
     double drift(NodeId id) {
@@ -405,7 +340,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
                 sink.record(new TraceRecord.Send(now(), from, to, id, message.typeName(), message.sizeBytes()));
             }
         }
-        network.route(from, to, message, now(), route);
+        settings.network().route(from, to, message, now(), route);
         if (route.dropReason != null) {
             dropped(from, to, id, message.typeName(), route.dropReason);
             return;
@@ -421,7 +356,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             dropped(from, null, nextMessageId.incrementAndGet(), "ClientReply", "no_client");
             return;
         }
-        long delay = client.sampleDelay(clientDelay);
+        long delay = client.sampleDelay(settings.clientDelay());
         Runnable arrive = () -> client.replyArrived(from, reply);
         if (delay <= 0) clientActor.tell(arrive);
         else system.scheduler().scheduleOnce(Duration.ofNanos(delay), () -> clientActor.tell(arrive), system.executionContext());
@@ -434,7 +369,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
                 sink.record(new TraceRecord.Invoke(now(), intended, node, request));
             }
         }
-        tellAfter(target, new NodeCommand.ClientRequestArrived(request, nextMessageId.incrementAndGet()), client.sampleDelay(clientDelay));
+        tellAfter(target, new NodeCommand.ClientRequestArrived(request, nextMessageId.incrementAndGet()), client.sampleDelay(settings.clientDelay()));
     }
 
     void completed(long clientId, long seq, NodeId from, ClientReply reply) {
@@ -506,18 +441,12 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
 
     private Status status(NodeId id, String what) {
         Status s = id == null ? null : status.get(id);
-        if (s == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + cluster.members());
+        if (s == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + settings.cluster().members());
         return s;
     }
 
     private ActorRef<NodeCommand> ref(NodeId id, String what) {
         status(id, what);
         return nodes.get(id);
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

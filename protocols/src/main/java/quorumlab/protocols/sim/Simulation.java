@@ -6,29 +6,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
-import quorumlab.protocols.Command;
 import quorumlab.protocols.DurableStore;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeId;
-import quorumlab.protocols.Options;
-import quorumlab.protocols.Protocol;
 import quorumlab.protocols.ProtocolEvent;
-import quorumlab.protocols.Result;
 import quorumlab.protocols.Role;
 import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.ClusterRuntime;
-import quorumlab.protocols.runtime.Delay;
 import quorumlab.protocols.runtime.NetworkModel;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.runtime.RuntimeBuilder;
+import quorumlab.protocols.runtime.RuntimeSettings;
 import quorumlab.protocols.runtime.TraceSink;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -37,25 +32,16 @@ import quorumlab.protocols.trace.TraceRecord;
  * (time, sequence) order, one at a time; every random choice comes from a stream split off the
  * seed, so the same seed and inputs give the same run and a byte-identical trace.
  *
- * <p>Random streams: from {@code new SplittableRandom(seed)} the simulator takes, in this order, the
- * network's seed (each directed link then derives its own stream), the clients' seed (each client's
- * link-delay stream derives from it and the client id), and one split per member in cluster order
- * (the node's {@link quorumlab.protocols.NodeContext#random()}, kept across restarts).
+ * <p>Random streams: the seed splits as {@link RuntimeSettings} describes, the same as in the Pekko runtime.
  *
  * <p>Not thread-safe: drive it from one thread.
  */
 public final class Simulation implements ClusterRuntime {
-    private final long seed;
-    private final ClusterConfig cluster;
-    private final Protocol protocol;
-    private final Options options;
-    private final NetworkModel network;
+    private final RuntimeSettings settings;
+    // Read on every event, so kept at hand.
     private final TraceSink sink;
     private final boolean traceEvents;
     private final boolean traceMessages;
-    private final Delay clientDelay;
-    private final String scenario;
-    private final long clientSeed;
 
     private final SimNode[] nodesById;
     private final List<SimNode> nodes = new ArrayList<>();
@@ -79,26 +65,17 @@ public final class Simulation implements ClusterRuntime {
     private long messagesDropped;
     private long wallNanos;
 
-    private Simulation(Builder b) {
-        this.seed = b.seed;
-        this.cluster = Objects.requireNonNull(b.cluster, "cluster");
-        this.protocol = Objects.requireNonNull(b.protocol, "protocol");
-        this.options = b.options != null ? b.options : protocol.resolveOptions(Map.of());
-        this.network = b.network != null ? b.network : new NetworkModel();
-        this.sink = b.sink;
-        this.traceEvents = b.level != TraceLevel.NONE;
-        this.traceMessages = b.level == TraceLevel.FULL;
-        this.clientDelay = b.clientDelay;
-        this.scenario = b.scenario;
+    private Simulation(RuntimeSettings settings) {
+        this.settings = settings;
+        this.sink = settings.sink();
+        this.traceEvents = settings.traceEvents();
+        this.traceMessages = settings.traceMessages();
 
-        SplittableRandom root = new SplittableRandom(seed);
-        network.reseed(root.nextLong());
-        this.clientSeed = root.nextLong();
         int maxId = 0;
-        for (NodeId id : cluster.members()) maxId = Math.max(maxId, id.id());
+        for (NodeId id : settings.cluster().members()) maxId = Math.max(maxId, id.id());
         nodesById = new SimNode[maxId + 1];
-        for (NodeId id : cluster.members()) {
-            SimNode n = new SimNode(this, id, root.split());
+        for (NodeId id : settings.cluster().members()) {
+            SimNode n = new SimNode(this, id, settings.memberRandom(id));
             nodesById[id.id()] = n;
             nodes.add(n);
         }
@@ -109,59 +86,10 @@ public final class Simulation implements ClusterRuntime {
     }
 
     /** Configures a {@link Simulation}; cluster and protocol are required. */
-    public static final class Builder {
-        private long seed = 1;
-        private ClusterConfig cluster;
-        private Protocol protocol;
-        private Options options;
-        private NetworkModel network;
-        private TraceSink sink = TraceSink.NONE;
-        private TraceLevel level = TraceLevel.NONE;
-        private Delay clientDelay = Delay.constant(500_000);
-        private String scenario;
-
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        public Builder cluster(ClusterConfig cluster) {
-            this.cluster = cluster;
-            return this;
-        }
-
-        /** The protocol and its resolved options (null options means every default). */
-        public Builder protocol(Protocol protocol, Options options) {
-            this.protocol = protocol;
-            this.options = options;
-            return this;
-        }
-
-        public Builder network(NetworkModel network) {
-            this.network = network;
-            return this;
-        }
-
-        public Builder trace(TraceSink sink, TraceLevel level) {
-            this.sink = Objects.requireNonNull(sink);
-            this.level = Objects.requireNonNull(level);
-            return this;
-        }
-
-        /** The one-way delay between a client and a node (default constant 0.5 ms). */
-        public Builder clientDelay(Delay delay) {
-            this.clientDelay = Objects.requireNonNull(delay);
-            return this;
-        }
-
-        /** The scenario's name, written to the trace's meta record. */
-        public Builder scenario(String name) {
-            this.scenario = name;
-            return this;
-        }
-
+    public static final class Builder extends RuntimeBuilder<Builder, Simulation> {
+        @Override
         public Simulation build() {
-            return new Simulation(this);
+            return new Simulation(settings());
         }
     }
 
@@ -172,7 +100,8 @@ public final class Simulation implements ClusterRuntime {
         if (started) return;
         started = true;
         if (traceEvents) {
-            sink.record(new TraceRecord.Meta(now, protocol.name(), cluster.size(), seed, "sim", scenario));
+            sink.record(new TraceRecord.Meta(now, settings.protocol().name(), settings.cluster().size(), settings.seed(), "sim",
+                    settings.scenario()));
         }
         for (SimNode n : nodes) boot(n);
     }
@@ -233,7 +162,7 @@ public final class Simulation implements ClusterRuntime {
         } catch (SimulationException ex) {
             throw ex;
         } catch (RuntimeException ex) {
-            throw new SimulationException("seed " + seed + ", t=" + now + "ns: " + ex, ex);
+            throw new SimulationException("seed " + settings.seed() + ", t=" + now + "ns: " + ex, ex);
         }
     }
 
@@ -255,13 +184,13 @@ public final class Simulation implements ClusterRuntime {
             n.pausedEvents.add(e);
             return;
         }
-        if (network.isCut(e.from, n.id)) {
+        if (settings.network().isCut(e.from, n.self())) {
             drop(e, NetworkModel.PARTITION);
             return;
         }
         NodeId from = e.from;
         Message message = e.message;
-        if (traceMessages) sink.record(new TraceRecord.Deliver(now, from, n.id, e.messageId, message.typeName()));
+        if (traceMessages) sink.record(new TraceRecord.Deliver(now, from, n.self(), e.messageId, message.typeName()));
         messagesDelivered++;
         recycle(e);
         n.instance.onMessage(from, message);
@@ -270,7 +199,7 @@ public final class Simulation implements ClusterRuntime {
     private void drop(SimEvent e, String reason) {
         messagesDropped++;
         if (traceMessages) {
-            sink.record(new TraceRecord.Drop(now, e.from, e.node.id, e.messageId, e.message.typeName(), reason));
+            sink.record(new TraceRecord.Drop(now, e.from, e.node.self(), e.messageId, e.message.typeName(), reason));
         }
         recycle(e);
     }
@@ -282,14 +211,14 @@ public final class Simulation implements ClusterRuntime {
             n.pausedEvents.add(e);
             return;
         }
-        if (traceMessages) sink.record(new TraceRecord.TimerFire(now, n.id, e.timerName));
+        if (traceMessages) sink.record(new TraceRecord.TimerFire(now, n.self(), e.timerName));
         n.instance.onTimer(e.timerName);
     }
 
     private void deliverRequest(SimEvent e) {
         SimNode n = e.node;
         if (!n.up) {
-            if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.id, e.messageId, "ClientRequest", "crashed"));
+            if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.self(), e.messageId, "ClientRequest", "crashed"));
             recycle(e);
             return;
         }
@@ -306,7 +235,7 @@ public final class Simulation implements ClusterRuntime {
     private void deliverReply(SimEvent e) {
         SimClient client = e.client;
         ClientReply reply = e.reply;
-        NodeId from = e.node.id;
+        NodeId from = e.node.self();
         recycle(e);
         if (client.outstanding.remove(reply.seq()) && traceEvents) {
             sink.record(new TraceRecord.Complete(now, reply.clientId(), reply.seq(), from, reply, ClientOutcome.of(reply)));
@@ -318,21 +247,21 @@ public final class Simulation implements ClusterRuntime {
 
     void send(SimNode from, NodeId to, Message message) {
         SimNode target = to.id() < nodesById.length ? nodesById[to.id()] : null;
-        if (target == null) throw new IllegalArgumentException(from.id + " sent " + message.typeName() + " to " + to + ", not a member");
+        if (target == null) throw new IllegalArgumentException(from.self() + " sent " + message.typeName() + " to " + to + ", not a member");
         long id = ++nextMessageId;
         messagesSent++;
         if (traceMessages) {
-            sink.record(new TraceRecord.Send(now, from.id, to, id, message.typeName(), message.sizeBytes()));
+            sink.record(new TraceRecord.Send(now, from.self(), to, id, message.typeName(), message.sizeBytes()));
         }
-        network.route(from.id, to, message, now, route);
+        settings.network().route(from.self(), to, message, now, route);
         if (route.dropReason != null) {
             messagesDropped++;
-            if (traceMessages) sink.record(new TraceRecord.Drop(now, from.id, to, id, message.typeName(), route.dropReason));
+            if (traceMessages) sink.record(new TraceRecord.Drop(now, from.self(), to, id, message.typeName(), route.dropReason));
             return;
         }
         long duplicateDelay = route.duplicateDelay;
-        enqueueDelivery(from.id, target, message, id, now + route.delay);
-        if (duplicateDelay >= 0) enqueueDelivery(from.id, target, message, id, now + duplicateDelay);
+        enqueueDelivery(from.self(), target, message, id, now + route.delay);
+        if (duplicateDelay >= 0) enqueueDelivery(from.self(), target, message, id, now + duplicateDelay);
     }
 
     private void enqueueDelivery(NodeId from, SimNode to, Message message, long id, long at) {
@@ -348,11 +277,11 @@ public final class Simulation implements ClusterRuntime {
         SimClient client = clients.get(reply.clientId());
         if (client == null) {
             if (traceMessages) {
-                sink.record(new TraceRecord.Drop(now, from.id, null, ++nextMessageId, "ClientReply", "no_client"));
+                sink.record(new TraceRecord.Drop(now, from.self(), null, ++nextMessageId, "ClientReply", "no_client"));
             }
             return;
         }
-        SimEvent e = obtain(SimEvent.CLIENT_REPLY, now + clientDelay.sample(client.random));
+        SimEvent e = obtain(SimEvent.CLIENT_REPLY, now + settings.clientDelay().sample(client.random));
         e.node = from;
         e.client = client;
         e.reply = reply;
@@ -360,8 +289,8 @@ public final class Simulation implements ClusterRuntime {
     }
 
     void startTimer(SimNode n, String name, long delayNanos) {
-        if (delayNanos < 0) throw new IllegalArgumentException(n.id + ": timer " + name + " with negative delay " + delayNanos);
-        if (traceMessages) sink.record(new TraceRecord.TimerSet(now, n.id, name, delayNanos));
+        if (delayNanos < 0) throw new IllegalArgumentException(n.self() + ": timer " + name + " with negative delay " + delayNanos);
+        if (traceMessages) sink.record(new TraceRecord.TimerSet(now, n.self(), name, delayNanos));
         long at = now + (n.drift == 1.0 ? delayNanos : Math.round(delayNanos * n.drift));
         SimEvent e = n.timers.get(name);
         if (e == null) {
@@ -382,33 +311,14 @@ public final class Simulation implements ClusterRuntime {
         if (e != null) queue.remove(e);
     }
 
-    Result apply(SimNode n, long index, Command command) {
-        Result result = n.stateMachine.apply(index, command);
-        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, new ProtocolEvent.EntryApplied(index, command.id())));
-        return result;
-    }
-
-    void restore(SimNode n, KvStateMachine.Snapshot snapshot) {
-        if (snapshot.lastApplied() <= n.stateMachine.lastApplied()) {
-            throw new IllegalStateException(n.id + ": snapshot at " + snapshot.lastApplied()
-                    + " is not ahead of applied index " + n.stateMachine.lastApplied());
-        }
-        n.stateMachine = new KvStateMachine(snapshot);
-        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, new ProtocolEvent.StateMachineRestored(snapshot.lastApplied())));
-    }
-
-    void emit(SimNode n, ProtocolEvent event) {
-        if (event instanceof ProtocolEvent.EntryApplied || event instanceof ProtocolEvent.StateMachineRestored) {
-            throw new IllegalArgumentException(n.id + " emitted " + event.getClass().getSimpleName()
-                    + "; the runtime records it");
-        }
+    void record(SimNode n, ProtocolEvent event) {
         if (event instanceof ProtocolEvent.LeaderEstablished) {
-            leaders.remove(n.id);
-            leaders.add(n.id);
+            leaders.remove(n.self());
+            leaders.add(n.self());
         } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
-            leaders.remove(n.id);
+            leaders.remove(n.self());
         }
-        if (traceEvents) sink.record(new TraceRecord.Event(now, n.id, event));
+        if (traceEvents) sink.record(new TraceRecord.Event(now, n.self(), event));
     }
 
     // ---- clients ----
@@ -417,7 +327,7 @@ public final class Simulation implements ClusterRuntime {
         SimNode target = node(node, "submit");
         if (traceEvents) sink.record(new TraceRecord.Invoke(now, intended, node, request));
         client.outstanding.add(request.seq());
-        SimEvent e = obtain(SimEvent.CLIENT_REQUEST, now + clientDelay.sample(client.random));
+        SimEvent e = obtain(SimEvent.CLIENT_REQUEST, now + settings.clientDelay().sample(client.random));
         e.node = target;
         e.request = request;
         e.messageId = ++nextMessageId;
@@ -426,15 +336,14 @@ public final class Simulation implements ClusterRuntime {
 
     void timedOut(SimClient client, long seq) {
         if (client.outstanding.remove(seq) && traceEvents) {
-            sink.record(new TraceRecord.Complete(now, client.clientId, seq, null, null, ClientOutcome.TIMEOUT));
+            sink.record(new TraceRecord.Complete(now, client.clientId(), seq, null, null, ClientOutcome.TIMEOUT));
         }
     }
 
     @Override
     public ClientPort addClient(long clientId, ClientHandler handler) {
         if (clients.containsKey(clientId)) throw new IllegalArgumentException("client " + clientId + " is already connected");
-        SimClient client = new SimClient(this, clientId, Objects.requireNonNull(handler),
-                new SplittableRandom(mix(clientSeed ^ mix(clientId))));
+        SimClient client = new SimClient(this, clientId, Objects.requireNonNull(handler), settings.clientRandom(clientId));
         clients.put(clientId, client);
         return client;
     }
@@ -453,14 +362,11 @@ public final class Simulation implements ClusterRuntime {
             if (e.kind == SimEvent.DELIVER) {
                 drop(e, "crashed");
             } else if (e.kind == SimEvent.CLIENT_REQUEST) {
-                if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.id, e.messageId, "ClientRequest", "crashed"));
+                if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.self(), e.messageId, "ClientRequest", "crashed"));
                 recycle(e);
             }
         }
-        n.up = false;
-        n.paused = false;
-        n.instance = null;
-        n.stateMachine = null;
+        n.crash();
         leaders.remove(id);
     }
 
@@ -472,9 +378,7 @@ public final class Simulation implements ClusterRuntime {
     }
 
     private void boot(SimNode n) {
-        n.up = true;
-        n.stateMachine = new KvStateMachine();
-        n.instance = protocol.createNode(n, options);
+        n.boot(settings.protocol(), settings.options());
         n.instance.onStart();
     }
 
@@ -541,26 +445,26 @@ public final class Simulation implements ClusterRuntime {
 
     @Override
     public ClusterConfig cluster() {
-        return cluster;
+        return settings.cluster();
     }
 
     @Override
     public NetworkModel network() {
-        return network;
+        return settings.network();
     }
 
     public long seed() {
-        return seed;
+        return settings.seed();
     }
 
     /** The node's current state machine, or null while it is crashed. */
     public KvStateMachine stateMachine(NodeId id) {
-        return node(id, "stateMachine").stateMachine;
+        return node(id, "stateMachine").stateMachine();
     }
 
     /** The node's durable store (it outlives crashes). */
     public DurableStore store(NodeId id) {
-        return node(id, "store").store;
+        return node(id, "store").store();
     }
 
     /** The node's current instance, or null while it is crashed (for tests that look inside). */
@@ -602,7 +506,7 @@ public final class Simulation implements ClusterRuntime {
 
     private SimNode node(NodeId id, String what) {
         SimNode n = id != null && id.id() < nodesById.length ? nodesById[id.id()] : null;
-        if (n == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + cluster.members());
+        if (n == null) throw new IllegalArgumentException(what + ": " + id + " is not a member of the cluster " + settings.cluster().members());
         return n;
     }
 
@@ -623,11 +527,5 @@ public final class Simulation implements ClusterRuntime {
             pool = java.util.Arrays.copyOf(pool, pooled * 2);
         }
         pool[pooled++] = e;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 }

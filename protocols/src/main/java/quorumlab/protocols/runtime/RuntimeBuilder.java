@@ -1,0 +1,76 @@
+package quorumlab.protocols.runtime;
+
+import java.util.Objects;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+
+/**
+ * The settings both runtimes' builders take; cluster and protocol are required. {@code B} is the
+ * concrete builder, so that a chain of calls keeps its type and ends in its {@link #build()}.
+ */
+public abstract class RuntimeBuilder<B extends RuntimeBuilder<B, R>, R> {
+    private long seed = 1;
+    private ClusterConfig cluster;
+    private Protocol protocol;
+    private Options options;
+    private NetworkModel network;
+    private TraceSink sink = TraceSink.NONE;
+    private TraceLevel level = TraceLevel.NONE;
+    private Delay clientDelay = Delay.constant(500_000);
+    private String scenario;
+
+    protected RuntimeBuilder() {}
+
+    public B seed(long seed) {
+        this.seed = seed;
+        return self();
+    }
+
+    public B cluster(ClusterConfig cluster) {
+        this.cluster = cluster;
+        return self();
+    }
+
+    /** The protocol and its resolved options (null options means every default). */
+    public B protocol(Protocol protocol, Options options) {
+        this.protocol = protocol;
+        this.options = options;
+        return self();
+    }
+
+    public B network(NetworkModel network) {
+        this.network = network;
+        return self();
+    }
+
+    public B trace(TraceSink sink, TraceLevel level) {
+        this.sink = Objects.requireNonNull(sink);
+        this.level = Objects.requireNonNull(level);
+        return self();
+    }
+
+    /** The one-way delay between a client and a node (default constant 0.5 ms). */
+    public B clientDelay(Delay delay) {
+        this.clientDelay = Objects.requireNonNull(delay);
+        return self();
+    }
+
+    /** The scenario's name, written to the trace's meta record. */
+    public B scenario(String name) {
+        this.scenario = name;
+        return self();
+    }
+
+    public abstract R build();
+
+    /** The settings with defaults filled in and the seed split; call it once, from the runtime's constructor. */
+    protected final RuntimeSettings settings() {
+        return new RuntimeSettings(seed, cluster, protocol, options, network, sink, level, clientDelay, scenario);
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+}

@@ -1,0 +1,106 @@
+package quorumlab.protocols.runtime;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+
+/**
+ * What a runtime is built from, with the defaults filled in, and the run's random streams. Both
+ * runtimes take their streams from here so that a seed splits the same way in each: from
+ * {@code new SplittableRandom(seed)}, in this order, the network's seed (each directed link then
+ * derives its own stream), the clients' seed (each client's stream derives from it and the client
+ * id), and one stream per member in cluster order (the node's random, kept across restarts).
+ */
+public final class RuntimeSettings {
+    private final long seed;
+    private final ClusterConfig cluster;
+    private final Protocol protocol;
+    private final Options options;
+    private final NetworkModel network;
+    private final TraceSink sink;
+    private final TraceLevel level;
+    private final Delay clientDelay;
+    private final String scenario;
+    private final long clientSeed;
+    private final Map<NodeId, SplittableRandom> memberRandoms = new HashMap<>();
+
+    RuntimeSettings(long seed, ClusterConfig cluster, Protocol protocol, Options options, NetworkModel network,
+            TraceSink sink, TraceLevel level, Delay clientDelay, String scenario) {
+        this.seed = seed;
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.options = options != null ? options : protocol.resolveOptions(Map.of());
+        this.network = network != null ? network : new NetworkModel();
+        this.sink = sink;
+        this.level = level;
+        this.clientDelay = clientDelay;
+        this.scenario = scenario;
+
+        SplittableRandom root = new SplittableRandom(seed);
+        this.network.reseed(root.nextLong());
+        this.clientSeed = root.nextLong();
+        for (NodeId id : cluster.members()) memberRandoms.put(id, root.split());
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public NetworkModel network() {
+        return network;
+    }
+
+    public TraceSink sink() {
+        return sink;
+    }
+
+    public boolean traceEvents() {
+        return level.includesEvents();
+    }
+
+    public boolean traceMessages() {
+        return level.includesMessages();
+    }
+
+    public Delay clientDelay() {
+        return clientDelay;
+    }
+
+    /** The scenario's name for the meta record, or null. */
+    public String scenario() {
+        return scenario;
+    }
+
+    /** The member's own stream. */
+    public SplittableRandom memberRandom(NodeId id) {
+        return memberRandoms.get(id);
+    }
+
+    /** A fresh stream for the client's link delays, the same for the same seed and client id. */
+    public SplittableRandom clientRandom(long clientId) {
+        return new SplittableRandom(mix(clientSeed ^ mix(clientId)));
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

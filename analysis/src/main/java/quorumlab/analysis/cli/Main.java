@@ -31,14 +31,28 @@ public final class Main {
     public static final int EXIT_UNKNOWN = 3;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int exit;
+        try {
+            exit = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("quorumlab: " + outOfMemory());
+            exit = 1;
+        }
+        System.exit(exit);
+    }
+
+    /** Checks and reports read a whole trace into memory, so a long run can need more heap than the simulation. */
+    static String outOfMemory() {
+        return "out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB): checking and analysing"
+                + " read each trace whole; give Java more, e.g. QUORUMLAB_JAVA_OPTS=-Xmx16g ./quorumlab ...";
     }
 
     /** The command line with quorumlab's error handling: one line on stderr, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("quorumlab: " + oneLine(e));
+            boolean outOfMemory = e.getCause() instanceof OutOfMemoryError;
+            commandLine.getErr().println("quorumlab: " + (outOfMemory ? outOfMemory() : oneLine(e)));
             return e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
                             || e instanceof java.io.IOException
                     ? EXIT_BAD_INPUT

@@ -1,9 +1,11 @@
 package quorumlab.analysis.experiment;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
@@ -32,6 +34,8 @@ final class ElectionTrial {
     static final long CAP = 12_000 * MS;
     /** How long the client writes before the crash, so followers' logs differ in length. */
     static final long LOAD = 300 * MS;
+    /** The leader's heartbeat timer: Raft and Multi-Paxos both call it this. */
+    static final String HEARTBEAT_TIMER = "heartbeat";
 
     record Outcome(double electionMs, int termsOrBallots, boolean censored, List<String> violations) {}
 
@@ -51,22 +55,27 @@ final class ElectionTrial {
                 .protocol(protocol, protocol.resolveOptions(options(protocol, setting, preVote)))
                 .network(new NetworkModel().setDelay(delay)).trace(trace, TraceLevel.EVENTS)
                 .scenario("leader-election").build();
-        sim.start();
+        long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
+        bootStaggered(sim, heartbeat);
         // The first election, with these timeouts, may itself take long: that is not what is measured.
         if (!sim.runUntil(() -> sim.leader().isPresent(), CAP)) {
             return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol.name(), trace.records()));
         }
         writer(sim, sim.now() + LOAD);
         sim.runFor(LOAD);
-        SplittableRandom random = new SplittableRandom(seed ^ 0x16L);
-        long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
-        sim.runFor(random.nextLong(heartbeat));
         Optional<NodeId> leader = sim.leader();
         if (leader.isEmpty()) {
             sim.runUntil(() -> sim.leader().isPresent(), sim.now() + CAP);
             leader = sim.leader();
         }
         NodeId old = leader.orElseThrow();
+        // The paper's script had the leader broadcast heartbeats just before the crash, so followers'
+        // timers start together and split votes are likelier; the crash then comes at a uniformly
+        // random instant within that heartbeat interval, before the next beat.
+        if (!sim.fireTimerNow(old, HEARTBEAT_TIMER)) {
+            throw new IllegalStateException(protocol.name() + " leader " + old + " has no '" + HEARTBEAT_TIMER + "' timer pending");
+        }
+        sim.runFor(new SplittableRandom(seed ^ 0x16L).nextLong(heartbeat));
         long crashAt = sim.now();
         int before = trace.records().size();
         sim.crash(old);
@@ -74,7 +83,7 @@ final class ElectionTrial {
         boolean elected = sim.runUntil(() -> sim.leader().isPresent() && !sim.leader().get().equals(old), crashAt + CAP);
         double ms = (sim.now() - crashAt) / 1e6;
         int tried = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<TraceRecord> records = trace.records();
         for (TraceRecord r : records.subList(before, records.size())) {
             if (r instanceof TraceRecord.Event e && e.event() instanceof ProtocolEvent.ElectionStarted es && !es.preVote()) {
@@ -83,6 +92,20 @@ final class ElectionTrial {
             }
         }
         return new Outcome(elected ? ms : CAP / 1e6, tried, !elected, SafetyChecks.violations(protocol.name(), records));
+    }
+
+    /**
+     * Starts the first member, and the others {@code later} afterwards. Real servers do not boot in the
+     * same nanosecond; booted together with no randomness in their timeouts (150-150) they would split
+     * the first vote forever, leaving no leader to crash.
+     */
+    private static void bootStaggered(Simulation sim, long later) {
+        sim.start();
+        List<NodeId> rest = sim.cluster().members().subList(1, sim.cluster().size());
+        for (NodeId n : rest) {
+            sim.crash(n);
+            sim.schedule(sim.now() + later, () -> sim.restart(n));
+        }
     }
 
     /** One client writing unique values, following NotLeader hints, until {@code until}. */

@@ -21,7 +21,7 @@ public final class LeaderElectionRun {
         if (Files.exists(out)) throw new IllegalArgumentException(out + " exists already; choose another --out");
         LeaderElectionExperiment.Config config = new LeaderElectionExperiment.Config(protocols, parsed, trials, nodes, delay,
                 delaySpec, preVote, seed, Runtime.getRuntime().availableProcessors());
-        int total = protocols.size() * parsed.size() * trials;
+        int total = protocols.size() * parsed.stream().mapToInt(s -> PaperFigure16.trialsFor(s, trials)).sum();
         long start = System.nanoTime();
         int step = Math.max(1, total / 20);
         List<LeaderElectionExperiment.Trial> results = LeaderElectionExperiment.runTrials(config, done -> {

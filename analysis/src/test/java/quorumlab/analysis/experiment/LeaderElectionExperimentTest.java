@@ -1,15 +1,25 @@
 package quorumlab.analysis.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.sim.Simulation;
+import quorumlab.protocols.trace.TraceRecord;
 import quorumlab.workload.DelaySpec;
 
 /**
@@ -46,6 +56,37 @@ class LeaderElectionExperimentTest {
         assertTrue(Files.size(out.resolve("charts/raft-randomness.png")) > 1000);
         assertTrue(Files.size(out.resolve("charts/raft-scaled.svg")) > 1000);
         assertTrue(Files.readString(out.resolve("report.md")).contains("median 287"));
+    }
+
+    @Test
+    void pokingTheLeadersHeartbeatTimerBroadcastsToEveryFollowerAtOnce() {
+        InMemoryTrace trace = new InMemoryTrace();
+        Simulation sim = Simulation.builder().seed(3).cluster(ClusterConfig.ofSize(5))
+                .protocol(Protocol.byName("raft"), null).network(new NetworkModel().setDelay(DelaySpec.parse("uniform(6ms,9ms)")))
+                .trace(trace, TraceLevel.FULL).build();
+        assertTrue(sim.runUntil(() -> sim.leader().isPresent(), 5_000 * ElectionTrial.MS));
+        NodeId leader = sim.leader().get();
+        sim.runFor(20 * ElectionTrial.MS);
+        long at = sim.now();
+        NodeId follower = sim.cluster().peersOf(leader).get(0);
+        assertFalse(sim.fireTimerNow(follower, ElectionTrial.HEARTBEAT_TIMER), "a follower has no heartbeat pending");
+        assertTrue(sim.fireTimerNow(leader, ElectionTrial.HEARTBEAT_TIMER));
+        sim.runUntil(at);
+        Set<NodeId> reached = trace.records().stream()
+                .filter(r -> r instanceof TraceRecord.Send s && s.t() == at && s.from().equals(leader))
+                .map(r -> ((TraceRecord.Send) r).to()).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(sim.cluster().peersOf(leader)), reached);
+    }
+
+    @Test
+    void withNoRandomnessTheFirstLeaderStillEmergesAndThePaperRan100Trials() {
+        // Nodes booted together with equal timeouts would never elect the leader the trial crashes.
+        ElectionTrial.Outcome o = ElectionTrial.run(Protocol.byName("raft"), Setting.parse("150-150"), 5,
+                DelaySpec.parse("uniform(6ms,9ms)"), false, 7);
+        assertTrue(o.termsOrBallots() > 1, "the crash came and split votes followed: " + o);
+        assertEquals(100, PaperFigure16.trialsFor(Setting.parse("150-150"), 1000));
+        assertEquals(60, PaperFigure16.trialsFor(Setting.parse("150-150"), 60));
+        assertEquals(1000, PaperFigure16.trialsFor(Setting.parse("150-151"), 1000));
     }
 
     @Test

@@ -377,6 +377,22 @@ public final class Simulation implements ClusterRuntime {
         else queue.add(e);
     }
 
+    /**
+     * Makes the node's pending timer {@code name} come due now, the way a test script pokes a running
+     * server (the Raft paper's Figure 16 had the leader broadcast heartbeats just before its crash).
+     * It fires at the next run call, after events already due now. Returns false, changing nothing,
+     * if the node is down or has no such timer pending.
+     */
+    public boolean fireTimerNow(NodeId id, String name) {
+        SimNode n = node(id, "fireTimerNow");
+        SimEvent e = n.up ? n.timers.get(name) : null;
+        if (e == null || e.heapIndex < 0) return false;
+        e.time = now;
+        e.seq = nextSeq++;
+        queue.update(e);
+        return true;
+    }
+
     void cancelTimer(SimNode n, String name) {
         SimEvent e = n.timers.get(name);
         if (e != null) queue.remove(e);

@@ -36,6 +36,12 @@ final class ElectionTrial {
     static final long LOAD = 300 * MS;
     /** The leader's heartbeat timer: Raft and Multi-Paxos both call it this. */
     static final String HEARTBEAT_TIMER = "heartbeat";
+    /**
+     * Replies sent once the sender's state is on stable storage (Raft's Figure 2: "updated on stable
+     * storage before responding to RPCs"; a Paxos acceptor likewise). A pre-vote changes nothing, so
+     * its reply does not wait.
+     */
+    static final Set<String> AFTER_WRITE = Set.of("RequestVoteReply", "AppendEntriesReply", "Promise", "Accepted");
 
     record Outcome(double electionMs, int termsOrBallots, boolean censored, List<String> violations) {}
 
@@ -49,11 +55,21 @@ final class ElectionTrial {
         return options;
     }
 
-    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, boolean preVote, long seed) {
-        InMemoryTrace trace = new InMemoryTrace();
+    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, long writeNanos, boolean preVote, long seed) {
+        return run(protocol, setting, nodes, delay, writeNanos, preVote, seed, new InMemoryTrace());
+    }
+
+    /**
+     * One trial, its events recorded in {@code trace}. {@code writeNanos}: how long a durable write
+     * takes; a reply that acknowledges one (a vote, appended entries, a promise, an accept) leaves
+     * only after it.
+     */
+    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, long writeNanos, boolean preVote, long seed,
+            InMemoryTrace trace) {
         Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(nodes))
                 .protocol(protocol, protocol.resolveOptions(options(protocol, setting, preVote)))
                 .network(new NetworkModel().setDelay(delay)).trace(trace, TraceLevel.EVENTS)
+                .sendDelay(m -> AFTER_WRITE.contains(m.typeName()) ? writeNanos : 0)
                 .scenario("leader-election").build();
         long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
         bootStaggered(sim, heartbeat);

@@ -21,6 +21,7 @@ import quorumlab.protocols.runtime.TraceLevel;
 import quorumlab.protocols.sim.Simulation;
 import quorumlab.protocols.trace.TraceRecord;
 import quorumlab.workload.DelaySpec;
+import quorumlab.workload.Durations;
 
 /**
  * A reduced Figure 16 for Raft, asserting the qualitative results the paper reports, and that every
@@ -28,8 +29,13 @@ import quorumlab.workload.DelaySpec;
  */
 class LeaderElectionExperimentTest {
     private static LeaderElectionExperiment.Config config(List<String> settings, int trials) {
-        return new LeaderElectionExperiment.Config(List.of("raft"), settings.stream().map(Setting::parse).toList(), trials, 5,
-                DelaySpec.parse("uniform(6ms,9ms)"), "uniform(6ms,9ms)", false, 1, 2);
+        return config("raft", settings, trials);
+    }
+
+    private static LeaderElectionExperiment.Config config(String protocol, List<String> settings, int trials) {
+        return new LeaderElectionExperiment.Config(List.of(protocol), settings.stream().map(Setting::parse).toList(), trials, 5,
+                DelaySpec.parse(LeaderElectionExperiment.DEFAULT_DELAY), LeaderElectionExperiment.DEFAULT_DELAY,
+                Durations.parse(LeaderElectionExperiment.DEFAULT_WRITE), LeaderElectionExperiment.DEFAULT_WRITE, false, 1, 2);
     }
 
     @Test
@@ -82,11 +88,39 @@ class LeaderElectionExperimentTest {
     void withNoRandomnessTheFirstLeaderStillEmergesAndThePaperRan100Trials() {
         // Nodes booted together with equal timeouts would never elect the leader the trial crashes.
         ElectionTrial.Outcome o = ElectionTrial.run(Protocol.byName("raft"), Setting.parse("150-150"), 5,
-                DelaySpec.parse("uniform(6ms,9ms)"), false, 7);
+                DelaySpec.parse(LeaderElectionExperiment.DEFAULT_DELAY),
+                Durations.parse(LeaderElectionExperiment.DEFAULT_WRITE), false, 7);
         assertTrue(o.termsOrBallots() > 1, "the crash came and split votes followed: " + o);
         assertEquals(100, PaperFigure16.trialsFor(Setting.parse("150-150"), 1000));
         assertEquals(60, PaperFigure16.trialsFor(Setting.parse("150-150"), 60));
         assertEquals(1000, PaperFigure16.trialsFor(Setting.parse("150-151"), 1000));
+    }
+
+    @Test
+    void multiPaxosHasNoSplitVoteLivelockWithoutRandomness() throws Exception {
+        LeaderElectionExperiment.Config config = config("multi-paxos", List.of("150-150"), 20);
+        List<LeaderElectionExperiment.Trial> trials = LeaderElectionExperiment.runTrials(config, done -> { });
+        assertTrue(trials.stream().allMatch(t -> t.outcome().violations().isEmpty()), "every trial is safe");
+        LeaderElectionExperiment.Row row = LeaderElectionExperiment.rows(trials, config).get(0);
+        // The highest ballot wins within a round trip, however many proposers start together.
+        assertEquals(0, row.censored(), row.toString());
+        assertTrue(row.maxMs() < 300, row.toString());
+    }
+
+    @Test
+    void aVoteLeavesOnlyAfterItsDurableWrite() {
+        InMemoryTrace trace = new InMemoryTrace();
+        long write = 11 * ElectionTrial.MS;
+        Simulation sim = Simulation.builder().seed(5).cluster(ClusterConfig.ofSize(3)).protocol(Protocol.byName("raft"), null)
+                .network(new NetworkModel().setDelay(DelaySpec.parse("constant(1ms)"))).trace(trace, TraceLevel.FULL)
+                .sendDelay(m -> ElectionTrial.AFTER_WRITE.contains(m.typeName()) ? write : 0).build();
+        assertTrue(sim.runUntil(() -> sim.leader().isPresent(), 5_000 * ElectionTrial.MS));
+        Map<Long, Long> sentAt = trace.records().stream().filter(r -> r instanceof TraceRecord.Send)
+                .map(r -> (TraceRecord.Send) r).collect(Collectors.toMap(TraceRecord.Send::id, TraceRecord.Send::t));
+        List<Long> transit = trace.records().stream()
+                .filter(r -> r instanceof TraceRecord.Deliver d && d.type().startsWith("RequestVote"))
+                .map(r -> (TraceRecord.Deliver) r).map(d -> d.t() - sentAt.get(d.id())).distinct().sorted().toList();
+        assertEquals(List.of(ElectionTrial.MS, ElectionTrial.MS + write), transit, "requests take 1 ms, votes 1 ms + the write");
     }
 
     @Test

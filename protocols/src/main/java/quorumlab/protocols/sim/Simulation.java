@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -56,6 +57,7 @@ public final class Simulation implements ClusterRuntime {
     private final Delay clientDelay;
     private final String scenario;
     private final long clientSeed;
+    private final ToLongFunction<Message> sendDelay;
 
     private final SimNode[] nodesById;
     private final List<SimNode> nodes = new ArrayList<>();
@@ -90,6 +92,7 @@ public final class Simulation implements ClusterRuntime {
         this.traceMessages = b.level == TraceLevel.FULL;
         this.clientDelay = b.clientDelay;
         this.scenario = b.scenario;
+        this.sendDelay = b.sendDelay;
 
         SplittableRandom root = new SplittableRandom(seed);
         network.reseed(root.nextLong());
@@ -119,6 +122,7 @@ public final class Simulation implements ClusterRuntime {
         private TraceLevel level = TraceLevel.NONE;
         private Delay clientDelay = Delay.constant(500_000);
         private String scenario;
+        private ToLongFunction<Message> sendDelay;
 
         public Builder seed(long seed) {
             this.seed = seed;
@@ -151,6 +155,15 @@ public final class Simulation implements ClusterRuntime {
         /** The one-way delay between a client and a node (default constant 0.5 ms). */
         public Builder clientDelay(Delay delay) {
             this.clientDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        /**
+         * Time a message waits at its sender before the network takes it, by message (none by
+         * default): for example a durable write that must finish before a vote's reply may leave.
+         */
+        public Builder sendDelay(ToLongFunction<Message> nanos) {
+            this.sendDelay = Objects.requireNonNull(nanos);
             return this;
         }
 
@@ -331,8 +344,9 @@ public final class Simulation implements ClusterRuntime {
             return;
         }
         long duplicateDelay = route.duplicateDelay;
-        enqueueDelivery(from.id, target, message, id, now + route.delay);
-        if (duplicateDelay >= 0) enqueueDelivery(from.id, target, message, id, now + duplicateDelay);
+        long leaves = sendDelay == null ? now : now + sendDelay.applyAsLong(message);
+        enqueueDelivery(from.id, target, message, id, leaves + route.delay);
+        if (duplicateDelay >= 0) enqueueDelivery(from.id, target, message, id, leaves + duplicateDelay);
     }
 
     private void enqueueDelivery(NodeId from, SimNode to, Message message, long id, long at) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -32,8 +33,14 @@ final class ElectionTrial {
     static final long MS = 1_000_000L;
     /** A trial that elects no leader within this much virtual time is reported censored at it. */
     static final long CAP = 12_000 * MS;
-    /** How long the client writes before the crash, so followers' logs differ in length. */
-    static final long LOAD = 300 * MS;
+    /**
+     * How long the client writes before the crash, so the logs hold entries and the checkers have
+     * client operations to check. Longer would not make followers' logs differ at the crash: the
+     * broadcast before it carries whatever a follower lacks.
+     */
+    static final long LOAD = 100 * MS;
+    /** Longer than a write's round trip (with the default delays, at most 3 + 11 + 3 ms). */
+    static final long SETTLE = 50 * MS;
     /** The leader's heartbeat timer: Raft and Multi-Paxos both call it this. */
     static final String HEARTBEAT_TIMER = "heartbeat";
     /**
@@ -77,8 +84,13 @@ final class ElectionTrial {
         if (!sim.runUntil(() -> sim.leader().isPresent(), CAP)) {
             return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol.name(), trace.records()));
         }
-        writer(sim, sim.now() + LOAD);
-        sim.runFor(LOAD);
+        BooleanSupplier writerIdle = writer(sim, sim.now() + LOAD);
+        // The paper's leader was idle between its broadcast and the crash. An append or its reply
+        // still in flight at the broadcast would spread followers' timers apart (and Raft's leader
+        // skips a follower whose append is unanswered), so the broadcast waits for the last write to
+        // commit and for the slower followers' replies.
+        sim.runUntil(writerIdle, sim.now() + CAP);
+        sim.runFor(SETTLE);
         Optional<NodeId> leader = sim.leader();
         if (leader.isEmpty()) {
             sim.runUntil(() -> sim.leader().isPresent(), sim.now() + CAP);
@@ -124,19 +136,25 @@ final class ElectionTrial {
         }
     }
 
-    /** One client writing unique values, following NotLeader hints, until {@code until}. */
-    private static void writer(Simulation sim, long until) {
+    /**
+     * One client writing unique values, following NotLeader hints, until {@code until}. Returns
+     * whether it is done: past {@code until} with no write outstanding.
+     */
+    private static BooleanSupplier writer(Simulation sim, long until) {
         List<NodeId> members = sim.cluster().members();
         long[] seq = {1};
         int[] target = {0};
+        boolean[] waiting = {false};
         ClientPort[] port = new ClientPort[1];
         Runnable[] send = new Runnable[1];
         send[0] = () -> {
             if (port[0].now() >= until) return;
+            waiting[0] = true;
             port[0].submit(members.get(target[0]), new ClientRequest(1, seq[0], new Operation.Put("k", "v" + seq[0])), port[0].now());
         };
         port[0] = sim.addClient(1, (from, reply) -> {
             if (reply.seq() != seq[0]) return;
+            waiting[0] = false;
             if (reply instanceof ClientReply.Committed) {
                 seq[0]++;
                 port[0].schedule(2 * MS, send[0]);
@@ -146,6 +164,7 @@ final class ElectionTrial {
             }
         });
         sim.schedule(sim.now(), send[0]);
+        return () -> port[0].now() >= until && !waiting[0];
     }
 
     private ElectionTrial() {}

@@ -26,8 +26,9 @@ import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * One trial of the Raft paper's leader-election experiment (§9.3): a cluster with a leader and a
- * little client load (so logs differ in length), the leader crashed at a uniformly random instant
- * within its heartbeat interval, and the time until another node is established as leader.
+ * little client load, then quiet; the leader broadcasts heartbeats and crashes at a uniformly random
+ * instant within the heartbeat interval that follows; the result is the time until another node is
+ * established as leader. The assumptions are argued in docs/leader-election-experiment.md.
  */
 final class ElectionTrial {
     static final long MS = 1_000_000L;

@@ -53,6 +53,11 @@ class LeaderElectionExperimentTest {
         assertTrue(rows.get("150-200").maxMs() < rows.get("150-155").maxMs(), rows.toString());
         // Shorter timeouts elect faster.
         assertTrue(rows.get("12-24").medianMs() < rows.get("150-300").medianMs(), rows.toString());
+        // The paper: the leader crashed within the heartbeat interval after its broadcast, so "the
+        // smallest possible downtime was about half of the minimum election timeout".
+        double fastest = trials.stream().filter(t -> t.setting().minMs() == 150).mapToDouble(t -> t.outcome().electionMs())
+                .min().orElseThrow();
+        assertTrue(fastest >= 75 && fastest < 110, "fastest election at 150-x: " + fastest);
 
         Path out = dir.resolve("run");
         LeaderElectionExperiment.write(trials, LeaderElectionExperiment.rows(trials, config), config, out, 1.0);

@@ -1,10 +1,13 @@
 package quorumlab.analysis.experiment;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -23,15 +26,30 @@ import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * One trial of the Raft paper's leader-election experiment (§9.3): a cluster with a leader and a
- * little client load (so logs differ in length), the leader crashed at a uniformly random instant
- * within its heartbeat interval, and the time until another node is established as leader.
+ * little client load, then quiet; the leader broadcasts heartbeats and crashes at a uniformly random
+ * instant within the heartbeat interval that follows; the result is the time until another node is
+ * established as leader. The assumptions are argued in docs/leader-election-experiment.md.
  */
 final class ElectionTrial {
     static final long MS = 1_000_000L;
     /** A trial that elects no leader within this much virtual time is reported censored at it. */
     static final long CAP = 12_000 * MS;
-    /** How long the client writes before the crash, so followers' logs differ in length. */
-    static final long LOAD = 300 * MS;
+    /**
+     * How long the client writes before the crash, so the logs hold entries and the checkers have
+     * client operations to check. Longer would not make followers' logs differ at the crash: the
+     * broadcast before it carries whatever a follower lacks.
+     */
+    static final long LOAD = 100 * MS;
+    /** Longer than a write's round trip (with the default delays, at most 3 + 11 + 3 ms). */
+    static final long SETTLE = 50 * MS;
+    /** The leader's heartbeat timer: Raft and Multi-Paxos both call it this. */
+    static final String HEARTBEAT_TIMER = "heartbeat";
+    /**
+     * Replies sent once the sender's state is on stable storage (Raft's Figure 2: "updated on stable
+     * storage before responding to RPCs"; a Paxos acceptor likewise). A pre-vote changes nothing, so
+     * its reply does not wait.
+     */
+    static final Set<String> AFTER_WRITE = Set.of("RequestVoteReply", "AppendEntriesReply", "Promise", "Accepted");
 
     record Outcome(double electionMs, int termsOrBallots, boolean censored, List<String> violations) {}
 
@@ -45,28 +63,48 @@ final class ElectionTrial {
         return options;
     }
 
-    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, boolean preVote, long seed) {
-        InMemoryTrace trace = new InMemoryTrace();
+    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, long writeNanos, boolean preVote, long seed) {
+        return run(protocol, setting, nodes, delay, writeNanos, preVote, seed, new InMemoryTrace());
+    }
+
+    /**
+     * One trial, its events recorded in {@code trace}. {@code writeNanos}: how long a durable write
+     * takes; a reply that acknowledges one (a vote, appended entries, a promise, an accept) leaves
+     * only after it.
+     */
+    static Outcome run(Protocol protocol, Setting setting, int nodes, Delay delay, long writeNanos, boolean preVote, long seed,
+            InMemoryTrace trace) {
         Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(nodes))
                 .protocol(protocol, protocol.resolveOptions(options(protocol, setting, preVote)))
                 .network(new NetworkModel().setDelay(delay)).trace(trace, TraceLevel.EVENTS)
+                .sendDelay(m -> AFTER_WRITE.contains(m.typeName()) ? writeNanos : 0)
                 .scenario("leader-election").build();
-        sim.start();
+        long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
+        bootStaggered(sim, heartbeat);
         // The first election, with these timeouts, may itself take long: that is not what is measured.
         if (!sim.runUntil(() -> sim.leader().isPresent(), CAP)) {
             return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol.name(), trace.records()));
         }
-        writer(sim, sim.now() + LOAD);
-        sim.runFor(LOAD);
-        SplittableRandom random = new SplittableRandom(seed ^ 0x16L);
-        long heartbeat = Math.max(1, setting.minMs() / 2) * MS;
-        sim.runFor(random.nextLong(heartbeat));
+        BooleanSupplier writerIdle = writer(sim, sim.now() + LOAD);
+        // The paper's leader was idle between its broadcast and the crash. An append or its reply
+        // still in flight at the broadcast would spread followers' timers apart (and Raft's leader
+        // skips a follower whose append is unanswered), so the broadcast waits for the last write to
+        // commit and for the slower followers' replies.
+        sim.runUntil(writerIdle, sim.now() + CAP);
+        sim.runFor(SETTLE);
         Optional<NodeId> leader = sim.leader();
         if (leader.isEmpty()) {
             sim.runUntil(() -> sim.leader().isPresent(), sim.now() + CAP);
             leader = sim.leader();
         }
         NodeId old = leader.orElseThrow();
+        // The paper's script had the leader broadcast heartbeats just before the crash, so followers'
+        // timers start together and split votes are likelier; the crash then comes at a uniformly
+        // random instant within that heartbeat interval, before the next beat.
+        if (!sim.fireTimerNow(old, HEARTBEAT_TIMER)) {
+            throw new IllegalStateException(protocol.name() + " leader " + old + " has no '" + HEARTBEAT_TIMER + "' timer pending");
+        }
+        sim.runFor(new SplittableRandom(seed ^ 0x16L).nextLong(heartbeat));
         long crashAt = sim.now();
         int before = trace.records().size();
         sim.crash(old);
@@ -74,7 +112,7 @@ final class ElectionTrial {
         boolean elected = sim.runUntil(() -> sim.leader().isPresent() && !sim.leader().get().equals(old), crashAt + CAP);
         double ms = (sim.now() - crashAt) / 1e6;
         int tried = 0;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<TraceRecord> records = trace.records();
         for (TraceRecord r : records.subList(before, records.size())) {
             if (r instanceof TraceRecord.Event e && e.event() instanceof ProtocolEvent.ElectionStarted es && !es.preVote()) {
@@ -85,19 +123,39 @@ final class ElectionTrial {
         return new Outcome(elected ? ms : CAP / 1e6, tried, !elected, SafetyChecks.violations(protocol.name(), records));
     }
 
-    /** One client writing unique values, following NotLeader hints, until {@code until}. */
-    private static void writer(Simulation sim, long until) {
+    /**
+     * Starts the first member, and the others {@code later} afterwards. Real servers do not boot in the
+     * same nanosecond; booted together with no randomness in their timeouts (150-150) they would split
+     * the first vote forever, leaving no leader to crash.
+     */
+    private static void bootStaggered(Simulation sim, long later) {
+        sim.start();
+        List<NodeId> rest = sim.cluster().members().subList(1, sim.cluster().size());
+        for (NodeId n : rest) {
+            sim.crash(n);
+            sim.schedule(sim.now() + later, () -> sim.restart(n));
+        }
+    }
+
+    /**
+     * One client writing unique values, following NotLeader hints, until {@code until}. Returns
+     * whether it is done: past {@code until} with no write outstanding.
+     */
+    private static BooleanSupplier writer(Simulation sim, long until) {
         List<NodeId> members = sim.cluster().members();
         long[] seq = {1};
         int[] target = {0};
+        boolean[] waiting = {false};
         ClientPort[] port = new ClientPort[1];
         Runnable[] send = new Runnable[1];
         send[0] = () -> {
             if (port[0].now() >= until) return;
+            waiting[0] = true;
             port[0].submit(members.get(target[0]), new ClientRequest(1, seq[0], new Operation.Put("k", "v" + seq[0])), port[0].now());
         };
         port[0] = sim.addClient(1, (from, reply) -> {
             if (reply.seq() != seq[0]) return;
+            waiting[0] = false;
             if (reply instanceof ClientReply.Committed) {
                 seq[0]++;
                 port[0].schedule(2 * MS, send[0]);
@@ -107,6 +165,7 @@ final class ElectionTrial {
             }
         });
         sim.schedule(sim.now(), send[0]);
+        return () -> port[0].now() >= until && !waiting[0];
     }
 
     private ElectionTrial() {}

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -42,6 +43,8 @@ public final class Simulation implements ClusterRuntime {
     private final TraceSink sink;
     private final boolean traceEvents;
     private final boolean traceMessages;
+    /** Time a message waits at its sender before the network takes it; null for none. */
+    private final ToLongFunction<Message> sendDelay;
 
     private final SimNode[] nodesById;
     private final List<SimNode> nodes = new ArrayList<>();
@@ -65,8 +68,9 @@ public final class Simulation implements ClusterRuntime {
     private long messagesDropped;
     private long wallNanos;
 
-    private Simulation(RuntimeSettings settings) {
+    private Simulation(RuntimeSettings settings, ToLongFunction<Message> sendDelay) {
         this.settings = settings;
+        this.sendDelay = sendDelay;
         this.sink = settings.sink();
         this.traceEvents = settings.traceEvents();
         this.traceMessages = settings.traceMessages();
@@ -87,9 +91,20 @@ public final class Simulation implements ClusterRuntime {
 
     /** Configures a {@link Simulation}; cluster and protocol are required. */
     public static final class Builder extends RuntimeBuilder<Builder, Simulation> {
+        private ToLongFunction<Message> sendDelay;
+
+        /**
+         * Time a message waits at its sender before the network takes it, by message (none by
+         * default): for example a durable write that must finish before a vote's reply may leave.
+         */
+        public Builder sendDelay(ToLongFunction<Message> nanos) {
+            this.sendDelay = Objects.requireNonNull(nanos);
+            return this;
+        }
+
         @Override
         public Simulation build() {
-            return new Simulation(settings());
+            return new Simulation(settings(), sendDelay);
         }
     }
 
@@ -260,8 +275,9 @@ public final class Simulation implements ClusterRuntime {
             return;
         }
         long duplicateDelay = route.duplicateDelay;
-        enqueueDelivery(from.self(), target, message, id, now + route.delay);
-        if (duplicateDelay >= 0) enqueueDelivery(from.self(), target, message, id, now + duplicateDelay);
+        long leaves = sendDelay == null ? now : now + sendDelay.applyAsLong(message);
+        enqueueDelivery(from.self(), target, message, id, leaves + route.delay);
+        if (duplicateDelay >= 0) enqueueDelivery(from.self(), target, message, id, leaves + duplicateDelay);
     }
 
     private void enqueueDelivery(NodeId from, SimNode to, Message message, long id, long at) {
@@ -304,6 +320,22 @@ public final class Simulation implements ClusterRuntime {
         e.seq = nextSeq++;
         if (e.heapIndex >= 0) queue.update(e);
         else queue.add(e);
+    }
+
+    /**
+     * Makes the node's pending timer {@code name} come due now, the way a test script pokes a running
+     * server (the Raft paper's Figure 16 had the leader broadcast heartbeats just before its crash).
+     * It fires at the next run call, after events already due now. Returns false, changing nothing,
+     * if the node is down or has no such timer pending.
+     */
+    public boolean fireTimerNow(NodeId id, String name) {
+        SimNode n = node(id, "fireTimerNow");
+        SimEvent e = n.up ? n.timers.get(name) : null;
+        if (e == null || e.heapIndex < 0) return false;
+        e.time = now;
+        e.seq = nextSeq++;
+        queue.update(e);
+        return true;
     }
 
     void cancelTimer(SimNode n, String name) {

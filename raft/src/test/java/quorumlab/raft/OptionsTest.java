@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +49,7 @@ class OptionsTest {
         long s = c.submit(self, "x", "1");
         c.sim.runFor(10 * MS);
         assertTrue(c.committed(s));
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     /** A follower cut off for 2 s, then healed: how many elections it ran, and whether the leader was disturbed. */
@@ -62,7 +62,7 @@ class OptionsTest {
         c.sim.runFor(2_000 * MS);
         c.sim.network().heal();
         c.sim.runFor(1_000 * MS);
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         return c;
     }
 
@@ -124,7 +124,7 @@ class OptionsTest {
         c.sim.network().heal();
         c.sim.runFor(1_000 * MS);
         assertEquals("new39", c.sim.stateMachine(old).get("k"), "the old leader caught up");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         return c.trace.events(old, ProtocolEvent.AppendRejected.class).size();
     }
 

@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ class ReadIndexTest {
         assertEquals("v1", ((ClientReply.Committed) reply).result().value());
         assertEquals(entriesBefore, c.trace.events(leader, ProtocolEvent.EntryAppended.class).size(),
                 "the read added no log entry");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     /** A new leader answers no read before it has committed an entry of its own term (its no-op). */
@@ -87,7 +87,7 @@ class ReadIndexTest {
         long freshRead = c.read(fresh, "k");
         c.sim.runFor(100 * MS);
         assertEquals("new", ((ClientReply.Committed) c.replyTo(freshRead).orElseThrow()).result().value());
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         assertEquals(List.of(), StaleReads.violations(c.trace.records()));
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.SafetyChecks;
@@ -21,29 +20,26 @@ import quorumlab.protocols.trace.TraceRecord;
  * after the faults stop the cluster must make progress again.
  */
 class RandomFaultScheduleTest {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void safeUnderRandomFaults(RandomFaults.Case variant) {
+        RandomFaults.Totals totals = RandomFaults.runMany("multi-paxos", variant, 0, RandomFaultScheduleTest::check);
+        int forgotten = totals.events(ProtocolEvent.SlotsForgotten.class);
+        int restored = totals.events(ProtocolEvent.StateMachineRestored.class);
+        System.out.printf("%s, %d compactions, %d restores from a snapshot%n", totals.summary(), forgotten, restored);
+        int schedules = totals.schedules();
+        assertTrue(totals.writes() > schedules * 5, "clients got " + totals.writes() + " writes acknowledged");
+        if (variant.options().containsKey("snapshotEveryEntries")) {
+            assertTrue(forgotten > schedules && restored > schedules / 2,
+                    "compaction ran (" + forgotten + ") and restarts restored snapshots (" + restored + ")");
+        }
+    }
 
-    static Stream<Arguments> variants() {
+    static Stream<RandomFaults.Case> variants() {
         return RandomFaults.cases(
                 Map.entry("paper defaults", Map.of()),
                 Map.entry("batched and narrow window", Map.of("maxBatch", 4, "pipelineWindow", 3, "retransmitMs", 40)),
                 Map.entry("snapshot every 5 slots", Map.of("snapshotEveryEntries", 5)));
-    }
-
-    @ParameterizedTest(name = "{0} nodes, {2}")
-    @MethodSource("variants")
-    void safeUnderRandomFaults(int size, long firstSeed, String variant, Map<String, ?> options) {
-        RandomFaults.Totals totals = RandomFaults.runMany("multi-paxos", size, firstSeed, options, 0,
-                RandomFaultScheduleTest::check);
-        int schedules = totals.schedules();
-        int forgotten = totals.events(ProtocolEvent.SlotsForgotten.class);
-        int restored = totals.events(ProtocolEvent.StateMachineRestored.class);
-        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged,"
-                + " %d compactions, %d restores from a snapshot%n", size, variant, schedules, totals.writes(), forgotten, restored);
-        assertTrue(totals.writes() > schedules * 5, "clients got " + totals.writes() + " writes acknowledged");
-        if (options.containsKey("snapshotEveryEntries")) {
-            assertTrue(forgotten > schedules && restored > schedules / 2,
-                    "compaction ran (" + forgotten + ") and restarts restored snapshots (" + restored + ")");
-        }
     }
 
     @Test

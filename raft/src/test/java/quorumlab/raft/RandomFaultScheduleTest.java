@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.SafetyChecks;
@@ -22,8 +21,26 @@ import quorumlab.protocols.trace.TraceRecord;
  * the cluster must make progress again.
  */
 class RandomFaultScheduleTest {
+    /** A quarter of the clients' operations are gets, so the stale-read check has reads to judge. */
+    private static final double READS = 0.25;
 
-    static Stream<Arguments> variants() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void safeUnderRandomFaults(RandomFaults.Case variant) {
+        RandomFaults.Totals totals = RandomFaults.runMany("raft", variant, READS, RandomFaultScheduleTest::check);
+        int installed = totals.events(ProtocolEvent.SnapshotInstalled.class);
+        System.out.printf("%s, %d reads answered, %d snapshots installed%n",
+                totals.summary(), totals.reads(), installed);
+        int schedules = totals.schedules();
+        if (variant.options().containsKey("snapshotEveryEntries")) {
+            assertTrue(installed > schedules / 2, "lagging followers installed snapshots " + installed + " times");
+        }
+        assertTrue(totals.writes() > schedules * 5, "clients got " + totals.writes() + " writes acknowledged");
+        assertTrue(totals.reads() > schedules,
+                "clients got " + totals.reads() + " reads answered, so the stale-read check saw reads");
+    }
+
+    static Stream<RandomFaults.Case> variants() {
         return RandomFaults.cases(
                 Map.entry("paper defaults", Map.of()),
                 Map.entry("every option on", Map.of("fastBacktrack", true, "preVote", true, "checkQuorum", true,
@@ -32,26 +49,9 @@ class RandomFaultScheduleTest {
                 Map.entry("snapshot every 5 entries", Map.of("snapshotEveryEntries", 5)));
     }
 
-    @ParameterizedTest(name = "{0} nodes, {2}")
-    @MethodSource("variants")
-    void safeUnderRandomFaults(int size, long firstSeed, String variant, Map<String, ?> options) {
-        RandomFaults.Totals totals = RandomFaults.runMany("raft", size, firstSeed, options, 0.25,
-                RandomFaultScheduleTest::check);
-        int schedules = totals.schedules();
-        int installed = totals.events(ProtocolEvent.SnapshotInstalled.class);
-        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged, %d reads answered,"
-                + " %d snapshots installed%n", size, variant, schedules, totals.writes(), totals.reads(), installed);
-        if (options.containsKey("snapshotEveryEntries")) {
-            assertTrue(installed > schedules / 2, "lagging followers installed snapshots " + installed + " times");
-        }
-        assertTrue(totals.writes() > schedules * 5, "clients got " + totals.writes() + " writes acknowledged");
-        assertTrue(totals.reads() > schedules,
-                "clients got " + totals.reads() + " reads answered, so the stale-read check saw reads");
-    }
-
     @Test
     void theSameSeedGivesTheSameTrace() {
-        RandomFaults.assertReplays("raft", 0.25, RandomFaultScheduleTest::check);
+        RandomFaults.assertReplays("raft", READS, RandomFaultScheduleTest::check);
     }
 
     private static void check(RandomFaults.Schedule schedule) {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.provider.Arguments;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.runtime.Delay;
@@ -34,63 +33,28 @@ public final class RandomFaults {
 
     private RandomFaults() {}
 
+    /** One parameterized case: a protocol's variant at one cluster size, and where its seeds start. */
+    public record Case(int size, long firstSeed, String variant, Map<String, ?> options) {
+        @Override
+        public String toString() {
+            return size + " nodes, " + variant;
+        }
+    }
+
     /**
-     * The test cases {@code (size, firstSeed, name, options)} for a protocol's variants, the first
-     * being its defaults: each variant at 3 and then at 5 nodes, with first seeds 1000, 2000, ...
-     * in that order, so no two cases share a seed and a failure names a seed that replays it.
+     * The cases for a protocol's variants, the first being its defaults: each variant at 3 and then
+     * at 5 nodes, with first seeds 1000, 2000, ... in that order, so no two cases share a seed and a
+     * failure names a seed that replays it.
      */
     @SafeVarargs
-    public static Stream<Arguments> cases(Map.Entry<String, Map<String, ?>>... variants) {
-        List<Arguments> cases = new ArrayList<>();
+    public static Stream<Case> cases(Map.Entry<String, Map<String, ?>>... variants) {
+        List<Case> cases = new ArrayList<>();
         for (Map.Entry<String, Map<String, ?>> v : variants) {
             for (int size : new int[] {3, 5}) {
-                cases.add(Arguments.of(size, 1000L * (cases.size() + 1), v.getKey(), v.getValue()));
+                cases.add(new Case(size, 1000L * (cases.size() + 1), v.getKey(), v.getValue()));
             }
         }
         return cases.stream();
-    }
-
-    /**
-     * Asserts that a schedule replays exactly from its seed, as the simulator promises, and that
-     * the next seed gives another trace; {@code check} sees every schedule run.
-     */
-    public static void assertReplays(String protocol, double readFraction, Consumer<Schedule> check) {
-        assertEquals(traceOf(protocol, 77, readFraction, check), traceOf(protocol, 77, readFraction, check));
-        assertNotEquals(traceOf(protocol, 77, readFraction, check), traceOf(protocol, 78, readFraction, check));
-    }
-
-    private static List<TraceRecord> traceOf(String protocol, long seed, double readFraction, Consumer<Schedule> check) {
-        Schedule schedule = run(protocol, 5, seed, Map.of(), readFraction);
-        check.accept(schedule);
-        return schedule.trace().records();
-    }
-
-    /** What a run of schedules added up to; {@code events} counts the trace events of each type. */
-    public record Totals(int schedules, int writes, int reads, Map<Class<?>, Integer> events) {
-        public int events(Class<? extends ProtocolEvent> type) {
-            return events.getOrDefault(type, 0);
-        }
-    }
-
-    /**
-     * Runs the schedules from {@code firstSeed} on: {@value #SCHEDULES} of them on the defaults
-     * (no options), a quarter as many otherwise. {@code check} sees each schedule before the next
-     * runs, so a failure stops at the seed that caused it.
-     */
-    public static Totals runMany(String protocol, int size, long firstSeed, Map<String, ?> options,
-            double readFraction, Consumer<Schedule> check) {
-        int schedules = options.isEmpty() ? SCHEDULES : SCHEDULES / 4;
-        int writes = 0;
-        int reads = 0;
-        Map<Class<?>, Integer> events = new HashMap<>();
-        for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
-            Schedule schedule = run(protocol, size, seed, options, readFraction);
-            check.accept(schedule);
-            writes += schedule.writes();
-            reads += schedule.reads();
-            for (TraceRecord.Event e : schedule.trace().events()) events.merge(e.event().getClass(), 1, Integer::sum);
-        }
-        return new Totals(schedules, writes, reads, events);
     }
 
     /**
@@ -138,6 +102,53 @@ public final class RandomFaults {
         sim.runFor(300 * MS);
         return new Schedule(seed, size, options, trace, before, acknowledged(clients),
                 clients.stream().mapToInt(RetryingClient::readsAnswered).sum());
+    }
+
+    /** What a case's schedules added up to; {@code events} counts the trace events of each type. */
+    public record Totals(Case of, int schedules, int writes, int reads, Map<Class<?>, Integer> events) {
+        public int events(Class<? extends ProtocolEvent> type) {
+            return events.getOrDefault(type, 0);
+        }
+
+        /** The start of the summary line both protocols print; each adds the counts that matter to it. */
+        public String summary() {
+            return String.format("randomized schedules: %s: %d schedules, %d writes acknowledged", of, schedules, writes);
+        }
+    }
+
+    /**
+     * Runs a case's schedules: {@value #SCHEDULES} on the defaults (no options), a quarter as many
+     * otherwise. {@code check} sees each schedule before the next runs, so a failure stops at the
+     * seed that caused it.
+     */
+    public static Totals runMany(String protocol, Case c, double readFraction, Consumer<Schedule> check) {
+        int schedules = c.options().isEmpty() ? SCHEDULES : SCHEDULES / 4;
+        int writes = 0;
+        int reads = 0;
+        Map<Class<?>, Integer> events = new HashMap<>();
+        for (long seed = c.firstSeed(); seed < c.firstSeed() + schedules; seed++) {
+            Schedule schedule = run(protocol, c.size(), seed, c.options(), readFraction);
+            check.accept(schedule);
+            writes += schedule.writes();
+            reads += schedule.reads();
+            for (TraceRecord.Event e : schedule.trace().events()) events.merge(e.event().getClass(), 1, Integer::sum);
+        }
+        return new Totals(c, schedules, writes, reads, events);
+    }
+
+    /**
+     * Asserts that a schedule replays exactly from its seed, as the simulator promises, and that
+     * the next seed gives another trace; {@code check} sees every schedule run.
+     */
+    public static void assertReplays(String protocol, double readFraction, Consumer<Schedule> check) {
+        assertEquals(traceOf(protocol, 77, readFraction, check), traceOf(protocol, 77, readFraction, check));
+        assertNotEquals(traceOf(protocol, 77, readFraction, check), traceOf(protocol, 78, readFraction, check));
+    }
+
+    private static List<TraceRecord> traceOf(String protocol, long seed, double readFraction, Consumer<Schedule> check) {
+        Schedule schedule = run(protocol, 5, seed, Map.of(), readFraction);
+        check.accept(schedule);
+        return schedule.trace().records();
     }
 
     private static int acknowledged(List<RetryingClient> clients) {

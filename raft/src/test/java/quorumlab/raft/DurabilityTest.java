@@ -33,9 +33,7 @@ class DurabilityTest {
         }
         NodeId next = c.awaitLeader(3_000);
         // A new leader commits an entry of its own term, which commits everything below it (§5.4.2).
-        long marker = c.submit(next, "after", "restart");
-        c.sim.runFor(500 * MS);
-        assertTrue(c.committed(marker));
+        c.commitWithin(next, "after", "restart", 500);
         for (NodeId n : c.sim.cluster().members()) {
             for (int i = 0; i < 20; i++) {
                 assertEquals("v" + i, c.sim.stateMachine(n).get("k" + i), "k" + i + " at " + n);

@@ -46,9 +46,7 @@ class OptionsTest {
     void aSingleNodeClusterElectsItselfAndCommits() {
         RaftCluster c = new RaftCluster(1, 1);
         NodeId self = c.awaitLeader(1_000);
-        long s = c.submit(self, "x", "1");
-        c.sim.runFor(10 * MS);
-        assertTrue(c.committed(s));
+        c.commitWithin(self, "x", "1", 10);
         assertEquals(List.of(), c.violations());
     }
 

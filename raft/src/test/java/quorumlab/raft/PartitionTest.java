@@ -17,9 +17,7 @@ class PartitionTest {
     void minorityOfTwoNeverCommitsMajorityOfThreeDoesAndHealingReplacesTheMinoritysEntries() {
         RaftCluster c = new RaftCluster(5, 23);
         NodeId oldLeader = c.awaitLeader(2_000);
-        long s0 = c.submit(oldLeader, "a", "0");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(s0));
+        c.commitWithin(oldLeader, "a", "0", 100);
 
         List<NodeId> peers = c.sim.cluster().peersOf(oldLeader);
         Set<NodeId> minority = Set.of(oldLeader, peers.get(0));

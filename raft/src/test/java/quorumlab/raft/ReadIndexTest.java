@@ -20,9 +20,7 @@ class ReadIndexTest {
     void aReadSkipsTheLogAndSeesTheLatestAcknowledgedWrite() {
         RaftCluster c = new RaftCluster(3, 5, READ_INDEX, new NetworkModel());
         NodeId leader = c.awaitLeader(2_000);
-        long write = c.submit(leader, "k", "v1");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(write));
+        c.commitWithin(leader, "k", "v1", 100);
         long entriesBefore = c.trace.events(leader, ProtocolEvent.EntryAppended.class).size();
 
         long read = c.read(leader, "k");
@@ -64,17 +62,13 @@ class ReadIndexTest {
     void aDeposedLeaderNeverAnswersAReadWithAStaleValue() {
         RaftCluster c = new RaftCluster(5, 13, READ_INDEX, new NetworkModel());
         NodeId old = c.awaitLeader(2_000);
-        long first = c.submit(old, "k", "old");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(first));
+        c.commitWithin(old, "k", "old", 100);
 
         c.sim.network().isolate(old);
         assertTrue(c.sim.runUntil(() -> c.sim.leader().filter(l -> !l.equals(old)).isPresent(),
                 c.sim.now() + 3_000 * MS));
         NodeId fresh = c.sim.leader().filter(l -> !l.equals(old)).orElseThrow();
-        long second = c.submit(fresh, "k", "new");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(second));
+        c.commitWithin(fresh, "k", "new", 100);
 
         long staleRead = c.read(old, "k");
         c.sim.runFor(500 * MS);

@@ -83,6 +83,20 @@ public class SimCluster {
     }
 
     /**
+     * Puts {@code key = value} through {@code node} and lets {@code ms} of virtual time pass;
+     * fails the test unless the put committed by then. Returns its sequence number.
+     */
+    public long commitWithin(NodeId node, String key, String value, long ms) {
+        long put = submit(node, key, value);
+        sim.runFor(ms * MS);
+        if (!committed(put)) {
+            throw new AssertionError("put " + key + "=" + value + " at " + node + " not committed within " + ms
+                    + " ms (seed " + sim.seed() + ")");
+        }
+        return put;
+    }
+
+    /**
      * Puts {@code k<i> = v<i>} for every i in [from, to), letting 30 ms pass after every tenth so
      * the leader is never flooded, then lets everything settle.
      */

@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.testing.RandomFaults;
-import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * Randomized fault schedules: crashes, restarts, partitions, isolation, loss, duplication and

@@ -58,8 +58,8 @@ public final class RandomFaults {
     }
 
     /**
-     * What one schedule did: how it was drawn, the trace, and the writes acknowledged when the faults stopped and at
-     * the end, so a test can tell whether the cluster made progress again.
+     * What one schedule did: how it was drawn, the trace, and the writes acknowledged when the
+     * faults stopped and at the end, so a test can tell whether the cluster made progress again.
      */
     public record Schedule(long seed, int size, Map<String, ?> options, InMemoryTrace trace, int writesWhenHealed,
             int writes, int reads) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumlab.paxos.PaxosCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +18,14 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.runtime.Delay;
 import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.testing.SimCluster;
 
 class MultiPaxosTest {
 
     @ParameterizedTest(name = "{0} nodes")
     @ValueSource(ints = {3, 5, 7})
     void aLeaderEmergesAndCommits(int size) {
-        PaxosCluster c = new PaxosCluster(size, 11 + size);
+        SimCluster c = new SimCluster("multi-paxos", size, 11 + size);
         NodeId leader = c.awaitLeader(2_000);
         long seq = c.submit(leader, "k", "v");
         assertTrue(c.sim.runUntil(() -> c.committed(seq), c.sim.now() + 1_000 * MS));
@@ -35,7 +36,7 @@ class MultiPaxosTest {
 
     @Test
     void aNewLeaderRecoversChosenValuesAndFillsHolesWithNoOps() {
-        PaxosCluster c = new PaxosCluster(5, 42);
+        SimCluster c = new SimCluster("multi-paxos", 5, 42);
         NodeId leader = c.awaitLeader(2_000);
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 5; i++) seqs.add(c.submit(leader, "k" + i, "v" + i));
@@ -67,7 +68,7 @@ class MultiPaxosTest {
     @Test
     void lossGivesOutOfOrderChoicesAndGapsThatCloseWithIdenticalAppliedSequences() {
         NetworkModel net = new NetworkModel().setDelay(Delay.uniform(1 * MS, 10 * MS)).setDropProbability(0.15);
-        PaxosCluster c = new PaxosCluster(3, 7, Map.of("retransmitMs", 30), net);
+        SimCluster c = new SimCluster("multi-paxos", 3, 7, Map.of("retransmitMs", 30), net);
         NodeId leader = c.awaitLeader(3_000);
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 60; i++) seqs.add(c.submit(leader, "k" + i, "v" + i));
@@ -86,7 +87,7 @@ class MultiPaxosTest {
 
     @Test
     void inAPartitionOfTwoAndThreeOnlyTheMajorityChooses() {
-        PaxosCluster c = new PaxosCluster(5, 5);
+        SimCluster c = new SimCluster("multi-paxos", 5, 5);
         NodeId leader = c.awaitLeader(2_000);
         List<NodeId> others = c.sim.cluster().peersOf(leader);
         Set<NodeId> minority = Set.of(leader, others.get(0));
@@ -113,7 +114,7 @@ class MultiPaxosTest {
 
     @Test
     void duelingProposersWithEqualTimeoutsConverge() {
-        PaxosCluster c = new PaxosCluster(3, 3,
+        SimCluster c = new SimCluster("multi-paxos", 3, 3,
                 Map.of("electionTimeoutMinMs", 150, "electionTimeoutMaxMs", 150), new NetworkModel());
         NodeId leader = c.awaitLeader(5_000);
         long seq = c.submit(leader, "k", "v");
@@ -136,7 +137,7 @@ class MultiPaxosTest {
 
     @Test
     void aWholeClusterCrashLosesNoChosenCommand() {
-        PaxosCluster c = new PaxosCluster(3, 9);
+        SimCluster c = new SimCluster("multi-paxos", 3, 9);
         NodeId leader = c.awaitLeader(2_000);
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 10; i++) seqs.add(c.submit(leader, "k" + i, "v" + i));

@@ -15,6 +15,8 @@ import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.local.PekkoLocalRuntime;
 import quorumlab.protocols.runtime.InMemoryTrace;
 import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.testing.RetryingClient;
+import quorumlab.protocols.testing.SimCluster;
 
 /**
  * The same Multi-Paxos node on the Pekko local runtime (real time, one actor per node). Waits are
@@ -33,7 +35,7 @@ class PaxosPekkoLocalTest {
         try {
             runtime.start();
             assertTrue(runtime.awaitUntil(() -> runtime.leader().isPresent(), WAIT), "a leader is established");
-            for (int i = 1; i <= 8; i++) clients.add(new RetryingClient(runtime, i, 200 + i, 500 * RetryingClient.MS));
+            for (int i = 1; i <= 8; i++) clients.add(new RetryingClient(runtime, i, 200 + i, 500 * SimCluster.MS));
             clients.forEach(RetryingClient::start);
             assertTrue(runtime.awaitUntil(() -> acknowledged(clients) >= 1_000, WAIT),
                     "1,000 commands chosen and applied, got " + acknowledged(clients));
@@ -55,6 +57,6 @@ class PaxosPekkoLocalTest {
     }
 
     private static int acknowledged(List<RetryingClient> clients) {
-        return clients.stream().mapToInt(c -> c.acknowledged).sum();
+        return clients.stream().mapToInt(RetryingClient::acknowledged).sum();
     }
 }

@@ -2,23 +2,15 @@ package quorumlab.paxos;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import quorumlab.protocols.ClusterConfig;
-import quorumlab.protocols.NodeId;
-import quorumlab.protocols.Protocol;
+import org.junit.jupiter.params.provider.MethodSource;
+import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.SafetyChecks;
-import quorumlab.protocols.runtime.Delay;
-import quorumlab.protocols.runtime.InMemoryTrace;
-import quorumlab.protocols.runtime.NetworkModel;
-import quorumlab.protocols.runtime.TraceLevel;
-import quorumlab.protocols.sim.Simulation;
+import quorumlab.protocols.testing.RandomFaults;
 
 /**
  * Randomized fault schedules: crashes, restarts, partitions, isolation, loss, duplication and
@@ -27,129 +19,36 @@ import quorumlab.protocols.sim.Simulation;
  * after the faults stop the cluster must make progress again.
  */
 class RandomFaultScheduleTest {
-    static final long MS = 1_000_000L;
-    static final int SCHEDULES = 200;
-
-    @ParameterizedTest(name = "{0} nodes, {2}")
-    @CsvSource({
-        "3, 1000, paper defaults",
-        "5, 2000, paper defaults",
-        "3, 3000, batched and narrow window",
-        "5, 4000, batched and narrow window",
-        "3, 5000, snapshot every 5 slots",
-        "5, 6000, snapshot every 5 slots",
-    })
-    void safeUnderRandomFaults(int size, long firstSeed, String variant) {
-        Map<String, Object> options = switch (variant) {
-            case "batched and narrow window" -> Map.of("maxBatch", 4, "pipelineWindow", 3, "retransmitMs", 40);
-            case "snapshot every 5 slots" -> Map.of("snapshotEveryEntries", 5);
-            default -> Map.of();
-        };
-        int schedules = variant.startsWith("paper") ? SCHEDULES : SCHEDULES / 4;
-        int acknowledged = 0;
-        for (long seed = firstSeed; seed < firstSeed + schedules; seed++) {
-            acknowledged += runSchedule(size, seed, options);
-        }
-        System.out.printf("randomized schedules: %d nodes, %s: %d schedules, %d writes acknowledged,"
-                + " %d compactions, %d restores from a snapshot%n", size, variant, schedules, acknowledged, forgotten, restored);
-        assertTrue(acknowledged > schedules * 5, "clients got " + acknowledged + " writes acknowledged");
-        if (options.containsKey("snapshotEveryEntries")) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void safeUnderRandomFaults(RandomFaults.Case variant) {
+        RandomFaults.Totals totals = RandomFaults.runMany("multi-paxos", variant, 0, RandomFaultScheduleTest::check);
+        int forgotten = totals.events(ProtocolEvent.SlotsForgotten.class);
+        int restored = totals.events(ProtocolEvent.StateMachineRestored.class);
+        System.out.printf("%s, %d compactions, %d restores from a snapshot%n", totals.summary(), forgotten, restored);
+        int schedules = totals.schedules();
+        assertTrue(totals.writes() > schedules * 5, "clients got " + totals.writes() + " writes acknowledged");
+        if (variant.options().containsKey("snapshotEveryEntries")) {
             assertTrue(forgotten > schedules && restored > schedules / 2,
                     "compaction ran (" + forgotten + ") and restarts restored snapshots (" + restored + ")");
         }
     }
 
-    @org.junit.jupiter.api.Test
+    static Stream<RandomFaults.Case> variants() {
+        return RandomFaults.cases(
+                Map.entry("paper defaults", Map.of()),
+                Map.entry("batched and narrow window", Map.of("maxBatch", 4, "pipelineWindow", 3, "retransmitMs", 40)),
+                Map.entry("snapshot every 5 slots", Map.of("snapshotEveryEntries", 5)));
+    }
+
+    @Test
     void theSameSeedGivesTheSameTrace() {
-        assertEquals(traceOf(5, 77), traceOf(5, 77));
-        assertNotEquals(traceOf(5, 77), traceOf(5, 78));
+        RandomFaults.assertReplays("multi-paxos", 0, RandomFaultScheduleTest::check);
     }
 
-    private static List<quorumlab.protocols.trace.TraceRecord> traceOf(int size, long seed) {
-        lastTrace = null;
-        new RandomFaultScheduleTest().runSchedule(size, seed, Map.of());
-        return lastTrace;
-    }
-
-    private static List<quorumlab.protocols.trace.TraceRecord> lastTrace;
-
-    private int forgotten;
-    private int restored;
-
-    private int runSchedule(int size, long seed, Map<String, Object> options) {
-        SplittableRandom random = new SplittableRandom(seed);
-        NetworkModel network = new NetworkModel()
-                .setDelay(Delay.uniform(1 * MS, 1 + random.nextLong(2, 15) * MS))
-                .setDropProbability(random.nextDouble(0, 0.08))
-                .setDuplicateProbability(random.nextDouble(0, 0.05))
-                .setReordering(random.nextDouble(0, 0.2), Delay.uniform(0, 30 * MS));
-        Protocol paxos = Protocol.byName("multi-paxos");
-        InMemoryTrace trace = new InMemoryTrace();
-        Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(size))
-                .protocol(paxos, paxos.resolveOptions(options)).network(network)
-                .trace(trace, TraceLevel.EVENTS).build();
-        List<RetryingClient> clients = new ArrayList<>();
-        for (int c = 1; c <= 3; c++) clients.add(new RetryingClient(sim, c, seed * 31 + c, 400 * MS));
-        sim.start();
-        clients.forEach(RetryingClient::start);
-
-        List<NodeId> members = sim.cluster().members();
-        long faultsEnd = 2_000 * MS;
-        while (sim.now() < faultsEnd) {
-            sim.runFor(random.nextLong(50, 400) * MS);
-            applyRandomFault(sim, members, random);
-        }
-        // The storm is over: heal, bring everyone back, and the cluster must commit again.
-        network.heal().setDropProbability(0).setDuplicateProbability(0);
-        sim.recordFault("heal", List.of(), "end of schedule");
-        for (NodeId n : members) sim.restart(n);
-        int before = clients.stream().mapToInt(c -> c.acknowledged).sum();
-        sim.runFor(2_000 * MS);
-        clients.forEach(RetryingClient::stop);
-        sim.runFor(300 * MS);
-        int after = clients.stream().mapToInt(c -> c.acknowledged).sum();
-
-        lastTrace = trace.records();
-        forgotten += trace.events(quorumlab.protocols.ProtocolEvent.SlotsForgotten.class).size();
-        restored += trace.events(quorumlab.protocols.ProtocolEvent.StateMachineRestored.class).size();
-        List<String> violations = SafetyChecks.violations("multi-paxos", trace.records());
-        assertEquals(List.of(), violations, "seed " + seed + ", " + size + " nodes, options " + options);
-        assertTrue(after > before, "seed " + seed + ": no write acknowledged after the faults stopped");
-        return after;
-    }
-
-    private static void applyRandomFault(Simulation sim, List<NodeId> members, SplittableRandom random) {
-        NodeId someone = members.get(random.nextInt(members.size()));
-        switch (random.nextInt(7)) {
-            case 0, 1 -> {
-                NodeId victim = random.nextBoolean() ? sim.leader().orElse(someone) : someone;
-                sim.crash(victim);
-                sim.recordFault("crash", List.of(victim), "random");
-            }
-            case 2 -> {
-                for (NodeId n : members) {
-                    if (!sim.isUp(n)) {
-                        sim.restart(n);
-                        sim.recordFault("restart", List.of(n), "random");
-                    }
-                }
-            }
-            case 3 -> {
-                Set<NodeId> side = new HashSet<>();
-                for (NodeId n : members) if (random.nextBoolean()) side.add(n);
-                sim.network().partition(List.of(side));
-                sim.recordFault("partition", new ArrayList<>(side), "random split");
-            }
-            case 4 -> {
-                NodeId victim = sim.leader().orElse(someone);
-                sim.network().isolate(victim);
-                sim.recordFault("isolate", List.of(victim), "leader");
-            }
-            case 5 -> {
-                sim.network().heal();
-                sim.recordFault("heal", List.of(), "random");
-            }
-            default -> { } // a quiet spell
-        }
+    private static void check(RandomFaults.Schedule schedule) {
+        String where = "seed " + schedule.seed() + ", " + schedule.size() + " nodes, options " + schedule.options();
+        assertEquals(List.of(), SafetyChecks.violations("multi-paxos", schedule.trace().records()), where);
+        assertTrue(schedule.progressedAfterHealing(), where + ": no write acknowledged after the faults stopped");
     }
 }

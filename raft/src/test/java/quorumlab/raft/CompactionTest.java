@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import java.util.Map;
@@ -9,24 +9,17 @@ import org.junit.jupiter.api.Test;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.testing.RestartAndRetry;
 
 /** Log compaction (Raft §7): snapshots bound the log, and InstallSnapshot brings a lagging follower up. */
 class CompactionTest {
     private static final Map<String, Object> EVERY_20 = Map.of("snapshotEveryEntries", 20);
 
-    private static void writeMany(RaftCluster c, NodeId leader, int from, int to) {
-        for (int i = from; i < to; i++) {
-            c.submit(leader, "k" + i, "v" + i);
-            if (i % 10 == 9) c.sim.runFor(30 * MS);
-        }
-        c.sim.runFor(300 * MS);
-    }
-
     @Test
     void snapshotsKeepTheLogShort() {
         RaftCluster c = new RaftCluster(3, 71, EVERY_20, new NetworkModel());
         NodeId leader = c.awaitLeader(2_000);
-        writeMany(c, leader, 0, 300);
+        c.writeMany(leader, 0, 300);
         for (NodeId n : c.sim.cluster().members()) {
             RaftNode node = (RaftNode) c.sim.node(n);
             assertEquals(300, c.sim.stateMachine(n).lastApplied(), "everything applied at " + n);
@@ -36,7 +29,7 @@ class CompactionTest {
             assertEquals(15, c.trace.events(n, ProtocolEvent.SnapshotTaken.class).size(), "a snapshot every 20 entries at " + n);
             assertEquals("v299", c.sim.stateMachine(n).get("k299"));
         }
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     @Test
@@ -45,7 +38,7 @@ class CompactionTest {
         NodeId leader = c.awaitLeader(2_000);
         NodeId lagging = c.sim.cluster().peersOf(leader).get(0);
         c.network.isolate(lagging);
-        writeMany(c, leader, 0, 100);
+        c.writeMany(leader, 0, 100);
         assertEquals(0, c.sim.stateMachine(lagging).lastApplied());
         // The leader no longer holds entry 1, so AppendEntries cannot bring the follower up.
         assertTrue(((RaftNode) c.sim.node(leader)).state.log.snapshotIndex() >= 80);
@@ -57,38 +50,17 @@ class CompactionTest {
         assertFalse(c.trace.events(lagging, ProtocolEvent.StateMachineRestored.class).isEmpty());
         assertEquals(100, c.sim.stateMachine(lagging).lastApplied());
         for (int i = 0; i < 100; i++) assertEquals("v" + i, c.sim.stateMachine(lagging).get("k" + i));
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
-    /**
-     * A snapshot must carry the clients' records as well as the data: after a restart from a
-     * snapshot, a retry of a request applied before it is answered, not applied again.
-     */
     @Test
     void aRestartResumesFromTheSnapshotAndStillAppliesARetryOnce() {
         RaftCluster c = new RaftCluster(3, 73, EVERY_20, new NetworkModel());
-        NodeId leader = c.awaitLeader(2_000);
-        long first = c.submit(leader, "x", "1");
-        c.sim.runFor(50 * MS);
-        c.submit(leader, "x", "2");
-        writeMany(c, leader, 0, 40);
-        for (NodeId n : c.sim.cluster().members()) c.sim.crash(n);
-        c.sim.runFor(100 * MS);
-        for (NodeId n : c.sim.cluster().members()) c.sim.restart(n);
-        for (NodeId n : c.sim.cluster().members()) {
+        RestartAndRetry.appliesTheRetryOnce(c, 40, n -> {
             List<ProtocolEvent.SnapshotTaken> taken = c.trace.events(n, ProtocolEvent.SnapshotTaken.class);
             long snapshot = taken.get(taken.size() - 1).index();
             assertTrue(snapshot >= 20);
             assertEquals(snapshot, c.sim.stateMachine(n).lastApplied(), "restored from its last snapshot on " + n);
-            assertEquals("2", c.sim.stateMachine(n).get("x"));
-        }
-        NodeId next = c.awaitLeader(3_000);
-        c.resubmit(next, first, "x", "1");
-        c.sim.runFor(300 * MS);
-        assertTrue(c.replies.stream().filter(r -> r.seq() == first).count() >= 2, "the retry was answered");
-        for (NodeId n : c.sim.cluster().members()) {
-            assertEquals("2", c.sim.stateMachine(n).get("x"), "the retry of x=1 did not apply again at " + n);
-        }
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        });
     }
 }

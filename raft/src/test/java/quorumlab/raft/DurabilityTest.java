@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +33,13 @@ class DurabilityTest {
         }
         NodeId next = c.awaitLeader(3_000);
         // A new leader commits an entry of its own term, which commits everything below it (§5.4.2).
-        long marker = c.submit(next, "after", "restart");
-        c.sim.runFor(500 * MS);
-        assertTrue(c.committed(marker));
+        c.commitWithin(next, "after", "restart", 500);
         for (NodeId n : c.sim.cluster().members()) {
             for (int i = 0; i < 20; i++) {
                 assertEquals("v" + i, c.sim.stateMachine(n).get("k" + i), "k" + i + " at " + n);
             }
         }
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     /** A client retrying a committed request gets the recorded result; the state machine applies it once. */
@@ -58,6 +56,6 @@ class DurabilityTest {
         c.sim.runFor(100 * MS);
         assertEquals("2", c.sim.stateMachine(leader).get("x"), "the retry of x=1 did not apply again");
         assertEquals(3, c.replies.stream().filter(r -> r instanceof quorumlab.protocols.ClientReply.Committed).count());
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 }

@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ class ElectionStormTest {
         RaftCluster c = new RaftCluster(5, seed, options, network);
         // No client: with a steady load every append would reset the followers' timers as well.
         c.sim.runFor(10_000 * MS);
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         return new Outcome(c.highestTerm(), c.trace.events(ProtocolEvent.LeaderEstablished.class).size(),
                 c.trace.events(ProtocolEvent.VoteDenied.class).size());
     }

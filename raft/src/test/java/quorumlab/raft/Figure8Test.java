@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import java.util.Set;
@@ -87,7 +87,7 @@ class Figure8Test {
         assertFalse(c.trace.events(ProtocolEvent.LogTruncated.class).isEmpty(), "X was overwritten");
         assertTrue(c.trace.events(ProtocolEvent.EntryCommitted.class).stream()
                 .noneMatch(e -> e.command().equals("c1:" + seqX)), "X never committed");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     @Test
@@ -115,7 +115,7 @@ class Figure8Test {
         for (NodeId n : c.sim.cluster().members()) {
             if (c.sim.isUp(n)) assertEquals("X", c.sim.stateMachine(n).get("x"), "X at " + n);
         }
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     private void crash(NodeId n) {

@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.HashMap;
 import java.util.List;
@@ -46,10 +46,8 @@ class OptionsTest {
     void aSingleNodeClusterElectsItselfAndCommits() {
         RaftCluster c = new RaftCluster(1, 1);
         NodeId self = c.awaitLeader(1_000);
-        long s = c.submit(self, "x", "1");
-        c.sim.runFor(10 * MS);
-        assertTrue(c.committed(s));
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        c.commitWithin(self, "x", "1", 10);
+        assertEquals(List.of(), c.violations());
     }
 
     /** A follower cut off for 2 s, then healed: how many elections it ran, and whether the leader was disturbed. */
@@ -62,7 +60,7 @@ class OptionsTest {
         c.sim.runFor(2_000 * MS);
         c.sim.network().heal();
         c.sim.runFor(1_000 * MS);
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         return c;
     }
 
@@ -124,7 +122,7 @@ class OptionsTest {
         c.sim.network().heal();
         c.sim.runFor(1_000 * MS);
         assertEquals("new39", c.sim.stateMachine(old).get("k"), "the old leader caught up");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         return c.trace.events(old, ProtocolEvent.AppendRejected.class).size();
     }
 

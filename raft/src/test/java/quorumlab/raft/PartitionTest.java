@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +17,7 @@ class PartitionTest {
     void minorityOfTwoNeverCommitsMajorityOfThreeDoesAndHealingReplacesTheMinoritysEntries() {
         RaftCluster c = new RaftCluster(5, 23);
         NodeId oldLeader = c.awaitLeader(2_000);
-        long s0 = c.submit(oldLeader, "a", "0");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(s0));
+        c.commitWithin(oldLeader, "a", "0", 100);
 
         List<NodeId> peers = c.sim.cluster().peersOf(oldLeader);
         Set<NodeId> minority = Set.of(oldLeader, peers.get(0));
@@ -52,7 +50,7 @@ class PartitionTest {
         for (NodeId n : c.sim.cluster().members()) {
             assertEquals("majority", c.sim.stateMachine(n).get("a"), "value at " + n);
         }
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     @Test
@@ -79,7 +77,7 @@ class PartitionTest {
         long after = c.submit(healed, "k", "healed");
         c.sim.runFor(500 * MS);
         assertTrue(c.committed(after), "commits resume after healing");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     static List<ProtocolEvent.EntryCommitted> commitsAfter(RaftCluster c, NodeId node, long t) {

@@ -14,6 +14,8 @@ import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.local.PekkoLocalRuntime;
 import quorumlab.protocols.runtime.InMemoryTrace;
 import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.testing.RetryingClient;
+import quorumlab.protocols.testing.SimCluster;
 
 /**
  * The same Raft node on the Pekko local runtime (real time, real threads). Waits are bounded;
@@ -32,7 +34,7 @@ class PekkoLocalRaftTest {
         try {
             runtime.start();
             assertTrue(runtime.awaitUntil(() -> runtime.leader().isPresent(), WAIT), "a leader is elected");
-            for (int i = 1; i <= 8; i++) clients.add(new RetryingClient(runtime, i, 100 + i, 500 * RetryingClient.MS));
+            for (int i = 1; i <= 8; i++) clients.add(new RetryingClient(runtime, i, 100 + i, 500 * SimCluster.MS));
             clients.forEach(RetryingClient::start);
             assertTrue(runtime.awaitUntil(() -> acknowledged(clients) >= 1_000, WAIT),
                     "1,000 commands committed, got " + acknowledged(clients));
@@ -54,6 +56,6 @@ class PekkoLocalRaftTest {
     }
 
     private static int acknowledged(List<RetryingClient> clients) {
-        return clients.stream().mapToInt(c -> c.acknowledged).sum();
+        return clients.stream().mapToInt(RetryingClient::acknowledged).sum();
     }
 }

@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,7 @@ class ReadIndexTest {
     void aReadSkipsTheLogAndSeesTheLatestAcknowledgedWrite() {
         RaftCluster c = new RaftCluster(3, 5, READ_INDEX, new NetworkModel());
         NodeId leader = c.awaitLeader(2_000);
-        long write = c.submit(leader, "k", "v1");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(write));
+        c.commitWithin(leader, "k", "v1", 100);
         long entriesBefore = c.trace.events(leader, ProtocolEvent.EntryAppended.class).size();
 
         long read = c.read(leader, "k");
@@ -33,7 +31,7 @@ class ReadIndexTest {
         assertEquals("v1", ((ClientReply.Committed) reply).result().value());
         assertEquals(entriesBefore, c.trace.events(leader, ProtocolEvent.EntryAppended.class).size(),
                 "the read added no log entry");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     /** A new leader answers no read before it has committed an entry of its own term (its no-op). */
@@ -64,17 +62,13 @@ class ReadIndexTest {
     void aDeposedLeaderNeverAnswersAReadWithAStaleValue() {
         RaftCluster c = new RaftCluster(5, 13, READ_INDEX, new NetworkModel());
         NodeId old = c.awaitLeader(2_000);
-        long first = c.submit(old, "k", "old");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(first));
+        c.commitWithin(old, "k", "old", 100);
 
         c.sim.network().isolate(old);
         assertTrue(c.sim.runUntil(() -> c.sim.leader().filter(l -> !l.equals(old)).isPresent(),
                 c.sim.now() + 3_000 * MS));
         NodeId fresh = c.sim.leader().filter(l -> !l.equals(old)).orElseThrow();
-        long second = c.submit(fresh, "k", "new");
-        c.sim.runFor(100 * MS);
-        assertTrue(c.committed(second));
+        c.commitWithin(fresh, "k", "new", 100);
 
         long staleRead = c.read(old, "k");
         c.sim.runFor(500 * MS);
@@ -87,7 +81,7 @@ class ReadIndexTest {
         long freshRead = c.read(fresh, "k");
         c.sim.runFor(100 * MS);
         assertEquals("new", ((ClientReply.Committed) c.replyTo(freshRead).orElseThrow()).result().value());
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
         assertEquals(List.of(), StaleReads.violations(c.trace.records()));
     }
 

@@ -1,7 +1,7 @@
 package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static quorumlab.raft.RaftCluster.MS;
+import static quorumlab.protocols.testing.SimCluster.MS;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,7 @@ class StaleLeaderTest {
         c.network.setFilter(MessageFilter.ALLOW_ALL);
         c.sim.runFor(500 * MS);
         assertEquals("fresh", c.sim.stateMachine(staleLeader).get("k"), "the stale leader's entry was replaced");
-        assertEquals(List.of(), SafetyAssert.violations(c));
+        assertEquals(List.of(), c.violations());
     }
 
     private static long lastTermLedBy(RaftCluster c, NodeId node) {

@@ -1,4 +1,4 @@
-package quorumlab.paxos;
+package quorumlab.protocols.testing;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,11 +10,13 @@ import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.ClusterRuntime;
 
 /**
- * A closed-loop client that keeps one put outstanding: it follows NotLeader hints, and after a
+ * A closed-loop client that keeps one operation outstanding: it follows NotLeader hints, and after a
  * timeout retries the same {@code (clientId, seq)} at another node, so exactly-once is exercised.
+ * It writes the value {@code "<clientId>:<seq>"}, so a read names the write it saw; with
+ * {@link #reading} some of its operations are gets.
  */
-final class RetryingClient {
-    static final long MS = 1_000_000L;
+public final class RetryingClient {
+    private static final long MS = SimCluster.MS;
 
     private final long id;
     private final ClientPort port;
@@ -26,9 +28,12 @@ final class RetryingClient {
     private int attempt;
     private ClientRequest current;
     private boolean running = true;
-    volatile int acknowledged;
+    private double readFraction;
+    // Read from the test's thread while a Pekko runtime delivers replies on its own.
+    private volatile int acknowledged;
+    private volatile int readsAnswered;
 
-    RetryingClient(ClusterRuntime runtime, long id, long seed, long timeoutNanos) {
+    public RetryingClient(ClusterRuntime runtime, long id, long seed, long timeoutNanos) {
         this.id = id;
         this.members = runtime.cluster().members();
         this.random = new SplittableRandom(seed);
@@ -37,18 +42,38 @@ final class RetryingClient {
         this.target = members.get(random.nextInt(members.size()));
     }
 
-    void start() {
+    /** A fraction of the operations become gets of one of the same four keys. */
+    public RetryingClient reading(double fraction) {
+        this.readFraction = fraction;
+        return this;
+    }
+
+    public void start() {
         port.schedule(random.nextLong(1, 10 * MS), this::next);
     }
 
-    void stop() {
+    public void stop() {
         running = false;
+    }
+
+    /** Puts acknowledged so far. */
+    public int acknowledged() {
+        return acknowledged;
+    }
+
+    /** Gets answered so far. */
+    public int readsAnswered() {
+        return readsAnswered;
     }
 
     private void next() {
         if (!running) return;
         seq++;
-        current = new ClientRequest(id, seq, new Operation.Put("k" + random.nextInt(4), id + ":" + seq));
+        String key = "k" + random.nextInt(4);
+        Operation op = readFraction > 0 && random.nextDouble() < readFraction
+                ? new Operation.Get(key)
+                : new Operation.Put(key, id + ":" + seq);
+        current = new ClientRequest(id, seq, op);
         send();
     }
 
@@ -70,7 +95,11 @@ final class RetryingClient {
         if (reply.seq() != seq || current == null) return;
         attempt++; // the pending timeout no longer applies
         if (reply instanceof ClientReply.Committed) {
-            acknowledged++;
+            if (current.operation() instanceof Operation.Get) {
+                readsAnswered++;
+            } else {
+                acknowledged++;
+            }
             port.schedule(random.nextLong(1, 5 * MS), this::next);
         } else if (reply instanceof ClientReply.NotLeader nl) {
             target = nl.hint().orElse(members.get(random.nextInt(members.size())));

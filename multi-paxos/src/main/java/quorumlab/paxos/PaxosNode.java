@@ -253,7 +253,7 @@ final class PaxosNode implements Node {
     }
 
     void onAccepted(NodeId from, Accepted a) {
-        snapshotOf.merge(from, a.snapshotIndex(), Math::max);
+        if (a.snapshotIndex() > snapshotOf.getOrDefault(from, 0L)) snapshotOf.put(from, a.snapshotIndex());
         if (role != Role.LEADER || !a.ballot().equals(ballot)) return;
         List<SlotValue> decided = new ArrayList<>();
         for (long slot : a.slots()) {

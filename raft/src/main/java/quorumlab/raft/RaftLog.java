@@ -103,11 +103,11 @@ final class RaftLog {
     void discardThrough(long index, long term) {
         if (index <= lastIndex() && index > snapshotIndex && termAt(index) == term) {
             entries.subList(0, toPosition(index) + 1).clear();
+            store.removeBelow(TABLE, index + 1);
         } else {
             entries.clear();
             store.removeFrom(TABLE, 1);
         }
-        store.removeBelow(TABLE, index + 1);
         snapshotIndex = index;
         snapshotTerm = term;
     }

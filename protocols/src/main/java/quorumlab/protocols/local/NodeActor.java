@@ -188,7 +188,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
     /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
     private final class Context extends AbstractNodeContext {
         Context(NodeId id, MemoryStore store, SplittableRandom random) {
-            super(id, store, random);
+            super(id, store, random, runtime.traceEvents());
         }
 
         void newIncarnation() {

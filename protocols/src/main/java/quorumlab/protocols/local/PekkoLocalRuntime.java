@@ -131,6 +131,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         }).build();
     }
 
+    /** Whether protocol events (and so applies) reach the trace. */
+    boolean traceEvents() {
+        return traceEvents;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

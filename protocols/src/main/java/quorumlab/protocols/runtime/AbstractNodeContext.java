@@ -19,12 +19,15 @@ public abstract class AbstractNodeContext implements NodeContext {
     private final NodeId id;
     private final MemoryStore store;
     private final SplittableRandom random;
+    /** Applies are the most frequent event: with tracing off, none is even built. */
+    private final boolean traceEvents;
     private KvStateMachine stateMachine;
 
-    protected AbstractNodeContext(NodeId id, MemoryStore store, SplittableRandom random) {
+    protected AbstractNodeContext(NodeId id, MemoryStore store, SplittableRandom random, boolean traceEvents) {
         this.id = id;
         this.store = store;
         this.random = random;
+        this.traceEvents = traceEvents;
     }
 
     /** The current incarnation's state machine, or null while the node is crashed. */
@@ -63,7 +66,7 @@ public abstract class AbstractNodeContext implements NodeContext {
     @Override
     public final Result apply(long index, Command command) {
         Result result = stateMachine.apply(index, command);
-        record(new ProtocolEvent.EntryApplied(index, command.id()));
+        if (traceEvents) record(new ProtocolEvent.EntryApplied(index, command.id()));
         return result;
     }
 

@@ -34,7 +34,7 @@ final class SimNode extends AbstractNodeContext {
     final ArrayDeque<SimEvent> pausedEvents = new ArrayDeque<>();
 
     SimNode(Simulation sim, NodeId id, SplittableRandom random) {
-        super(id, new MemoryStore(), random);
+        super(id, new MemoryStore(), random, sim.traceEvents());
         this.sim = sim;
         this.peers = List.copyOf(sim.cluster().peersOf(id));
     }

@@ -85,6 +85,11 @@ public final class Simulation implements ClusterRuntime {
         }
     }
 
+    /** Whether protocol events (and so applies) reach the trace. */
+    boolean traceEvents() {
+        return traceEvents;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -2,6 +2,7 @@ package quorumlab.paxos;
 
 import java.util.List;
 import java.util.Map;
+import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
@@ -38,6 +39,21 @@ public final class MultiPaxosProtocol implements Protocol {
     @Override
     public List<OptionSpec> options() {
         return SPECS;
+    }
+
+    /**
+     * The window counts slots, so {@code maxInFlight} Accept messages of {@code maxBatch} commands
+     * each are {@code maxInFlight * maxBatch} slots.
+     */
+    @Override
+    public Map<String, Object> matchedOptions(MatchedSettings m) {
+        return Map.of(
+                "electionTimeoutMinMs", m.electionTimeoutMinMs(),
+                "electionTimeoutMaxMs", m.electionTimeoutMaxMs(),
+                "heartbeatIntervalMs", m.heartbeatIntervalMs(),
+                "maxBatch", m.maxBatch(),
+                "pipelineWindow", m.maxBatch() * m.maxInFlight(),
+                "retransmitMs", m.retransmitMs());
     }
 
     /** Also checks what single options cannot: the election timeout range must not be empty. */

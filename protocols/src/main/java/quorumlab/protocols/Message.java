@@ -14,4 +14,12 @@ public interface Message {
     default String typeName() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * What the message is for, in the categories both protocols share. Decided per message, not per
+     * type: an AppendEntries without entries is a heartbeat.
+     */
+    default MessageCategory category() {
+        return MessageCategory.OTHER;
+    }
 }

@@ -22,6 +22,15 @@ public interface Protocol {
     /** A fresh node, for a first start or a restart. */
     Node createNode(NodeContext context, Options options);
 
+    /**
+     * This protocol's option values for the settings a fair comparison holds equal; options not
+     * named stay at their defaults. A protocol maps every field it has a knob for; the default is
+     * for test protocols that have none.
+     */
+    default Map<String, Object> matchedOptions(MatchedSettings settings) {
+        return Map.of();
+    }
+
     /** Resolves {@code values} against {@link #options()}; unknown names and wrong types are errors. */
     default Options resolveOptions(Map<String, ?> values) {
         return Options.resolve(name(), options(), values);

@@ -2,6 +2,7 @@ package quorumlab.raft;
 
 import java.util.List;
 import java.util.Map;
+import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
@@ -23,6 +24,20 @@ public final class RaftProtocol implements Protocol {
     @Override
     public List<OptionSpec> options() {
         return RaftOptions.SPECS;
+    }
+
+    /**
+     * Raft resends an unanswered AppendEntries on the next heartbeat, so its retransmission interval
+     * is the heartbeat interval; the matched profile keeps the two equal.
+     */
+    @Override
+    public Map<String, Object> matchedOptions(MatchedSettings m) {
+        return Map.of(
+                "electionTimeoutMinMs", m.electionTimeoutMinMs(),
+                "electionTimeoutMaxMs", m.electionTimeoutMaxMs(),
+                "heartbeatIntervalMs", Math.min(m.heartbeatIntervalMs(), m.retransmitMs()),
+                "maxEntriesPerAppend", m.maxBatch(),
+                "pipelining", m.maxInFlight());
     }
 
     /** Also checks what single options cannot: the election timeout range must not be empty. */

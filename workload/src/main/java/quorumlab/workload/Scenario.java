@@ -18,6 +18,7 @@ public record Scenario(
         String duration,
         Integer seeds,
         String traceLevel,
+        String profile,
         Map<String, Map<String, Object>> options,
         Network network,
         Workload workload,
@@ -119,7 +120,17 @@ public record Scenario(
 
     /** A copy with {@code nodes} replaced (for sweeps). */
     public Scenario withNodes(int n) {
-        return new Scenario(name, description, n, duration, seeds, traceLevel, options, network, workload, faults);
+        return new Scenario(name, description, n, duration, seeds, traceLevel, profile, options, network, workload, faults);
+    }
+
+    /**
+     * {@code matched} (the default): every protocol starts from the settings a fair comparison holds
+     * equal ({@link quorumlab.protocols.MatchedSettings}); {@code defaults}: from each protocol's own
+     * defaults. Options the scenario sets apply on top of either.
+     */
+    @JsonIgnore
+    public String profileName() {
+        return profile != null ? profile : "matched";
     }
 
     @JsonIgnore

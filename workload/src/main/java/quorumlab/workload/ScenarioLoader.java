@@ -163,6 +163,9 @@ public final class ScenarioLoader {
             if (!List.of("full", "events", "none").contains(s.traceLevelName())) {
                 throw error("traceLevel", "must be full, events or none, got '" + s.traceLevel() + "'");
             }
+            if (!List.of("matched", "defaults").contains(s.profileName())) {
+                throw error("profile", "must be matched or defaults, got '" + s.profile() + "'");
+            }
             validateOptions();
             validateNetwork();
             validateWorkload();

@@ -2,13 +2,18 @@ package quorumlab.workload;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
 
-/** A protocol's options in a scenario: the {@code common} section, overridden by its own section. */
+/**
+ * A protocol's options in a scenario: the profile ({@code matched} unless the scenario says
+ * {@code defaults}), then the {@code common} section, then the protocol's own section.
+ */
 public final class ScenarioOptions {
     public static Options forProtocol(Scenario scenario, Protocol protocol) {
         Map<String, Object> merged = new LinkedHashMap<>();
+        if (scenario.profileName().equals("matched")) merged.putAll(protocol.matchedOptions(MatchedSettings.DEFAULT));
         Map<String, Object> common = scenario.optionsOrEmpty().getOrDefault("common", Map.of());
         // Common options apply where the protocol knows them, so one file serves both protocols.
         common.forEach((k, v) -> {

@@ -82,7 +82,7 @@ class LibraryScenariosTest {
     @Test
     void aLocalRunOfLeaderCrashHasTheSameRecordKindsAsASimulatedOne(@TempDir Path out) {
         Scenario full = ScenarioLibrary.load("leader-crash");
-        Scenario s = new Scenario(full.name(), full.description(), full.nodes(), "3s", 1, full.traceLevel(),
+        Scenario s = new Scenario(full.name(), full.description(), full.nodes(), "3s", 1, full.traceLevel(), full.profile(),
                 full.options(), full.network(), full.workload(), full.faults());
         Runner.Result local = new Runner().run(s, List.of("raft"), 1, 1, Runner.RuntimeKind.LOCAL, out.resolve("local"), QUIET);
         Runner.Result sim = new Runner().run(s, List.of("raft"), 1, 1, Runner.RuntimeKind.SIM, out.resolve("sim"), QUIET);

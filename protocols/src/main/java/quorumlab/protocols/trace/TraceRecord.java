@@ -28,6 +28,7 @@ import quorumlab.protocols.ProtocolEvent;
     @JsonSubTypes.Type(value = TraceRecord.Invoke.class, name = "invoke"),
     @JsonSubTypes.Type(value = TraceRecord.Complete.class, name = "complete"),
     @JsonSubTypes.Type(value = TraceRecord.Fault.class, name = "fault"),
+    @JsonSubTypes.Type(value = TraceRecord.MessageCounts.class, name = "counts"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface TraceRecord {
@@ -35,8 +36,17 @@ public sealed interface TraceRecord {
 
     long t();
 
-    /** First line of every trace: what ran. */
-    record Meta(long t, String protocol, int nodes, long seed, String runtime, String scenario) implements TraceRecord {}
+    /**
+     * First line of every trace: what ran. {@code warmup} and {@code end} (ns, null in old traces)
+     * are the workload's configured start and end: clients send from {@code warmup} until {@code end};
+     * what follows {@code end} is the drain.
+     */
+    record Meta(long t, String protocol, int nodes, long seed, String runtime, String scenario, Long warmup, Long end)
+            implements TraceRecord {
+        public Meta(long t, String protocol, int nodes, long seed, String runtime, String scenario) {
+            this(t, protocol, nodes, seed, runtime, scenario, null, null);
+        }
+    }
 
     /** A node handed a message to the network. {@code id} pairs it with its deliver or drop. */
     record Send(long t, NodeId from, NodeId to, long id, String type, int bytes) implements TraceRecord {}
@@ -67,5 +77,17 @@ public sealed interface TraceRecord {
      * loss, pause, ...), {@code nodes} are the nodes it resolved to at that instant (for example the
      * leader), {@code detail} says the rest in words.
      */
-    record Fault(long t, String fault, List<NodeId> nodes, String detail) implements TraceRecord {}
+    record Fault(long t, String fault, List<NodeId> nodes, String detail, List<List<NodeId>> groups) implements TraceRecord {
+        public Fault(long t, String fault, List<NodeId> nodes, String detail) {
+            this(t, fault, nodes, detail, null);
+        }
+    }
+
+    /**
+     * Peer messages {@code from} sent of one {@code type} in {@code (since, t]}: written by the runtime
+     * at every trace level, in fixed intervals, so message cost never needs the full trace.
+     * {@code category} is the message's {@link quorumlab.protocols.MessageCategory} name.
+     */
+    record MessageCounts(long t, long since, NodeId from, String type, String category, long count, long bytes)
+            implements TraceRecord {}
 }

@@ -56,6 +56,11 @@ public final class MultiPaxosProtocol implements Protocol {
                 "retransmitMs", m.retransmitMs());
     }
 
+    @Override
+    public Rounds rounds() {
+        return Rounds.OWNED_BALLOTS;
+    }
+
     /** Also checks what single options cannot: the election timeout range must not be empty. */
     @Override
     public Options resolveOptions(Map<String, ?> values) {

@@ -31,6 +31,24 @@ public interface Protocol {
         return Map.of();
     }
 
+    /** How attempts to lead are numbered, which decides what a split vote is. */
+    enum Rounds {
+        /**
+         * Candidates share numbered terms (Raft): a split vote is a term in which two or more
+         * candidates stood and nobody won.
+         */
+        SHARED_TERMS,
+        /**
+         * Each proposer owns its ballots (Paxos): a split vote is a phase 1 preempted by a competing
+         * ballot that was itself started while this one was under way (dueling proposers).
+         */
+        OWNED_BALLOTS
+    }
+
+    default Rounds rounds() {
+        return Rounds.SHARED_TERMS;
+    }
+
     /** Resolves {@code values} against {@link #options()}; unknown names and wrong types are errors. */
     default Options resolveOptions(Map<String, ?> values) {
         return Options.resolve(name(), options(), values);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -21,9 +23,11 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import quorumlab.analysis.metrics.Phases;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
+import quorumlab.protocols.MessageCategory;
 
 /**
  * The report's charts, styled for print: one Okabe–Ito colour per protocol kept across every chart,
@@ -80,7 +84,6 @@ public final class Charts {
     }
 
     private static XYSeries line(XYChart c, String name, double[] x, double[] y, String protocol) {
-        if (x.length == 0) { x = new double[] {0}; y = new double[] {0}; name = name + " (no data)"; }
         XYSeries s = c.addSeries(name, x, y);
         s.setLineColor(colour(protocol));
         s.setMarkerColor(colour(protocol));
@@ -104,36 +107,74 @@ public final class Charts {
         }
     }
 
-    /** Latency by percentile, HdrHistogram style: x = 1/(1-p) on a log axis. */
+    /** An empty chart says why instead of failing: a log axis cannot draw nothing, and a reader should know. */
+    private static void emptyNote(XYChart c, String why) {
+        XYSeries s = c.addSeries(why, new double[] {1}, new double[] {1});
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(0, 0, 0, 0));
+        c.addAnnotation(new AnnotationText(why, WIDTH / 2.0, HEIGHT / 2.0, true));
+    }
+
+    private static boolean hasData(Map<String, List<RunMetrics>> runs, java.util.function.Predicate<RunMetrics> any) {
+        return runs.values().stream().flatMap(List::stream).anyMatch(any);
+    }
+
+    /**
+     * Latency by percentile, HdrHistogram style: x = 1/(1-p) and latency both on log axes; one thin
+     * line per seed, and the seeds merged in bold.
+     */
     public static Drawn latencyPercentiles(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Latency by percentile (all seeds)", "Percentile as 1/(1-p), log scale: 10 = 90%, 100 = 99%, 1000 = 99.9%", "Latency (ms)");
-        c.getStyler().setXAxisLogarithmic(true);
+        XYChart c = xy("Latency by percentile (thin: one seed; bold: all seeds merged)",
+                "Percentile as 1/(1-p), log scale: 10 = 90%, 100 = 99%, 1000 = 99.9%", "Latency (ms), log scale");
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        if (!hasData(runs, m -> m.latency.getTotalCount() > 0)) {
+            emptyNote(c, "no command committed in the measurement window");
+            return new Drawn("latency-percentiles", "Latency by percentile", c);
+        }
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setYAxisLogarithmic(true);
         runs.forEach((protocol, list) -> {
-            Histogram h = merged(list);
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            if (h.getTotalCount() > 0) {
-                h.percentiles(5).forEach(v -> {
-                    double p = v.getPercentileLevelIteratedTo() / 100;
-                    if (p >= 1) return;
-                    xs.add(1 / (1 - p));
-                    ys.add(v.getValueIteratedTo() / 1e6);
-                });
+            for (int i = 0; i < list.size(); i++) {
+                double[][] xy = percentileCurve(list.get(i).latency);
+                if (xy[0].length == 0) continue;
+                XYSeries s = line(c, protocol + " seed " + (i + 1), xy[0], xy[1], protocol);
+                s.setLineWidth(0.7f);
+                s.setShowInLegend(false);
             }
-            line(c, protocol, toArray(xs), toArray(ys), protocol);
+            double[][] merged = percentileCurve(merged(list));
+            if (merged[0].length > 0) line(c, protocol + " (all seeds)", merged[0], merged[1], protocol).setLineWidth(3f);
         });
         return new Drawn("latency-percentiles", "Latency by percentile", c);
     }
 
-    /** Latency of each committed command against its completion time (first seed). */
+    private static double[][] percentileCurve(Histogram h) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        if (h.getTotalCount() > 0) {
+            h.percentiles(5).forEach(v -> {
+                double p = v.getPercentileLevelIteratedTo() / 100;
+                if (p >= 1) return;
+                xs.add(1 / (1 - p));
+                ys.add(Math.max(1e-3, v.getValueIteratedTo() / 1e6));
+            });
+        }
+        return new double[][] {toArray(xs), toArray(ys)};
+    }
+
+    /** Latency of each committed command against its completion time (first seed, window only). */
     public static Drawn latencyOverTime(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Latency over time (first seed)", "Time (s)", "Latency (ms)");
+        XYChart c = xy("Latency over time (first seed; grey: fault windows)", "Time since the run began (s)", "Latency (ms)");
+        if (!hasData(runs, m -> !m.latencyOverTime.isEmpty())) {
+            emptyNote(c, "no command committed in the measurement window");
+            return new Drawn("latency-over-time", "Latency over time", c);
+        }
         double top = 1;
         for (List<RunMetrics> l : runs.values()) for (double[] p : l.get(0).latencyOverTime) top = Math.max(top, p[1]);
+        c.getStyler().setYAxisMin(0.0);
         faultBands(c, firstWindows(runs), top * 1.05);
         runs.forEach((protocol, list) -> {
             List<double[]> pts = list.get(0).latencyOverTime;
+            if (pts.isEmpty()) return;
             XYSeries s = line(c, protocol, pts.stream().mapToDouble(p -> p[0] / 1000).toArray(),
                     pts.stream().mapToDouble(p -> p[1]).toArray(), protocol);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -142,125 +183,250 @@ public final class Charts {
         return new Drawn("latency-over-time", "Latency over time", c);
     }
 
-    /** Committed commands per one-second bucket (first seed). */
+    /** A bucket width that gives about 75 buckets over {@code spanNanos}, rounded to 1, 2 or 5 × 10^k ns. */
+    static long bucketNanos(long spanNanos) {
+        double raw = Math.max(1, spanNanos / 75.0);
+        double decade = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double step : new double[] {1, 2, 5, 10}) if (step * decade >= raw) return (long) (step * decade);
+        return (long) (10 * decade);
+    }
+
+    /**
+     * Commands committed per second, in buckets sized to the run (about 75), over the whole run from
+     * 0: warm-up and drain included and marked, y from 0, the last (shorter) bucket divided by its
+     * own length rather than dropped.
+     */
     public static Drawn throughputOverTime(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Throughput over time (first seed)", "Time (s)", "Throughput (ops/s)");
+        long end = runs.values().stream().mapToLong(l -> l.get(0).phases.traceEnd()).max().orElse(0);
+        long bucket = bucketNanos(end);
+        XYChart c = xy("Throughput over time (first seed; " + fmtDuration(bucket) + " buckets; grey: fault windows)",
+                "Time since the run began (s)", "Commands committed per second");
+        c.getStyler().setYAxisMin(0.0);
+        if (!hasData(runs, m -> m.commitTimes.length > 0)) {
+            emptyNote(c, "no command committed in this run");
+            return new Drawn("throughput-over-time", "Throughput over time", c);
+        }
         double top = 1;
-        for (List<RunMetrics> l : runs.values()) for (long v : l.get(0).completionsPerBucket.values()) top = Math.max(top, v);
-        faultBands(c, firstWindows(runs), top * 1.05 / (RunMetrics.BUCKET_NANOS / 1e9));
-        runs.forEach((protocol, list) -> {
-            var buckets = list.get(0).completionsPerBucket;
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            if (!buckets.isEmpty()) {
-                // the last bucket is cut short by the end of the run, so it is left out
-                for (long b = buckets.firstKey(); b < Math.max(buckets.firstKey() + 1, buckets.lastKey()); b++) {
-                    xs.add(b * RunMetrics.BUCKET_NANOS / 1e9);
-                    ys.add(buckets.getOrDefault(b, 0L) / (RunMetrics.BUCKET_NANOS / 1e9));
-                }
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        int buckets = (int) Math.max(1, (end + bucket - 1) / bucket);
+        for (var e : runs.entrySet()) {
+            double[] counts = new double[buckets];
+            for (long t : e.getValue().get(0).commitTimes) counts[(int) Math.min(buckets - 1, t / bucket)]++;
+            double[] x = new double[buckets + 1];
+            double[] y = new double[buckets + 1];
+            for (int b = 0; b < buckets; b++) {
+                long from = b * bucket;
+                long to = Math.min(end, from + bucket);
+                x[b] = from / 1e9;
+                y[b] = counts[b] / Math.max(1e-9, (to - from) / 1e9);
+                top = Math.max(top, y[b]);
             }
-            XYSeries s = line(c, protocol, toArray(xs), toArray(ys), protocol);
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        });
+            x[buckets] = end / 1e9;
+            y[buckets] = y[buckets - 1];
+            series.put(e.getKey(), new double[][] {x, y});
+        }
+        faultBands(c, firstWindows(runs), top * 1.05);
+        Phases ph = runs.values().iterator().next().get(0).phases;
+        c.addAnnotation(new AnnotationLine(ph.windowStart() / 1e9, true, false));
+        c.addAnnotation(new AnnotationLine(ph.windowEnd() / 1e9, true, false));
+        series.forEach((protocol, xy) -> line(c, protocol, xy[0], xy[1], protocol).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step));
         return new Drawn("throughput-over-time", "Throughput over time", c);
     }
 
-    /** Empirical CDF of a list of durations per protocol, all seeds pooled. */
-    private static Drawn cdf(String stem, String title, String xLabel, Map<String, List<Double>> values) {
+    /** Empirical CDF from 0, per protocol, events of all seeds pooled; says how many events it holds. */
+    private static Drawn cdf(String stem, String title, String xLabel, Map<String, List<Double>> values, boolean logX, String none) {
         XYChart c = xy(title, xLabel, "Fraction ≤ x");
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        if (values.values().stream().allMatch(List::isEmpty)) {
+            emptyNote(c, none);
+            return new Drawn(stem, title, c);
+        }
+        if (logX) c.getStyler().setXAxisLogarithmic(true);
         values.forEach((protocol, list) -> {
             List<Double> v = new ArrayList<>(list);
+            v.removeIf(d -> d.isNaN() || (logX && d <= 0));
             v.sort(null);
-            double[] x = new double[v.size()];
-            double[] y = new double[v.size()];
+            if (v.isEmpty()) return;
+            double origin = logX ? v.get(0) : 0;
+            double[] x = new double[v.size() + 1];
+            double[] y = new double[v.size() + 1];
+            x[0] = origin;
             for (int i = 0; i < v.size(); i++) {
-                x[i] = v.get(i);
-                y[i] = (i + 1) / (double) v.size();
+                x[i + 1] = v.get(i);
+                y[i + 1] = (i + 1) / (double) v.size();
             }
-            XYSeries s = line(c, protocol + " (n=" + v.size() + ")", x, y, protocol);
-            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            line(c, protocol + " (n=" + v.size() + ")", x, y, protocol).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         });
+        if (!logX) c.getStyler().setXAxisMin(0.0);
         return new Drawn(stem, title, c);
     }
 
     public static Drawn electionCdf(Map<String, List<RunMetrics>> runs) {
         Map<String, List<Double>> v = new LinkedHashMap<>();
-        runs.forEach((p, l) -> v.put(p, l.stream().flatMap(m -> m.electionMs.stream()).toList()));
-        return cdf("election-cdf", "Election time CDF (all seeds)", "Election time (ms)", v);
+        runs.forEach((p, l) -> v.put(p, l.stream().flatMap(m -> m.electionMs().stream()).toList()));
+        int n = v.values().stream().mapToInt(List::size).sum();
+        return cdf("election-cdf", "Election time CDF (" + n + " elections, all seeds)", "Election time (ms)", v, false,
+                "no elections in this run");
     }
 
     public static Drawn gapLifetimeCdf(Map<String, List<RunMetrics>> runs) {
         Map<String, List<Double>> v = new LinkedHashMap<>();
         runs.forEach((p, l) -> v.put(p, l.stream().flatMap(m -> m.gapLifetimesMs.stream()).toList()));
-        return cdf("gap-lifetime-cdf", "Gap lifetime CDF (all seeds)", "Gap lifetime (ms)", v);
+        int n = v.values().stream().mapToInt(List::size).sum();
+        Drawn d = cdf("gap-lifetime-cdf", "Gap lifetime CDF (" + n + " gaps, all seeds)", "Gap lifetime (ms), log scale", v, true,
+                "no gaps in this run: every node learned every index in order");
+        if (d.chart() instanceof XYChart c && n > 0) c.getStyler().setXAxisDecimalPattern("#,##0.###");
+        return d;
     }
 
-    /** Highest chosen slot and highest applied slot over time (first seed). */
-    public static Drawn gapsOverTime(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Highest chosen vs highest applied slot (first seed)", "Time (s)", "Slot / log index");
-        double top = 1;
-        for (List<RunMetrics> l : runs.values()) for (var g : l.get(0).gapsOverTime) top = Math.max(top, g.highestChosen());
-        faultBands(c, firstWindows(runs), top * 1.05);
-        runs.forEach((protocol, list) -> {
-            var g = list.get(0).gapsOverTime;
-            double[] t = g.stream().mapToDouble(p -> p.tMs() / 1000).toArray();
-            XYSeries chosen = line(c, protocol + " chosen", t, g.stream().mapToDouble(p -> p.highestChosen()).toArray(), protocol);
-            chosen.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-            XYSeries applied = line(c, protocol + " applied", t, g.stream().mapToDouble(p -> p.highestApplied()).toArray(), protocol);
-            applied.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-            applied.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-        });
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        return new Drawn("gaps-over-time", "Gaps over time", c);
-    }
-
-    /** One summary field per protocol, mean with its 95% CI as error bars. */
-    public static Drawn statBars(String stem, String title, String yLabel, Map<String, Stat> perProtocol) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("Protocol").yAxisTitle(yLabel).build();
-        style(c.getStyler());
-        c.getStyler().setErrorBarsColor(Color.BLACK);
-        perProtocol.forEach((protocol, s) -> {
-            List<String> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            List<Double> err = new ArrayList<>();
-            for (String p : perProtocol.keySet()) {
-                xs.add(p);
-                boolean mine = p.equals(protocol);
-                ys.add(mine && s.defined() ? s.mean() : 0.0);
-                err.add(mine && !Double.isNaN(s.ciHigh()) ? s.ciHigh() - s.mean() : 0.0);
+    /**
+     * The ordering difference, per node over the window of the first seed: how many entries the node
+     * holds that still wait. Multi-Paxos: chosen but not applied (a lower slot is open); Raft:
+     * appended but not committed (commit is in order, so nothing committed ever waits). One chart per
+     * protocol, on one y scale, so the two can be set side by side.
+     */
+    public static List<Drawn> waiting(Map<String, List<RunMetrics>> runs) {
+        long top = 1;
+        for (List<RunMetrics> l : runs.values()) {
+            RunMetrics.Waiting w = l.get(0).waiting;
+            if (w != null) for (long[] v : w.values().values()) for (long x : v) top = Math.max(top, x);
+        }
+        List<Drawn> out = new ArrayList<>();
+        for (var e : runs.entrySet()) {
+            String protocol = e.getKey();
+            RunMetrics.Waiting w = e.getValue().get(0).waiting;
+            String what = w == null ? "waiting" : w.what();
+            XYChart c = xy(protocol + ": entries " + what + ", per node (first seed)", "Time since the run began (s)",
+                    "Entries " + what);
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(top * 1.1);
+            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            if (w == null || w.values().isEmpty() || w.endMs() <= w.startMs()) {
+                emptyNote(c, "no measurement window in this run");
+            } else {
+                faultBands(c, firstWindows(runs), top * 1.1);
+                int k = 0;
+                for (var node : w.values().entrySet()) {
+                    long[] v = node.getValue();
+                    double[] x = new double[v.length];
+                    double[] y = new double[v.length];
+                    for (int i = 0; i < v.length; i++) {
+                        x[i] = (w.startMs() + (w.endMs() - w.startMs()) * i / v.length) / 1000;
+                        y[i] = v[i];
+                    }
+                    XYSeries s = c.addSeries(node.getKey().toString(), x, y);
+                    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+                    s.setMarker(SeriesMarkers.NONE);
+                    s.setLineColor(shade(colour(protocol), k++, w.values().size()));
+                    s.setLineWidth(1.5f);
+                }
             }
-            c.addSeries(protocol + (s.defined() ? "" : " (n/a)"), xs, ys, err).setFillColor(colour(protocol));
+            out.add(new Drawn("ordering-" + protocol, protocol + ": entries " + what, c));
+        }
+        return out;
+    }
+
+    private static Color shade(Color base, int i, int n) {
+        float f = n <= 1 ? 0 : 0.55f * i / (n - 1);
+        return new Color(Math.round(base.getRed() + (255 - base.getRed()) * f), Math.round(base.getGreen() + (255 - base.getGreen()) * f),
+                Math.round(base.getBlue() + (255 - base.getBlue()) * f));
+    }
+
+    /**
+     * Summary values with their 95% intervals as dots and whiskers, one group per protocol; the
+     * whiskers are the bootstrap interval's own bounds, so they never leave the metric's domain.
+     */
+    public static Drawn statDots(String stem, String title, String yLabel, Map<String, Map<String, Stat>> byMetric) {
+        XYChart c = xy(title, "", yLabel);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        List<String> protocols = new ArrayList<>();
+        byMetric.values().forEach(m -> m.keySet().forEach(p -> { if (!protocols.contains(p)) protocols.add(p); }));
+        int k = 0;
+        int metrics = byMetric.size();
+        boolean any = false;
+        for (var metric : byMetric.entrySet()) {
+            for (int i = 0; i < protocols.size(); i++) {
+                Stat s = metric.getValue().get(protocols.get(i));
+                if (s == null || !s.defined()) continue;
+                any = true;
+                double x = i + 1 + (k - (metrics - 1) / 2.0) * 0.25;
+                XYSeries dot = c.addSeries(protocols.get(i) + ": " + metric.getKey() + " (n=" + s.n() + " " + s.basis() + ")",
+                        new double[] {x}, new double[] {s.value()});
+                dot.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                dot.setMarker(k == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+                dot.setMarkerColor(colour(protocols.get(i)));
+                if (!Double.isNaN(s.ciLow())) {
+                    XYSeries whisker = c.addSeries(protocols.get(i) + " " + metric.getKey() + " 95% interval",
+                            new double[] {x, x}, new double[] {s.ciLow(), s.ciHigh()});
+                    whisker.setMarker(SeriesMarkers.NONE);
+                    whisker.setLineColor(colour(protocols.get(i)));
+                    whisker.setShowInLegend(false);
+                }
+            }
+            k++;
+        }
+        if (!any) emptyNote(c, "no leader changes in this run");
+        c.getStyler().setXAxisMin(0.5);
+        c.getStyler().setXAxisMax(protocols.size() + 0.5);
+        c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
+            int i = (int) Math.round(v);
+            return Math.abs(v - i) < 1e-6 && i >= 1 && i <= protocols.size() ? protocols.get(i - 1) : "";
         });
-        c.getStyler().setOverlapped(true);
         return new Drawn(stem, title, c);
     }
 
-    /** Messages per committed command by message type (all seeds' mean); null when not traced. */
-    public static Drawn messagesByType(Map<String, List<RunMetrics>> runs) {
-        TreeSet<String> types = new TreeSet<>();
-        runs.values().forEach(l -> l.forEach(m -> { if (m.messagesByType != null) types.addAll(m.messagesByType.keySet()); }));
-        if (types.isEmpty()) return null;
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Messages per committed command, by type")
-                .xAxisTitle("Message type").yAxisTitle("Messages per committed command").build();
+    /** Messages per committed command, stacked by the categories both protocols share (mean over seeds). */
+    public static Drawn messagesByCategory(Map<String, List<RunMetrics>> runs) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Messages per committed command, by category (mean over seeds)")
+                .xAxisTitle("Protocol").yAxisTitle("Messages per committed command").build();
         style(c.getStyler());
-        c.getStyler().setXAxisLabelRotation(30);
+        c.getStyler().setStacked(true);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        List<String> protocols = new ArrayList<>(runs.keySet());
+        int k = 0;
+        for (MessageCategory category : MessageCategory.values()) {
+            List<Double> ys = new ArrayList<>();
+            boolean any = false;
+            for (String p : protocols) {
+                double[] v = runs.get(p).stream().mapToDouble(m -> m.messagesPerCommit(category.label())).filter(d -> !Double.isNaN(d)).toArray();
+                double mean = v.length == 0 ? 0 : java.util.Arrays.stream(v).average().orElse(0);
+                any |= mean > 0;
+                ys.add(mean);
+            }
+            if (!any && category != MessageCategory.REPLICATION) continue;
+            c.addSeries(category.label(), protocols, ys).setFillColor(palette(k++ + 2));
+        }
+        return new Drawn("messages-per-commit", "Messages per committed command", c);
+    }
+
+    /** Messages each node sent per second of the window (mean over seeds): the leader bottleneck. */
+    public static Drawn messagesByNode(Map<String, List<RunMetrics>> runs) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Messages sent per second, by node (mean over seeds)")
+                .xAxisTitle("Node").yAxisTitle("Messages per second").build();
+        style(c.getStyler());
+        TreeSet<String> nodes = new TreeSet<>(java.util.Comparator.comparingInt((String s) -> s.length()).thenComparing(s -> s));
+        runs.values().forEach(l -> l.forEach(m -> m.messagesByNode.keySet().forEach(n -> nodes.add(n.toString()))));
+        if (nodes.isEmpty()) nodes.add("none");
+        List<String> xs = new ArrayList<>(nodes);
         runs.forEach((protocol, list) -> {
             List<Double> ys = new ArrayList<>();
-            for (String t : types) {
+            for (String n : xs) {
                 double sum = 0;
-                int n = 0;
                 for (RunMetrics m : list) {
-                    if (m.messagesByType == null || m.committed == 0) continue;
-                    long[] v = m.messagesByType.get(t);
-                    sum += v == null ? 0 : v[0] / (double) m.committed;
-                    n++;
+                    double w = m.phases.windowMs() / 1000;
+                    Long v = m.messagesByNode.entrySet().stream().filter(e -> e.getKey().toString().equals(n)).map(Map.Entry::getValue)
+                            .findFirst().orElse(0L);
+                    sum += w <= 0 ? 0 : v / w;
                 }
-                ys.add(n == 0 ? 0 : sum / n);
+                ys.add(sum / list.size());
             }
-            c.addSeries(protocol, new ArrayList<>(types), ys).setFillColor(colour(protocol));
+            c.addSeries(protocol, xs, ys).setFillColor(colour(protocol));
         });
-        return new Drawn("messages-per-commit", "Messages per committed command", c);
+        return new Drawn("messages-by-node", "Messages sent per second, by node", c);
     }
 
     /** Every chart of one scenario's report. */
@@ -270,14 +436,25 @@ public final class Charts {
         d.add(latencyOverTime(runs));
         d.add(throughputOverTime(runs));
         d.add(electionCdf(runs));
-        Map<String, Stat> unavailability = new LinkedHashMap<>();
-        summaries.forEach((p, s) -> unavailability.put(p, s.fields().get("unavailability_ms.median")));
-        d.add(statBars("unavailability", "Unavailability after a leader fault (mean, 95% CI)", "Unavailability (ms)", unavailability));
-        d.add(gapsOverTime(runs));
+        Map<String, Map<String, Stat>> availability = new LinkedHashMap<>();
+        for (String f : List.of("election_ms.median", "unavailability_ms.median", "client_outage_ms.median")) {
+            Map<String, Stat> perProtocol = new LinkedHashMap<>();
+            summaries.forEach((p, s) -> perProtocol.put(p, s.fields().get(f)));
+            availability.put(f, perProtocol);
+        }
+        d.add(statDots("unavailability", "Election, cluster unavailability and client outage after a leader change "
+                + "(pooled median, 95% bootstrap interval)", "Time (ms)", availability));
+        d.addAll(waiting(runs));
         d.add(gapLifetimeCdf(runs));
-        Drawn m = messagesByType(runs);
-        if (m != null) d.add(m);
+        d.add(messagesByCategory(runs));
+        d.add(messagesByNode(runs));
         return d;
+    }
+
+    static String fmtDuration(long nanos) {
+        if (nanos >= 1_000_000_000L) return (nanos / 1_000_000_000.0) + " s";
+        if (nanos >= 1_000_000L) return (nanos / 1_000_000L) + " ms";
+        return (nanos / 1000) + " µs";
     }
 
     private static List<RunMetrics.Window> firstWindows(Map<String, List<RunMetrics>> runs) {
@@ -286,7 +463,7 @@ public final class Charts {
     }
 
     private static Histogram merged(List<RunMetrics> list) {
-        Histogram h = new Histogram(3_600_000_000_000L, 3);
+        Histogram h = new Histogram(RunMetrics.HIGHEST_TRACKABLE, 3);
         list.forEach(m -> h.add(m.latency));
         return h;
     }

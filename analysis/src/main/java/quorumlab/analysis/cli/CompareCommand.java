@@ -67,16 +67,19 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static void print(List<Report.Section> sections) {
-        String[] fields = {"latency_ms.p50", "latency_ms.p99", "throughput_ops_s", "election_ms.median", "unavailability_ms.median",
-            "gaps.out_of_order", "gaps.max_width", "messages_per_commit"};
+        String[] fields = {"latency_ms.p50", "latency_ms.p99", "throughput_ops_s", "leader_changes", "election_ms.median",
+            "unavailability_ms.median", "client_outage_ms.median", "outages", "gaps.out_of_order", "gaps.max_width",
+            "choose_to_apply_ms.p99", "append_to_commit_ms.p99", "messages_per_commit", "leader_message_share"};
         for (Report.Section s : sections) {
             List<String> ps = new ArrayList<>(s.summaries().keySet());
-            System.out.printf("%n%s (mean over seeds)%n%-26s", s.scenario(), "");
+            String profile = s.run() == null ? "?" : s.run().path("scenario").path("profile").asText("matched");
+            System.out.printf("%n%s (per-seed fields: mean over seeds; pooled fields: over all events; profile %s; "
+                    + "options in the report)%n%-26s", s.scenario(), profile, "");
             ps.forEach(p -> System.out.printf("%16s", p));
             System.out.println();
             for (String f : fields) {
                 System.out.printf("%-26s", f);
-                ps.forEach(p -> System.out.printf("%16s", Report.fmt(s.summaries().get(p).fields().get(f).mean())));
+                ps.forEach(p -> System.out.printf("%16s", Report.fmt(s.summaries().get(p).fields().get(f).value())));
                 System.out.println();
             }
             System.out.printf("%-26s", "linearizable");

@@ -34,7 +34,7 @@ public final class Report {
 
     /** One scenario's analysed runs. */
     public record Section(String scenario, Path runDir, Map<String, List<RunMetrics>> runs, Map<String, Summary> summaries,
-            Map<String, List<String>> verdictLines) {}
+            Map<String, List<String>> verdictLines, JsonNode run) {}
 
     private Report() {}
 
@@ -90,7 +90,7 @@ public final class Report {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException(runDir + ": no traces found (expected <protocol>/seed-<n>/" + TRACE + ")");
         }
-        return new Section(scenario, runDir, runs, summaries, verdictLines);
+        return new Section(scenario, runDir, runs, summaries, verdictLines, run);
     }
 
     /**
@@ -105,7 +105,7 @@ public final class Report {
             StringBuilder md = new StringBuilder();
             StringBuilder html = new StringBuilder();
             ObjectNode json = JSON.createObjectNode();
-            StringBuilder csv = new StringBuilder("scenario,protocol,field,n,median,mean,ci95_low,ci95_high\n");
+            StringBuilder csv = new StringBuilder("scenario,protocol,field,n,basis,value,median,mean,ci95_low,ci95_high\n");
             boolean many = sections.size() > 1;
             md.append("# quorumlab report\n\n");
             html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>quorumlab report</title><style>")
@@ -116,17 +116,21 @@ public final class Report {
                 String prefix = many ? s.scenario() + "-" : "";
                 md.append(many ? "## Scenario " + s.scenario() + "\n\n" : "Scenario: **" + s.scenario() + "**\n\n");
                 html.append(many ? "<h2>Scenario " + esc(s.scenario()) + "</h2>" : "<p>Scenario: <b>" + esc(s.scenario()) + "</b></p>");
+                header(s, md, html);
                 verdicts(s, md, html);
+                options(s, md, html);
                 table(s, md, html);
+                leaderChanges(s, md, html);
                 ObjectNode scenarioJson = many ? json.putObject(s.scenario()) : json;
                 if (!many) json.put("scenario", s.scenario());
                 summaryJson(s, scenarioJson.putObject("protocols"));
                 s.summaries().forEach((p, sum) -> sum.fields().forEach((f, st) -> csv.append(String.join(",", s.scenario(), p, f,
-                        String.valueOf(st.n()), num(st.median()), num(st.mean()), num(st.ciLow()), num(st.ciHigh()))).append('\n')));
+                        String.valueOf(st.n()), st.basis(), num(st.value()), num(st.median()), num(st.mean()), num(st.ciLow()),
+                        num(st.ciHigh()))).append('\n')));
                 for (Charts.Drawn d : Charts.all(s.runs(), s.summaries())) {
                     Charts.Drawn named = new Charts.Drawn(prefix + d.stem(), d.title(), d.chart());
                     Charts.write(named, tmp);
-                    String text = CHART_TEXT.getOrDefault(d.stem(), "");
+                    String text = chartText(d.stem());
                     md.append("### ").append(d.title()).append("\n\n![").append(d.title()).append("](").append(named.stem()).append(".png)\n\n")
                             .append(text).append("\n\n");
                     String b64 = Base64.getEncoder().encodeToString(Files.readAllBytes(tmp.resolve(named.stem() + ".png")));
@@ -167,17 +171,83 @@ public final class Report {
         html.append("</ul>\n");
     }
 
-    /** Side by side: mean across seeds, [95% CI] when there are two or more. */
+    /** What ran and how it was measured: seeds, runtime, the phases, the client policy, the outage threshold. */
+    private static void header(Section s, StringBuilder md, StringBuilder html) {
+        List<String> lines = new ArrayList<>();
+        s.summaries().forEach((p, sum) -> {
+            List<RunMetrics> runs = s.runs().get(p);
+            double warm = runs.stream().mapToDouble(m -> m.phases.warmupMs()).average().orElse(Double.NaN);
+            double window = runs.stream().mapToDouble(m -> m.phases.windowMs()).average().orElse(Double.NaN);
+            double drain = runs.stream().mapToDouble(m -> m.phases.drainMs()).average().orElse(Double.NaN);
+            double threshold = runs.stream().mapToDouble(m -> m.outageThresholdMs).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN);
+            lines.add(p + ": " + sum.seeds() + " seeds; phases (mean over seeds): warm-up " + fmt(warm) + " ms, measurement window "
+                    + fmt(window) + " ms, drain " + fmt(drain) + " ms; outage threshold " + fmt(threshold) + " ms");
+        });
+        if (s.run() != null) {
+            lines.add("runtime: " + s.run().path("runtime").asText("?") + "; profile: " + s.run().path("scenario").path("profile").asText("matched"));
+            JsonNode client = s.run().path("clientPolicy");
+            if (!client.isMissingNode()) lines.add("client policy: " + client.toString().replace("\"", "").replace(",", ", "));
+        }
+        lines.add("Every number counts in the measurement window only. Each cell: the value [95% bootstrap interval] "
+                + "and n, the seeds (or events, for pooled fields) it rests on.");
+        md.append("**Setup**\n\n");
+        lines.forEach(l -> md.append("- ").append(l).append('\n'));
+        md.append('\n');
+        html.append("<h3>Setup</h3><ul>");
+        lines.forEach(l -> html.append("<li>").append(esc(l)).append("</li>"));
+        html.append("</ul>\n");
+    }
+
+    /**
+     * Both protocols' effective options side by side, from run.json; an option both protocols have
+     * under the same name and set differently is marked, since a difference there is a setting, not
+     * a protocol, difference.
+     */
+    private static void options(Section s, StringBuilder md, StringBuilder html) {
+        if (s.run() == null || !s.run().path("options").isObject()) return;
+        JsonNode opts = s.run().path("options");
+        List<String> ps = new ArrayList<>();
+        opts.fieldNames().forEachRemaining(ps::add);
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        ps.forEach(p -> opts.get(p).fieldNames().forEachRemaining(names::add));
+        md.append("**Effective options** (* = set differently in protocols that share the option)\n\n| option | ")
+                .append(String.join(" | ", ps)).append(" |\n|---|").append("---|".repeat(ps.size())).append('\n');
+        html.append("<h3>Effective options</h3><p>* = set differently in protocols that share the option</p><table><tr><th>option</th>");
+        ps.forEach(p -> html.append("<th>").append(esc(p)).append("</th>"));
+        html.append("</tr>");
+        for (String name : names) {
+            List<String> values = new ArrayList<>();
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            int present = 0;
+            for (String p : ps) {
+                JsonNode v = opts.get(p).get(name);
+                values.add(v == null ? "—" : v.asText());
+                if (v != null) {
+                    present++;
+                    distinct.add(v.asText());
+                }
+            }
+            String label = name + (present > 1 && distinct.size() > 1 ? " *" : "");
+            md.append("| ").append(label).append(" | ").append(String.join(" | ", values)).append(" |\n");
+            html.append("<tr><td>").append(esc(label)).append("</td>");
+            values.forEach(v -> html.append("<td>").append(esc(v)).append("</td>"));
+            html.append("</tr>");
+        }
+        md.append('\n');
+        html.append("</table>\n");
+    }
+
+    /** Side by side: each field's value, its 95% interval and its n. */
     private static void table(Section s, StringBuilder md, StringBuilder html) {
         List<String> ps = new ArrayList<>(s.summaries().keySet());
-        md.append("| metric (mean [95% CI]) | ").append(String.join(" | ", ps)).append(" |\n|---|")
-                .append("---|".repeat(ps.size())).append('\n');
-        html.append("<h3>Summary (mean [95% CI] over seeds)</h3><table><tr><th>metric</th>");
+        md.append("| metric | ").append(String.join(" | ", ps)).append(" |\n|---|").append("---|".repeat(ps.size())).append('\n');
+        html.append("<h3>Summary (value [95% bootstrap interval], n)</h3><table><tr><th>metric</th>");
         ps.forEach(p -> html.append("<th>").append(esc(p)).append(" (").append(s.summaries().get(p).seeds()).append(" seeds)</th>"));
         html.append("</tr>");
         for (String f : Summary.FIELDS.keySet()) {
-            md.append("| ").append(f);
-            html.append("<tr><td>").append(f).append("</td>");
+            String label = f + (Summary.FIELDS.get(f).pooled() ? " (pooled)" : "");
+            md.append("| ").append(label);
+            html.append("<tr><td>").append(esc(label)).append("</td>");
             for (String p : ps) {
                 String cell = cell(s.summaries().get(p).fields().get(f));
                 md.append(" | ").append(cell);
@@ -196,11 +266,33 @@ public final class Report {
         html.append("</tr></table>\n");
     }
 
-    /** How a statistic appears in the tables: the mean, then its CI; "n/a" when undefined. */
+    /** Every leader change, outage and catch-up of the first seed, with its cause. */
+    private static void leaderChanges(Section s, StringBuilder md, StringBuilder html) {
+        md.append("**Leader changes, outages and catch-ups (first seed)**\n\n");
+        html.append("<h3>Leader changes, outages and catch-ups (first seed)</h3><ul>");
+        s.runs().forEach((p, runs) -> {
+            RunMetrics m = runs.get(0);
+            List<String> items = new ArrayList<>();
+            m.leaderChanges.forEach(c -> items.add(String.format(Locale.ROOT, "leader lost at %.0f ms (%s), %s leads at %.0f ms: election %.1f ms",
+                    c.lostMs(), c.cause(), c.newLeader(), c.establishedMs(), c.electionMs())));
+            m.outages.forEach(o -> items.add(String.format(Locale.ROOT, "outage %.0f–%.0f ms (%.1f ms, %s)", o.startMs(), o.endMs(),
+                    o.lengthMs(), o.cause())));
+            m.catchUps.forEach(c -> items.add(String.format(Locale.ROOT, "%s catches up after %s: %.0f–%.0f ms, %d entries", c.node(),
+                    c.after(), c.startMs(), c.endMs(), c.entries())));
+            String line = p + ": " + (items.isEmpty() ? "none" : String.join("; ", items));
+            md.append("- ").append(line).append('\n');
+            html.append("<li>").append(esc(line)).append("</li>");
+        });
+        md.append('\n');
+        html.append("</ul>\n");
+    }
+
+    /** How a statistic appears in the tables: the value, its interval, its n; "n/a" when undefined. */
     public static String cell(Stat st) {
-        if (!st.defined()) return "n/a";
-        String m = fmt(st.mean());
-        return Double.isNaN(st.ciLow()) ? m : m + " [" + fmt(st.ciLow()) + ", " + fmt(st.ciHigh()) + "]";
+        if (st == null || !st.defined()) return "n/a" + (st == null ? "" : " (n=0)");
+        String m = fmt(st.value());
+        String n = " (n=" + st.n() + ")";
+        return Double.isNaN(st.ciLow()) ? m + n : m + " [" + fmt(st.ciLow()) + ", " + fmt(st.ciHigh()) + "]" + n;
     }
 
     public static String fmt(double v) {
@@ -220,13 +312,10 @@ public final class Report {
             sum.fields().forEach((f, st) -> {
                 ObjectNode v = o.putObject(f);
                 v.put("n", st.n());
-                if (st.defined()) {
-                    v.put("median", st.median());
-                    v.put("mean", st.mean());
-                } else {
-                    v.putNull("median");
-                    v.putNull("mean");
-                }
+                v.put("basis", st.basis());
+                putNumber(v, "value", st.value());
+                putNumber(v, "median", st.median());
+                putNumber(v, "mean", st.mean());
                 ArrayNode ci = v.putArray("ci95");
                 if (!Double.isNaN(st.ciLow())) ci.add(st.ciLow()).add(st.ciHigh());
             });
@@ -236,28 +325,52 @@ public final class Report {
         });
     }
 
-    static final Map<String, String> CHART_TEXT = Map.of(
-            "latency-percentiles", "Client latency at each percentile, all seeds merged in one HdrHistogram per protocol. "
-                    + "Latency runs from the instant the client meant to send (open loop) to the committed reply, so stalls are not hidden.",
-            "latency-over-time", "Each committed command's latency at its completion time, first seed; grey bands are fault windows.",
-            "throughput-over-time", "Commands committed per one-second bucket, first seed; grey bands are fault windows.",
-            "election-cdf", "Election time: from the fault that takes the leader away to the next leader established by another node "
-                    + "(Raft: a candidate wins a majority of votes; Multi-Paxos: a proposer completes phase 1), pooled over seeds.",
-            "unavailability", "Unavailability: from the leader fault to the commit of the first command submitted after it; "
-                    + "per seed the median, then the mean across seeds with a 95% Student-t interval.",
-            "gaps-over-time", "The highest slot chosen (solid) and highest slot applied (dashed) on any node, first seed. "
-                    + "Where they part, chosen entries wait behind an open lower slot (head-of-line blocking).",
-            "gap-lifetime-cdf", "Gap lifetime: on each node, from the moment a slot is chosen above an unchosen lower one "
-                    + "to the moment every slot below the highest chosen is chosen, pooled over nodes and seeds.",
-            "messages-per-commit", "Messages sent per committed command, by message type, mean over seeds (needs trace level FULL).");
+    private static void putNumber(ObjectNode o, String name, double v) {
+        if (Double.isNaN(v)) o.putNull(name);
+        else o.put(name, v);
+    }
+
+    /** The reading guide under each chart; an "ordering-" chart of any protocol shares one text. */
+    static String chartText(String stem) {
+        return CHART_TEXT.getOrDefault(stem.startsWith("ordering-") ? "ordering" : stem, "");
+    }
+
+    static final Map<String, String> CHART_TEXT = Map.ofEntries(
+            Map.entry("latency-percentiles", "Client latency at each percentile, both axes logarithmic: a thin line per seed, the seeds "
+                    + "merged in bold. Latency runs from the instant the client meant to send (open loop) to the committed reply, "
+                    + "for commands sent in the measurement window, so neither the start-up election nor a stall is hidden or added."),
+            Map.entry("latency-over-time", "Each committed command's latency at its completion time, first seed; grey bands are fault windows."),
+            Map.entry("throughput-over-time", "Commands committed per second in buckets sized to the run (title), first seed, from the "
+                    + "start of the run: the vertical lines mark the measurement window (before: warm-up; after: drain). "
+                    + "Grey bands are fault windows."),
+            Map.entry("election-cdf", "Election time of every leader change in the window, all seeds pooled: from the instant the "
+                    + "leader was lost (a fault that took it, its stepping down, or the start of the outage) to the next leader "
+                    + "established (Raft: a candidate wins a majority; Multi-Paxos: a proposer completes phase 1)."),
+            Map.entry("unavailability", "After a leader change, pooled over seeds (median, 95% bootstrap interval): the election; the "
+                    + "cluster's unavailability, to the first client command the new leader commits; and the client outage, until "
+                    + "every client that was waiting has a committed reply (its timeout and retries included)."),
+            Map.entry("ordering", "How to see the ordering difference: per node, the entries it holds that still wait. Multi-Paxos "
+                    + "learns slots out of order, so a chosen slot waits behind an open lower slot before it can be applied: "
+                    + "the lines rise whenever there is a gap. Raft commits in log order, so nothing committed ever waits; its "
+                    + "entries wait earlier, appended but not yet committed. A node catching up after a fault is drawn at zero "
+                    + "(its backlog is catch-up, listed above). Both panels share one y scale."),
+            Map.entry("gap-lifetime-cdf", "Gap lifetime on a log axis: on a node that is up and caught up, from the moment an index is "
+                    + "learned above an unlearned lower one to the moment every index below the highest learned is learned, "
+                    + "pooled over nodes and seeds."),
+            Map.entry("messages-per-commit", "Peer messages sent in the window per committed command, stacked by the categories both "
+                    + "protocols share (election, replication, heartbeat, commit notification, catch-up), mean over seeds."),
+            Map.entry("messages-by-node", "Messages each node sent per second of the window, mean over seeds: the leader's bar shows "
+                    + "the leader bottleneck."));
 
     static final String DEFINITIONS = """
             ## Definitions
-            - Every number is computed from the traces alone (see results/README.md); per seed first, then across seeds: mean, median and a 95% Student-t confidence interval.
-            - Latency: invoke (intended send time) to committed reply. Throughput: committed commands / run length.
-            - Election time: leader crashed, paused, isolated or cut off, to LeaderEstablished on another node. Unavailability: same start, to the commit of the first command submitted after it.
-            - Out of order: a slot chosen (or entry committed) on a node while a lower one is not yet; width: the number of unchosen slots below it.
-            - Messages per commit: Send records / committed commands; n/a when the trace level is not FULL.
+            - Every number is computed from the traces alone, in the measurement window (warm-up until the first leader serves a client, or the workload's warm-up if later; drain after the workload ends). results/README.md defines each field.
+            - Per-seed fields: computed on each seed, then the mean over seeds with a 95% bootstrap percentile interval. Pooled fields (elections, unavailability, client outage, catch-up): a quantile of the events of all seeds, with a bootstrap interval; n counts events.
+            - Latency: intended send to committed reply. Throughput: commands committed in the window / window length.
+            - Leader change: every LeaderEstablished in the window; election time from the loss of the leader. Unavailability: to the first client command the new leader commits. Client outage: until every waiting client has a committed reply.
+            - Outage: no commit for longer than the threshold while requests are outstanding; attributed to the fault that preceded it (within 1 s) or spontaneous.
+            - Gaps and choose-to-apply count only indexes a node learned while up, in contact and caught up; catch-up is reported apart.
+            - Messages per commit: from the runtime's message counts (every trace level).
             """;
 
     private static int bySeed(Path a, Path b) {

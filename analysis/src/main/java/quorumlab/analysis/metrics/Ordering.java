@@ -39,6 +39,8 @@ final class Ordering {
         long catchUpFrom;
         String catchUpAfter;
         long[] waiting;
+        /** The value at the end of each bucket, carried into the empty buckets after it. */
+        long[] lastInBucket;
 
         void forget() {
             prefix = 0;
@@ -76,6 +78,7 @@ final class Ordering {
             }
             if (r instanceof TraceRecord.Fault f) {
                 onFault(f, logs, highestLearned);
+                for (NodeLog log : logs.values()) sample(log, f.t(), ph, slots);
                 continue;
             }
             if (!(r instanceof TraceRecord.Event e) || e.node() == null) continue;
@@ -129,11 +132,14 @@ final class Ordering {
         m.noOps = noOpIndexes.size();
         Map<NodeId, long[]> waiting = new TreeMap<>();
         logs.forEach((n, log) -> {
-            if (log.waiting == null) log.waiting = new long[WAITING_BUCKETS];
+            if (log.waiting == null) {
+                log.waiting = new long[WAITING_BUCKETS];
+                log.lastInBucket = new long[WAITING_BUCKETS];
+            }
             long last = 0;
             for (int i = 0; i < log.waiting.length; i++) {
                 if (log.waiting[i] < 0) log.waiting[i] = last;
-                last = log.waiting[i];
+                else last = log.lastInBucket[i];
             }
             waiting.put(n, log.waiting);
         });
@@ -223,11 +229,12 @@ final class Ordering {
         if (log.waiting == null) {
             log.waiting = new long[WAITING_BUCKETS];
             java.util.Arrays.fill(log.waiting, -1);
-            log.waiting[0] = 0;
+            log.lastInBucket = new long[WAITING_BUCKETS];
         }
         int b = (int) Math.min(WAITING_BUCKETS - 1, (t - ph.windowStart()) * WAITING_BUCKETS / Math.max(1, ph.windowEnd() - ph.windowStart()));
         // a node catching up is drawn at zero: its backlog is catch-up, reported apart
         long v = log.status != Status.UP ? 0 : slots ? log.chosenNotApplied() : log.appendedNotCommitted();
         log.waiting[b] = Math.max(log.waiting[b], v);
+        log.lastInBucket[b] = v;
     }
 }

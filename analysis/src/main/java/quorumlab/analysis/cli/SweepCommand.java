@@ -36,8 +36,8 @@ final class SweepCommand implements Callable<Integer> {
             description = "A dotted scenario field (nodes, network.loss, options.raft.electionTimeoutMinMs, ...) and numeric values.")
     String param;
 
-    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "Seeds per value. Default: ${DEFAULT-VALUE}.")
-    int seeds;
+    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per value. Default: the scenario's own seed count.")
+    Integer seeds;
 
     @Mixin
     ScenarioRunOptions runOptions;
@@ -59,6 +59,7 @@ final class SweepCommand implements Callable<Integer> {
         ObjectNode tree = ScenarioText.tree(scenario);
         List<Scenario> variants = new ArrayList<>();
         for (String v : raw) variants.add(ScenarioText.with(tree, path, v.trim(), null)); // validates all before running any
+        int seeds = this.seeds != null ? this.seeds : variants.get(0).seedCount();
         Runner.RuntimeKind kind = runOptions.runtimeKind();
         List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
         Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
@@ -75,7 +76,10 @@ final class SweepCommand implements Callable<Integer> {
         Path tmp = dir.resolve(".charts.tmp");
         try {
             Files.createDirectories(tmp);
-            StringBuilder md = new StringBuilder("# Sweep of " + path + " in " + scenario + "\n\n");
+            StringBuilder md = new StringBuilder("# Sweep of " + path + " in " + scenario + "\n\n" + seeds
+                    + " seeds per value and protocol; each cell: value [95% bootstrap interval] (n).\n\n");
+            verdicts(md, path, raw, protocols, sections);
+            if (path.equals("workload.rate")) loadCurve(md, tmp, protocols, sections, raw, seeds);
             for (String metric : Summary.FIELDS.keySet()) {
                 Map<String, List<Stat>> byProtocol = new LinkedHashMap<>();
                 for (String p : protocols) {
@@ -86,9 +90,9 @@ final class SweepCommand implements Callable<Integer> {
                     }
                     byProtocol.put(p, stats);
                 }
-                Charts.Drawn d = SweepChart.of(metric, path, values, byProtocol);
+                Charts.Drawn d = SweepChart.of(metric, path, values, byProtocol, seeds);
                 Charts.write(d, tmp);
-                md.append("## ").append(metric).append("\n\n![").append(metric).append("](").append(d.stem()).append(".png)\n\n| ")
+                md.append("## ").append(SweepChart.label(metric)).append(" (`").append(metric).append("`)").append("\n\n![").append(metric).append("](").append(d.stem()).append(".png)\n\n| ")
                         .append(path).append(" | ").append(String.join(" | ", protocols)).append(" |\n|---|").append("---|".repeat(protocols.size())).append('\n');
                 for (int i = 0; i < values.size(); i++) {
                     md.append("| ").append(raw.get(i).trim());
@@ -107,5 +111,57 @@ final class SweepCommand implements Callable<Integer> {
         }
         System.out.println("sweep: " + dir.resolve("sweep.md"));
         return CompareCommand.exitCode(sections);
+    }
+
+    /** The checkers' verdicts for every point, so a number is never read without knowing its run was safe. */
+    private static void verdicts(StringBuilder md, String path, List<String> raw, List<String> protocols, List<Report.Section> sections) {
+        md.append("## Checker verdicts\n\n| ").append(path).append(" | ").append(String.join(" | ", protocols)).append(" |\n|---|")
+                .append("---|".repeat(protocols.size())).append('\n');
+        for (int i = 0; i < sections.size(); i++) {
+            md.append("| ").append(raw.get(i).trim());
+            for (String p : protocols) {
+                Summary sum = sections.get(i).summaries().get(p);
+                md.append(" | ").append(sum == null ? "not run" : "linearizable " + sum.linearizable() + ", "
+                        + (sum.violations().isEmpty() ? "no violation" : sum.violations().size() + " VIOLATION(S)"));
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** For an open-loop rate sweep: the saturation curve, latency against offered and achieved throughput. */
+    private static void loadCurve(StringBuilder md, Path dir, List<String> protocols, List<Report.Section> sections, List<String> raw,
+            int seeds) throws IOException {
+        Map<String, List<Stat>> achieved = new LinkedHashMap<>();
+        Map<String, List<Stat>> p50 = new LinkedHashMap<>();
+        Map<String, List<Stat>> p99 = new LinkedHashMap<>();
+        for (String p : protocols) {
+            achieved.put(p, column(sections, p, "throughput_ops_s"));
+            p50.put(p, column(sections, p, "latency_ms.p50"));
+            p99.put(p, column(sections, p, "latency_ms.p99"));
+        }
+        Charts.Drawn d = SweepChart.loadCurve(achieved, p50, p99, seeds);
+        Charts.write(d, dir);
+        md.append("## Load curve\n\n![load curve](load-curve.png)\n\n| offered (commands/s) |");
+        protocols.forEach(p -> md.append(' ').append(p).append(" achieved | ").append(p).append(" p50 ms | ").append(p).append(" p99 ms |"));
+        md.append("\n|---|").append("---|---|---|".repeat(protocols.size())).append('\n');
+        for (int i = 0; i < raw.size(); i++) {
+            md.append("| ").append(raw.get(i).trim());
+            for (String p : protocols) {
+                md.append(" | ").append(Report.cell(achieved.get(p).get(i))).append(" | ").append(Report.cell(p50.get(p).get(i)))
+                        .append(" | ").append(Report.cell(p99.get(p).get(i)));
+            }
+            md.append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static List<Stat> column(List<Report.Section> sections, String protocol, String field) {
+        List<Stat> out = new ArrayList<>();
+        for (Report.Section s : sections) {
+            Summary sum = s.summaries().get(protocol);
+            out.add(sum == null ? Stat.NONE : sum.fields().get(field));
+        }
+        return out;
     }
 }

@@ -110,6 +110,8 @@ final class Ordering {
                 Long at = log.learnedAt.remove(a.index());
                 if (at != null && counts) m.chooseToApply.recordValue(clamp(e.t() - at));
                 log.applied = Math.max(log.applied, a.index());
+                // what a node applies it has learned, even when it learned it before a restart
+                learnedPrefix(log, a.index());
             } else if (ev instanceof ProtocolEvent.StateMachineRestored s) {
                 log.applied = s.index();
                 if (log.status == Status.CATCHING_UP && log.catchUpFrom < s.index()) log.catchUpFrom = s.index();

@@ -3,7 +3,9 @@ package quorumlab.raft;
 import static quorumlab.protocols.testing.ScriptedNetwork.among;
 import static quorumlab.protocols.testing.ScriptedNetwork.ofType;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Role;
@@ -48,6 +50,16 @@ final class RaftScript extends RaftCluster {
 
     long term(NodeId id) {
         return raft(id).state.currentTerm();
+    }
+
+    /** The node's log as {@code term:command} per entry, from index 1 (no compaction in scripts). */
+    List<String> log(NodeId id) {
+        RaftLog log = raft(id).state.log;
+        List<String> out = new ArrayList<>();
+        for (long i = log.snapshotIndex() + 1; i <= log.lastIndex(); i++) {
+            out.add(log.termAt(i) + ":" + log.entryAt(i).command().id());
+        }
+        return out;
     }
 
     /** Fires {@code timer} of {@code node} now (its election, heartbeat or checkQuorum timer). */

@@ -3,6 +3,7 @@ package quorumlab.paxos;
 import java.util.List;
 import quorumlab.protocols.Command;
 import quorumlab.protocols.Message;
+import quorumlab.protocols.MessageCategory;
 
 /** The messages of Multi-Paxos, named as in "Paxos Made Simple" (phase 1a/1b, 2a/2b). */
 sealed interface PaxosMessage extends Message {
@@ -14,13 +15,23 @@ sealed interface PaxosMessage extends Message {
     record AcceptedValue(long slot, Ballot ballot, Command command) {}
 
     /** Phase 1a: one Prepare covers every slot from {@code fromSlot} on (Multi-Paxos). */
-    record Prepare(Ballot ballot, long fromSlot) implements PaxosMessage {}
+    record Prepare(Ballot ballot, long fromSlot) implements PaxosMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.ELECTION;
+        }
+    }
 
     /** Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot} on. */
     record Promise(Ballot ballot, List<AcceptedValue> accepted) implements PaxosMessage {
         @Override
         public int sizeBytes() {
             return 32 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
+        }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.ELECTION;
         }
     }
 
@@ -29,6 +40,11 @@ sealed interface PaxosMessage extends Message {
         @Override
         public int sizeBytes() {
             return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+        }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.REPLICATION;
         }
     }
 
@@ -42,16 +58,37 @@ sealed interface PaxosMessage extends Message {
         public int sizeBytes() {
             return 32 + 8 * slots.size();
         }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.REPLICATION;
+        }
     }
 
-    /** The acceptor refused {@code rejected}: it has promised the higher {@code promised}. */
-    record Nack(Ballot rejected, Ballot promised) implements PaxosMessage {}
+    /**
+     * The acceptor refused {@code rejected}: it has promised the higher {@code promised}. Whether it
+     * answers a Prepare or an Accept, it tells a proposer that another leads, so it counts as election.
+     */
+    record Nack(Ballot rejected, Ballot promised) implements PaxosMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.ELECTION;
+        }
+    }
 
-    /** The decision, sent by the leader to every learner. */
-    record Chosen(Ballot ballot, List<SlotValue> values) implements PaxosMessage {
+    /**
+     * The decision, sent by the leader to every learner; or, with {@code catchUp}, resent to one
+     * learner that asked with {@link CatchUp} (the flag only sorts the cost categories).
+     */
+    record Chosen(Ballot ballot, List<SlotValue> values, boolean catchUp) implements PaxosMessage {
         @Override
         public int sizeBytes() {
             return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+        }
+
+        @Override
+        public MessageCategory category() {
+            return catchUp ? MessageCategory.CATCH_UP : MessageCategory.COMMIT;
         }
     }
 
@@ -59,8 +96,18 @@ sealed interface PaxosMessage extends Message {
      * The leader is alive; {@code firstUnchosen} tells learners how far its log of decisions reaches,
      * and {@code forgetThrough} up to which slot every node holds a snapshot (compaction).
      */
-    record Heartbeat(Ballot ballot, long firstUnchosen, long forgetThrough) implements PaxosMessage {}
+    record Heartbeat(Ballot ballot, long firstUnchosen, long forgetThrough) implements PaxosMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.HEARTBEAT;
+        }
+    }
 
     /** A learner behind the leader asks for the decisions from {@code fromSlot} on. */
-    record CatchUp(long fromSlot) implements PaxosMessage {}
+    record CatchUp(long fromSlot) implements PaxosMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.CATCH_UP;
+        }
+    }
 }

@@ -268,7 +268,7 @@ final class PaxosNode implements Node {
             }
         }
         if (decided.isEmpty()) return;
-        Chosen chosen = new Chosen(ballot, decided);
+        Chosen chosen = new Chosen(ballot, decided, false);
         ctx.broadcast(chosen);
         onChosen(chosen);
         proposeWaiting();
@@ -344,7 +344,7 @@ final class PaxosNode implements Node {
             Command command = learner.chosenAt(slot);
             if (command != null) values.add(new SlotValue(slot, command));
         }
-        if (!values.isEmpty()) ctx.send(from, new Chosen(ballot, values));
+        if (!values.isEmpty()) ctx.send(from, new Chosen(ballot, values, true));
     }
 
     // ---- roles ----

@@ -24,8 +24,11 @@ final class Clients {
     /** Requests this leader appended and has not answered yet, by log index. */
     private final Map<Long, ClientRequest> pending = new TreeMap<>();
 
-    /** A read-index read: answered once {@code round} is confirmed and {@code readIndex} applied. */
-    private record PendingRead(ClientRequest request, long readIndex, long round) {}
+    /**
+     * A read-index read: answered once {@code readIndex} is applied and a majority has answered an
+     * append of this term sent after the read arrived, the first of which was {@code firstAppend}.
+     */
+    private record PendingRead(ClientRequest request, long readIndex, long firstAppend) {}
 
     /** Reads that arrived before this leader committed an entry of its own term. */
     private final List<ClientRequest> readsBeforeFirstCommit = new ArrayList<>();
@@ -115,17 +118,16 @@ final class Clients {
      * leader cannot gather that majority, so it never answers with a stale value.
      */
     private void startRead(ClientRequest request) {
-        long round = node.replication.startRound();
-        pendingReads.add(new PendingRead(request, node.commitIndex, round));
+        long firstAppend = node.replication.startRound();
+        pendingReads.add(new PendingRead(request, node.commitIndex, firstAppend));
         answerConfirmedReads();
     }
 
     private void answerConfirmedReads() {
         if (pendingReads.isEmpty()) return;
-        long confirmed = node.replication.roundConfirmedByMajority();
         for (Iterator<PendingRead> it = pendingReads.iterator(); it.hasNext(); ) {
             PendingRead read = it.next();
-            if (read.round() <= confirmed && readView.lastApplied() >= read.readIndex()) {
+            if (readView.lastApplied() >= read.readIndex() && node.replication.confirmedByMajority(read.firstAppend())) {
                 it.remove();
                 ClientRequest r = read.request();
                 String value = readView.get(r.operation().key());

@@ -3,6 +3,7 @@ package quorumlab.raft;
 import java.util.List;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
+import quorumlab.protocols.MessageCategory;
 import quorumlab.protocols.NodeId;
 
 /**
@@ -28,6 +29,11 @@ public sealed interface RaftMessage extends Message {
         public String typeName() {
             return preVote ? "PreVote" : "RequestVote";
         }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.ELECTION;
+        }
     }
 
     record RequestVoteReply(long term, boolean voteGranted, boolean preVote) implements RaftMessage {
@@ -40,13 +46,20 @@ public sealed interface RaftMessage extends Message {
         public String typeName() {
             return preVote ? "PreVoteReply" : "RequestVoteReply";
         }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.ELECTION;
+        }
     }
 
     /**
      * Invoked by the leader to replicate log entries (Raft §5.3); also used as heartbeat (§5.2).
-     * {@code round} numbers the leader's rounds of appends, and the reply echoes it, so a reply
-     * proves the follower still followed after a given instant: the read-index option needs that
-     * proof of leadership (thesis §6.4).
+     * {@code appendId} numbers the leader's appends (and snapshots) within its term, and the reply
+     * echoes it with the term, so the leader matches each reply to the append it answers: a
+     * duplicated or late reply frees no second slot of the pipeline, and a reply proves the follower
+     * followed this leader after the instant the append was sent, the proof of leadership that
+     * read-index reads need (thesis §6.4).
      */
     record AppendEntries(
             long term,
@@ -55,7 +68,7 @@ public sealed interface RaftMessage extends Message {
             long prevLogTerm,
             List<LogEntry> entries,
             long leaderCommit,
-            long round)
+            long appendId)
             implements RaftMessage {
         public AppendEntries {
             entries = List.copyOf(entries);
@@ -67,6 +80,12 @@ public sealed interface RaftMessage extends Message {
             for (LogEntry e : entries) bytes += e.sizeBytes();
             return bytes;
         }
+
+        /** An append without entries is a heartbeat. */
+        @Override
+        public MessageCategory category() {
+            return entries.isEmpty() ? MessageCategory.HEARTBEAT : MessageCategory.REPLICATION;
+        }
     }
 
     /**
@@ -75,21 +94,36 @@ public sealed interface RaftMessage extends Message {
      * On a rejection, {@code conflictIndex} is where the leader should retry: prevLogIndex (one step
      * back, the paper's default) or, with fast backtracking, the first index of the follower's
      * conflicting term {@code conflictTerm} (0 when the follower's log is simply too short).
-     * {@code round} echoes the append's.
+     * {@code appendTerm} and {@code appendId} echo the append's term and id: {@code term} is the
+     * follower's, which may be later than the append's. {@code heartbeat} tells whether the append
+     * carried no entries, for the cost categories.
      */
     record AppendEntriesReply(
-            long term, boolean success, long matchIndex, long conflictIndex, long conflictTerm, long round)
+            long term,
+            boolean success,
+            long matchIndex,
+            long conflictIndex,
+            long conflictTerm,
+            long appendTerm,
+            long appendId,
+            boolean heartbeat)
             implements RaftMessage {
         @Override
         public int sizeBytes() {
-            return 48;
+            return 57;
+        }
+
+        @Override
+        public MessageCategory category() {
+            return heartbeat ? MessageCategory.HEARTBEAT : MessageCategory.REPLICATION;
         }
     }
 
     /**
      * Invoked by the leader to send a follower the snapshot that replaced the entries it needs
      * (Raft §7, Figure 13). The snapshot travels whole, in one message, so the paper's
-     * {@code offset} and {@code done} (for chunking) are left out. {@code round} as in AppendEntries.
+     * {@code offset} and {@code done} (for chunking) are left out. {@code appendId} as in
+     * AppendEntries: snapshots and appends are numbered together.
      */
     record InstallSnapshot(
             long term,
@@ -97,22 +131,34 @@ public sealed interface RaftMessage extends Message {
             long lastIncludedIndex,
             long lastIncludedTerm,
             KvStateMachine.Snapshot data,
-            long round)
+            long appendId)
             implements RaftMessage {
         @Override
         public int sizeBytes() {
             return 48 + data.sizeBytes();
         }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.CATCH_UP;
+        }
     }
 
     /**
      * Figure 13's reply carries only {@code term}; {@code lastIncludedIndex} echoes the snapshot so
-     * the leader knows what the follower now holds even if replies are duplicated or reordered.
+     * the leader knows what the follower now holds even if replies are duplicated or reordered;
+     * {@code appendTerm} and {@code appendId} echo the snapshot's, as in AppendEntriesReply.
      */
-    record InstallSnapshotReply(long term, long lastIncludedIndex, long round) implements RaftMessage {
+    record InstallSnapshotReply(long term, long lastIncludedIndex, long appendTerm, long appendId)
+            implements RaftMessage {
         @Override
         public int sizeBytes() {
-            return 32;
+            return 40;
+        }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.CATCH_UP;
         }
     }
 }

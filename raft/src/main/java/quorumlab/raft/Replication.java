@@ -1,7 +1,6 @@
 package quorumlab.raft;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,20 +25,30 @@ final class Replication {
         long nextIndex;
         /** Index of the highest log entry known to be replicated on that server. */
         long matchIndex;
-        /** AppendEntries sent and not yet answered (pipelining allows more than one). */
-        int inFlight;
-        /** Last index carried by the appends in flight; the next pipelined append starts after it. */
+        /**
+         * The appends (and snapshots) sent and not yet answered, by id, each with the prevLogIndex it
+         * was sent with. Pipelining allows more than one. A reply frees its own append's place once:
+         * a duplicate or a late reply finds nothing to free.
+         */
+        final Map<Long, Long> inFlight = new HashMap<>();
+        /** Last index carried by the latest append in flight; the next pipelined append starts after it. */
         long sentUpTo;
+        /**
+         * Where the follower's log stops matching ours is not known (a new leader, a rejection, a
+         * snapshot sent): one append at a time until one succeeds, as the paper's leader does, since
+         * appends pipelined behind a wrong nextIndex would all be rejected.
+         */
+        boolean probing = true;
         boolean heardSinceHeartbeat;
         boolean heardSinceQuorumCheck;
-        /** The latest round this follower has answered in the current term (read index). */
-        long answeredRound;
+        /** The highest appendId of this term that the follower has answered (read index). */
+        long answered;
     }
 
     private final RaftNode node;
     private final Map<NodeId, Progress> progress = new TreeMap<>();
-    /** This leader's current round of appends (see {@link AppendEntries#round()}). */
-    private long round;
+    /** The id of this leader's latest append in its term (see {@link AppendEntries#appendId()}). */
+    private long lastAppendId;
 
     Replication(RaftNode node) {
         this.node = node;
@@ -50,7 +59,7 @@ final class Replication {
     /** Figure 2, leaders: "Upon election: send initial empty AppendEntries RPCs (heartbeat)". */
     void onBecomeLeader() {
         progress.clear();
-        round = 0;
+        lastAppendId = 0;
         for (NodeId peer : node.ctx.cluster().peersOf(node.ctx.self())) {
             Progress p = new Progress();
             p.nextIndex = node.state.log.lastIndex() + 1;
@@ -69,15 +78,15 @@ final class Replication {
     /**
      * Figure 2, leaders: "repeat during idle periods to prevent election timeouts". A follower that
      * has answered nothing since the last beat probably lost an append or its reply, so the leader
-     * sends again from nextIndex.
+     * stops waiting for those and sends again from nextIndex.
      */
     void onHeartbeatTimer() {
         if (node.role != Role.LEADER) return;
         progress.forEach((peer, p) -> {
-            if (p.inFlight > 0 && !p.heardSinceHeartbeat) {
-                p.inFlight = 0;
+            if (!p.inFlight.isEmpty() && !p.heardSinceHeartbeat) {
+                p.inFlight.clear();
             }
-            if (p.inFlight == 0) {
+            if (p.inFlight.isEmpty()) {
                 sendAppend(peer, p);
             }
             p.heardSinceHeartbeat = false;
@@ -105,32 +114,37 @@ final class Replication {
     }
 
     /**
-     * Starts a new round: every follower gets an append now, and an answer in this round or a later
-     * one proves it still followed this leader after this instant (thesis §6.4). Returns the round.
+     * Starts a round for a read: every follower gets an append now. An answer to it, or to any later
+     * append of this term, proves the follower still followed this leader after this instant
+     * (thesis §6.4). Returns the id of the round's first append.
      */
     long startRound() {
-        round++;
+        long first = lastAppendId + 1;
         progress.forEach(this::sendAppend);
-        return round;
+        return first;
     }
 
-    /** The latest round that a majority, this leader included, has answered. */
-    long roundConfirmedByMajority() {
-        List<Long> answered = new ArrayList<>();
-        progress.values().forEach(p -> answered.add(p.answeredRound));
-        answered.sort(Comparator.reverseOrder());
-        int othersNeeded = node.majority() - 1;
-        return othersNeeded == 0 ? round : answered.get(othersNeeded - 1);
+    /**
+     * Whether a majority, this leader included, has answered an append of this term with an id of
+     * at least {@code firstAppend}: the round that began with it is confirmed.
+     */
+    boolean confirmedByMajority(long firstAppend) {
+        int confirmed = 1;
+        for (Progress p : progress.values()) {
+            if (p.answered >= firstAppend) confirmed++;
+        }
+        return confirmed >= node.majority();
     }
 
     private void sendWhatThePipelineAllows(NodeId peer, Progress p) {
-        while (p.inFlight < node.options.pipelining() && nextToSend(p) <= node.state.log.lastIndex()) {
+        int limit = p.probing ? 1 : node.options.pipelining();
+        while (p.inFlight.size() < limit && nextToSend(p) <= node.state.log.lastIndex()) {
             sendAppend(peer, p);
         }
     }
 
     private long nextToSend(Progress p) {
-        return p.inFlight == 0 ? p.nextIndex : p.sentUpTo + 1;
+        return p.inFlight.isEmpty() || p.probing ? p.nextIndex : Math.max(p.nextIndex, p.sentUpTo + 1);
     }
 
     /**
@@ -141,32 +155,43 @@ final class Replication {
     private void sendAppend(NodeId peer, Progress p) {
         RaftLog log = node.state.log;
         long from = nextToSend(p);
+        long id = ++lastAppendId;
         if (from <= log.snapshotIndex()) {
             RaftSnapshot snapshot = node.state.snapshot();
             node.ctx.send(peer, new InstallSnapshot(node.state.currentTerm(), node.ctx.self(), snapshot.lastIncludedIndex(),
-                    snapshot.lastIncludedTerm(), snapshot.state(), round));
+                    snapshot.lastIncludedTerm(), snapshot.state(), id));
+            p.inFlight.put(id, snapshot.lastIncludedIndex());
             p.sentUpTo = snapshot.lastIncludedIndex();
-            p.inFlight++;
+            p.probing = true;
             return;
         }
         long prevLogIndex = from - 1;
         List<LogEntry> entries = log.slice(from, node.options.maxEntriesPerAppend());
         node.ctx.send(peer, new AppendEntries(node.state.currentTerm(), node.ctx.self(), prevLogIndex,
-                log.termAt(prevLogIndex), entries, node.commitIndex, round));
+                log.termAt(prevLogIndex), entries, node.commitIndex, id));
+        p.inFlight.put(id, prevLogIndex);
         p.sentUpTo = prevLogIndex + entries.size();
-        p.inFlight++;
     }
 
-    /** Figure 2, leaders: on success update nextIndex and matchIndex; on failure step nextIndex back and retry. */
+    /**
+     * Figure 2, leaders: on success update nextIndex and matchIndex; on failure step nextIndex back
+     * and retry. Only a reply to an append of this term counts, and only once.
+     */
     void onAppendEntriesReply(NodeId from, AppendEntriesReply reply) {
-        if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
-        Progress p = heardFrom(from, reply.round());
+        if (!answersThisTerm(reply.term(), reply.appendTerm())) return;
+        Progress p = progress.get(from);
+        Long prevLogIndex = p.inFlight.remove(reply.appendId());
+        heardFrom(p, reply.appendId());
         if (reply.success()) {
             followerHolds(p, reply.matchIndex());
-        } else {
-            // Never below what the follower is known to hold; never forward on a (maybe stale) rejection.
+        } else if (prevLogIndex != null && prevLogIndex > p.matchIndex) {
+            // The follower's log does not match ours at prevLogIndex, so the appends pipelined behind
+            // this one fail too: forget them, step back (never below what the follower is known to
+            // hold, never forward) and probe. A rejection of an append no longer awaited, or of one
+            // below what the follower is known to hold, is stale and changes nothing.
             p.nextIndex = Math.max(p.matchIndex + 1, Math.min(p.nextIndex, retryIndex(reply)));
-            p.inFlight = 0;
+            p.inFlight.clear();
+            p.probing = true;
             sendAppend(from, p);
         }
         if (node.role == Role.LEADER) {
@@ -177,8 +202,10 @@ final class Replication {
 
     /** The follower now holds the snapshot: its log agrees with ours up to the snapshot's last entry. */
     void onInstallSnapshotReply(NodeId from, InstallSnapshotReply reply) {
-        if (node.role != Role.LEADER || reply.term() != node.state.currentTerm()) return;
-        Progress p = heardFrom(from, reply.round());
+        if (!answersThisTerm(reply.term(), reply.appendTerm())) return;
+        Progress p = progress.get(from);
+        p.inFlight.remove(reply.appendId());
+        heardFrom(p, reply.appendId());
         followerHolds(p, reply.lastIncludedIndex());
         if (node.role == Role.LEADER) {
             sendWhatThePipelineAllows(from, p);
@@ -186,20 +213,28 @@ final class Replication {
         }
     }
 
-    /** A follower answered an append or a snapshot sent in {@code round}. */
-    private Progress heardFrom(NodeId follower, long round) {
-        Progress p = progress.get(follower);
-        p.heardSinceHeartbeat = true;
-        p.heardSinceQuorumCheck = true;
-        p.answeredRound = Math.max(p.answeredRound, round);
-        // A duplicated reply could count twice; the pipeline limit is flow control, not safety.
-        p.inFlight = Math.max(0, p.inFlight - 1);
-        return p;
+    /**
+     * A reply counts only if this node leads, the follower is in our term, and it answers an
+     * append of this term: appendIds restart in every term, so a reply to an append of an earlier
+     * term (rejected with the follower's later term, say) could otherwise pass for this term's.
+     */
+    private boolean answersThisTerm(long replyTerm, long appendTerm) {
+        long term = node.state.currentTerm();
+        return node.role == Role.LEADER && replyTerm == term && appendTerm == term;
     }
 
+    /** A follower answered the append {@code appendId} of this term. */
+    private void heardFrom(Progress p, long appendId) {
+        p.heardSinceHeartbeat = true;
+        p.heardSinceQuorumCheck = true;
+        p.answered = Math.max(p.answered, appendId);
+    }
+
+    /** The follower's log matches ours up to {@code matchIndex}: no need to probe any more. */
     private void followerHolds(Progress p, long matchIndex) {
         p.matchIndex = Math.max(p.matchIndex, matchIndex);
         p.nextIndex = Math.max(p.nextIndex, p.matchIndex + 1);
+        p.probing = false;
         advanceCommitIndex();
     }
 
@@ -287,7 +322,8 @@ final class Replication {
         if (newCommit > node.commitIndex) {
             node.commitUpTo(newCommit);
         }
-        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0, ae.round()));
+        node.ctx.send(from, new AppendEntriesReply(term, true, lastNewEntry, 0, 0, ae.term(), ae.appendId(),
+                ae.entries().isEmpty()));
     }
 
     /**
@@ -298,14 +334,14 @@ final class Replication {
         long term = node.state.currentTerm();
         // 1. Reply immediately if term < currentTerm.
         if (is.term() < term) {
-            node.ctx.send(from, new InstallSnapshotReply(term, 0, is.round()));
+            node.ctx.send(from, new InstallSnapshotReply(term, 0, is.term(), is.appendId()));
             return;
         }
         recognizeLeader(from);
         if (is.lastIncludedIndex() > node.commitIndex) {
             node.installSnapshot(new RaftSnapshot(is.lastIncludedIndex(), is.lastIncludedTerm(), is.data()));
         }
-        node.ctx.send(from, new InstallSnapshotReply(term, is.lastIncludedIndex(), is.round()));
+        node.ctx.send(from, new InstallSnapshotReply(term, is.lastIncludedIndex(), is.term(), is.appendId()));
     }
 
     /** An append from the leader of our term: follow it, and hold off our own election. */
@@ -332,7 +368,7 @@ final class Replication {
 
     private void reject(NodeId leader, AppendEntries ae, String reason, long conflictIndex, long conflictTerm) {
         node.ctx.emit(new ProtocolEvent.AppendRejected(leader, ae.term(), ae.prevLogIndex(), reason));
-        node.ctx.send(leader, new AppendEntriesReply(
-                node.state.currentTerm(), false, 0, conflictIndex, conflictTerm, ae.round()));
+        node.ctx.send(leader, new AppendEntriesReply(node.state.currentTerm(), false, 0, conflictIndex, conflictTerm,
+                ae.term(), ae.appendId(), ae.entries().isEmpty()));
     }
 }

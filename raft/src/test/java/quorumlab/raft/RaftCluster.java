@@ -11,7 +11,7 @@ import quorumlab.protocols.testing.SimCluster;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** A Raft {@link SimCluster}, with questions about terms and commits that only Raft's trace answers. */
-final class RaftCluster extends SimCluster {
+class RaftCluster extends SimCluster {
 
     RaftCluster(int nodes, long seed) {
         super("raft", nodes, seed);

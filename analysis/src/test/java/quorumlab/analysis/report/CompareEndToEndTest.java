@@ -75,7 +75,7 @@ class CompareEndToEndTest {
         JsonNode protocols = summary.path("protocols");
         assertEquals(2, protocols.size(), "both protocols ran");
         for (String field : Summary.FIELDS.keySet()) {
-            StringBuilder row = new StringBuilder("| " + field);
+            StringBuilder row = new StringBuilder("| " + field + (Summary.FIELDS.get(field).pooled() ? " (pooled)" : ""));
             for (JsonNode p : protocols) {
                 JsonNode f = p.path(field);
                 Stat st = new Stat(f.path("n").asInt(), f.path("basis").asText(), num(f.path("value")), num(f.path("median")),

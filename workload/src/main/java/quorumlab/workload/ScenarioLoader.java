@@ -329,7 +329,7 @@ public final class ScenarioLoader {
                 if (group == null || group.isEmpty()) throw error(field, "a partition group must not be empty");
                 for (String name : group) {
                     if (name == null) throw error(field, "a group member must not be empty");
-                    members++;
+                    if (!name.equals("others")) members++;
                     if (name.equals("leader") || name.equals("others")) {
                         if (!once.add(name)) throw error(field, "'" + name + "' may appear in one group only, once");
                     } else if (!name.equals("random-follower")) {

@@ -1,6 +1,8 @@
 package quorumlab.workload;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
@@ -42,6 +44,25 @@ final class Clients {
 
     long completed() {
         return completed;
+    }
+
+    /** The client policy in words and numbers, for run.json: the same for every protocol. */
+    static Map<String, Object> policy(WorkloadSettings s) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("loop", s.openLoop() ? "open" : "closed");
+        if (s.openLoop()) {
+            p.put("rate", s.rate());
+            p.put("arrivals", s.poisson() ? "poisson" : "constant");
+        } else {
+            p.put("clients", s.clients());
+            p.put("thinkTime", Durations.format(s.thinkTime()));
+        }
+        p.put("warmup", Durations.format(s.warmup()));
+        p.put("timeout", Durations.format(s.timeout()));
+        p.put("giveUpAfter", Durations.format(s.giveUpAfter()));
+        p.put("notLeader", "follow the hint at once; with no hint, try the next node after " + Durations.format(NO_LEADER_BACKOFF));
+        p.put("onTimeout", "retry the same (clientId, seq) at the next node; after giveUpAfter record info and go on as a new process");
+        return p;
     }
 
     void start() {

@@ -1,6 +1,7 @@
 package quorumlab.workload;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -13,13 +14,17 @@ import quorumlab.protocols.runtime.NetworkModel;
 
 /**
  * Applies a scenario's fault timeline to a runtime. Symbolic targets ({@code leader},
- * {@code random-follower}) are resolved at the instant the fault fires, and every fault is written
- * to the trace with the nodes it resolved to.
+ * {@code random-follower}) and symbolic partition members ({@code leader}, {@code random-follower},
+ * {@code others}) are resolved at the instant the fault fires, and every fault is written to the
+ * trace with the nodes it resolved to. A cut (partition, isolate, one-way) also records its groups,
+ * and as its nodes those cut off from the majority, so the analysis can tell whether the leader was.
  */
 public final class FaultInjector {
     static final List<String> TYPES = List.of("crash", "restart", "partition", "isolate", "heal", "one-way",
             "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix");
     static final Set<String> SYMBOLIC_TARGETS = Set.of("leader", "random-follower", "last-crashed");
+    /** In a partition group: the leader, a follower not placed elsewhere, every node not placed elsewhere. */
+    static final Set<String> SYMBOLIC_MEMBERS = Set.of("leader", "random-follower", "others");
 
     private final ClusterRuntime runtime;
     private final Scenario.Network baseline;
@@ -60,25 +65,23 @@ public final class FaultInjector {
             });
             case "isolate" -> resolve(f.target()).ifPresent(n -> {
                 net.isolate(n);
-                record("isolate", List.of(n), "target " + f.target());
+                recordCut("isolate", List.of(List.of(n), othersThan(Set.of(n))), "target " + f.target());
                 if (window > 0) later(window, () -> heal("after " + f.duration()));
             });
             case "partition" -> {
-                List<Set<NodeId>> groups = new ArrayList<>();
-                for (List<String> g : f.groups()) {
-                    Set<NodeId> group = new HashSet<>();
-                    g.forEach(name -> group.add(NodeId.parse(name)));
-                    groups.add(group);
-                }
-                net.partition(groups);
-                record("partition", List.of(), "groups " + f.groups());
+                List<List<NodeId>> groups = resolveGroups(f.groups());
+                List<Set<NodeId>> sets = new ArrayList<>();
+                groups.forEach(g -> sets.add(new HashSet<>(g)));
+                net.partition(sets);
+                recordCut("partition", groups, "groups " + f.groups());
                 if (window > 0) later(window, () -> heal("after " + f.duration()));
             }
             case "one-way" -> {
                 NodeId from = NodeId.parse(f.from());
                 NodeId to = NodeId.parse(f.to());
                 net.cutOneWay(from, to);
-                record("one-way", List.of(from, to), f.from() + " -> " + f.to() + " cut");
+                recordCut("one-way", List.of(List.of(from), List.of(to)),
+                        "one-way: " + from + " -> " + to + " cut, " + to + " -> " + from + " still delivers");
                 if (window > 0) later(window, () -> heal("after " + f.duration()));
             }
             case "heal" -> heal("timeline");
@@ -144,6 +147,74 @@ public final class FaultInjector {
 
     private void record(String fault, List<NodeId> nodes, String detail) {
         runtime.recordFault(fault, nodes, detail);
+    }
+
+    /**
+     * Records a cut with its groups; its nodes are those cut off from the majority: every node outside
+     * the group that holds a majority of the cluster, or every node in the groups if none holds one.
+     */
+    private void recordCut(String fault, List<List<NodeId>> groups, String detail) {
+        int majority = runtime.cluster().size() / 2 + 1;
+        List<NodeId> majorityGroup = groups.stream().filter(g -> g.size() >= majority).findFirst().orElse(List.of());
+        List<NodeId> cutOff = new ArrayList<>();
+        for (List<NodeId> g : groups) {
+            for (NodeId n : g) if (!majorityGroup.contains(n)) cutOff.add(n);
+        }
+        cutOff.sort(Comparator.comparingInt(NodeId::id));
+        runtime.recordFault(fault, cutOff, detail, groups);
+    }
+
+    /** Every member not in {@code placed}, in cluster order. */
+    private List<NodeId> othersThan(Set<NodeId> placed) {
+        List<NodeId> rest = new ArrayList<>();
+        for (NodeId n : runtime.cluster().members()) if (!placed.contains(n)) rest.add(n);
+        return rest;
+    }
+
+    /**
+     * The partition's groups as nodes, now: named nodes first, then {@code leader} (left out if no
+     * node leads), then each {@code random-follower} (an up node that does not lead and is not placed
+     * yet), then {@code others}. Nodes no group names form one more group, as the network model treats
+     * them. Empty groups are left out; each group is in node order.
+     */
+    private List<List<NodeId>> resolveGroups(List<List<String>> spec) {
+        List<List<NodeId>> groups = new ArrayList<>();
+        for (int g = 0; g < spec.size(); g++) groups.add(new ArrayList<>());
+        Set<NodeId> placed = new HashSet<>();
+        Optional<NodeId> leader = runtime.leader();
+        for (String pass : List.of("node", "leader", "random-follower", "others")) {
+            for (int g = 0; g < spec.size(); g++) {
+                for (String name : spec.get(g)) {
+                    boolean symbolic = SYMBOLIC_MEMBERS.contains(name);
+                    if (pass.equals("node") && !symbolic) {
+                        NodeId n = NodeId.parse(name);
+                        placed.add(n);
+                        groups.get(g).add(n);
+                    } else if (pass.equals(name) && name.equals("leader")) {
+                        leader.filter(placed::add).ifPresent(groups.get(g)::add);
+                    } else if (pass.equals(name) && name.equals("random-follower")) {
+                        List<NodeId> candidates = new ArrayList<>();
+                        for (NodeId n : runtime.cluster().members()) {
+                            if (runtime.isUp(n) && !leader.equals(Optional.of(n)) && !placed.contains(n)) candidates.add(n);
+                        }
+                        if (!candidates.isEmpty()) {
+                            NodeId n = candidates.get(random.nextInt(candidates.size()));
+                            placed.add(n);
+                            groups.get(g).add(n);
+                        }
+                    } else if (pass.equals(name) && name.equals("others")) {
+                        List<NodeId> rest = othersThan(placed);
+                        placed.addAll(rest);
+                        groups.get(g).addAll(rest);
+                    }
+                }
+            }
+        }
+        List<NodeId> unnamed = othersThan(placed);
+        if (!unnamed.isEmpty()) groups.add(unnamed);
+        groups.removeIf(List::isEmpty);
+        groups.forEach(g -> g.sort(Comparator.comparingInt(NodeId::id)));
+        return groups;
     }
 
     private Optional<NodeId> resolve(String target) {

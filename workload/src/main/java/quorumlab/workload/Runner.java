@@ -186,15 +186,16 @@ public final class Runner {
                 if (runtime == RuntimeKind.SIM) {
                     Simulation sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(scenario.nodeCount()))
                             .protocol(protocol, options).network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
-                            .trace(trace, level).scenario(scenario.name()).build();
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build();
                     sim.start();
                     completed = drive(sim, ws, history, end, () -> sim.runUntil(end + drain));
+                    sim.close();
                     delivered = sim.messagesDelivered();
                 } else {
                     try (PekkoLocalRuntime local = PekkoLocalRuntime.builder().seed(seed)
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
                             .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
-                            .trace(trace, level).scenario(scenario.name()).build()) {
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build()) {
                         local.start();
                         completed = drive(local, ws, history, end, () -> sleep(end + drain));
                     }
@@ -243,6 +244,7 @@ public final class Runner {
         d.put("seeds", seeds);
         d.put("firstSeed", firstSeed);
         d.put("runtime", runtime.name().toLowerCase());
+        d.put("clients", Clients.policy(WorkloadSettings.of(scenario.workloadOrDefault())));
         Map<String, Object> versions = new LinkedHashMap<>();
         versions.put("quorumlab", versionOf(Runner.class));
         versions.put("java", System.getProperty("java.version"));

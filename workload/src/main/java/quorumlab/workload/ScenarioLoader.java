@@ -321,13 +321,27 @@ public final class ScenarioLoader {
         private void groups(String at, Scenario.Fault f) {
             if (f.groups() == null || f.groups().size() < 2) throw error(at + ".groups", "a partition needs at least two groups");
             Set<NodeId> seen = new HashSet<>();
+            Set<String> once = new HashSet<>();
+            int members = 0;
             for (int g = 0; g < f.groups().size(); g++) {
                 List<String> group = f.groups().get(g);
                 String field = at + ".groups[" + g + "]";
                 if (group == null || group.isEmpty()) throw error(field, "a partition group must not be empty");
                 for (String name : group) {
-                    if (!seen.add(node(field, name))) throw error(field, "node " + name + " is in two groups");
+                    if (name == null) throw error(field, "a group member must not be empty");
+                    if (!name.equals("others")) members++;
+                    if (name.equals("leader") || name.equals("others")) {
+                        if (!once.add(name)) throw error(field, "'" + name + "' may appear in one group only, once");
+                    } else if (!name.equals("random-follower")) {
+                        if (!FaultInjector.SYMBOLIC_MEMBERS.contains(name) && !name.matches("n[0-9]+")) {
+                            throw error(field, "'" + name + "' is not a node name (n1 .. n" + s.nodeCount() + "), leader, random-follower or others");
+                        }
+                        if (!seen.add(node(field, name))) throw error(field, "node " + name + " is in two groups");
+                    }
                 }
+            }
+            if (members > s.nodeCount()) {
+                throw error(at + ".groups", "the groups name " + members + " members, more than the " + s.nodeCount() + " nodes");
             }
         }
     }

@@ -37,6 +37,9 @@ class ScenarioLoaderTest {
         "negative-think-time.yaml | workload.thinkTime | is not a duration",
         "negative-mix.yaml       | workload.mix.read   | must not be negative",
         "node-in-two-groups.yaml | faults[0].groups[1] | node n2 is in two groups",
+        "leader-in-two-groups.yaml | faults[0].groups[1] | 'leader' may appear in one group only",
+        "unknown-group-member.yaml | faults[0].groups[0] | 'follower' is not a node name (n1 .. n5), leader, random-follower or others",
+        "too-many-group-members.yaml | faults[0].groups | the groups name 4 members, more than the 3 nodes",
     })
     void aMalformedScenarioIsOneLineNamingFileFieldAndReason(String file, String field, String reason) throws Exception {
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(bad(file)));

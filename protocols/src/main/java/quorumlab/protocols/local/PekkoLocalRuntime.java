@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,6 +36,7 @@ import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.ClusterRuntime;
 import quorumlab.protocols.runtime.MemoryStore;
+import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.runtime.RuntimeBuilder;
 import quorumlab.protocols.runtime.RuntimeSettings;
@@ -49,6 +51,9 @@ import quorumlab.protocols.trace.TraceRecord;
  * and scheduled actions run on one client actor, so client code is single-threaded. It writes the same
  * trace records as the simulator, with {@code t} in real nanoseconds since the runtime was built.
  * Runs are not reproducible here; safety must still hold.
+ *
+ * <p>Message counts are written every {@link MessageCounter#INTERVAL_NANOS} of real time from Pekko's
+ * scheduler, and once more by {@link #close()} after every actor has stopped, so nothing counted is lost.
  */
 public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     /** Pekko settings: quiet logging, a 1 ms scheduler tick (the default 10 ms would swamp millisecond delays). */
@@ -78,6 +83,9 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final AtomicLong nextMessageId = new AtomicLong();
     private final Object traceLock = new Object();
+    /** Null when the sink keeps nothing; guarded by {@code traceLock}. */
+    private final MessageCounter counter;
+    private volatile Cancellable countsTimer;
     private final long startNanos;
     private volatile boolean started;
 
@@ -93,6 +101,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         this.sink = settings.sink();
         this.traceEvents = settings.traceEvents();
         this.traceMessages = settings.traceMessages();
+        this.counter = settings.countMessages() ? new MessageCounter(settings.cluster().members()) : null;
         for (NodeId id : settings.cluster().members()) {
             stores.put(id, new MemoryStore());
             status.put(id, new Status());
@@ -158,11 +167,12 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     public synchronized void start() {
         if (started) return;
         started = true;
-        if (traceEvents) {
-            synchronized (traceLock) {
-                sink.record(new TraceRecord.Meta(now(), settings.protocol().name(), settings.cluster().size(), settings.seed(), "local",
-                        settings.scenario()));
-            }
+        synchronized (traceLock) {
+            sink.record(settings.meta(now(), "local"));
+        }
+        if (counter != null) {
+            Duration every = Duration.ofNanos(MessageCounter.INTERVAL_NANOS);
+            countsTimer = system.scheduler().scheduleAtFixedRate(every, every, this::flushCounts, system.executionContext());
         }
         for (NodeId id : settings.cluster().members()) {
             status.get(id).up = true;
@@ -208,14 +218,24 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         return List.copyOf(failures);
     }
 
-    /** Stops every actor and waits for the actor system to end. */
+    /** Stops every actor, waits for the actor system to end, then writes the last message counts. */
     @Override
     public void close() {
+        Cancellable timer = countsTimer;
+        if (timer != null) timer.cancel();
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the Pekko actor system did not stop: " + e, e);
+        }
+        flushCounts();
+    }
+
+    private void flushCounts() {
+        if (counter == null) return;
+        synchronized (traceLock) {
+            counter.flush(now(), sink);
         }
     }
 
@@ -305,11 +325,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     }
 
     @Override
-    public void recordFault(String fault, List<NodeId> nodes, String detail) {
-        if (!traceEvents) return;
+    public void recordFault(String fault, List<NodeId> nodes, String detail, List<List<NodeId>> groups) {
         List<NodeId> copy = List.copyOf(nodes);
+        List<List<NodeId>> groupsCopy = groups == null ? null : groups.stream().map(List::copyOf).toList();
         synchronized (traceLock) {
-            sink.record(new TraceRecord.Fault(now(), fault, copy, detail));
+            sink.record(new TraceRecord.Fault(now(), fault, copy, detail, groupsCopy));
         }
     }
 
@@ -340,9 +360,10 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         ActorRef<NodeCommand> target = nodes.get(to);
         if (target == null) throw new IllegalArgumentException(from + " sent " + message.typeName() + " to " + to + ", not a member");
         long id = nextMessageId.incrementAndGet();
-        if (traceMessages) {
+        if (counter != null || traceMessages) {
             synchronized (traceLock) {
-                sink.record(new TraceRecord.Send(now(), from, to, id, message.typeName(), message.sizeBytes()));
+                if (counter != null) counter.count(from, message);
+                if (traceMessages) sink.record(new TraceRecord.Send(now(), from, to, id, message.typeName(), message.sizeBytes()));
             }
         }
         settings.network().route(from, to, message, now(), route);
@@ -369,16 +390,13 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
 
     void submit(LocalClient client, NodeId node, ClientRequest request, long intended) {
         ActorRef<NodeCommand> target = ref(node, "submit");
-        if (traceEvents) {
-            synchronized (traceLock) {
-                sink.record(new TraceRecord.Invoke(now(), intended, node, request));
-            }
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Invoke(now(), intended, node, request));
         }
         tellAfter(target, new NodeCommand.ClientRequestArrived(request, nextMessageId.incrementAndGet()), client.sampleDelay(settings.clientDelay()));
     }
 
     void completed(long clientId, long seq, NodeId from, ClientReply reply) {
-        if (!traceEvents) return;
         String outcome = reply == null ? ClientOutcome.TIMEOUT : ClientOutcome.of(reply);
         synchronized (traceLock) {
             sink.record(new TraceRecord.Complete(now(), clientId, seq, from, reply, outcome));

@@ -59,8 +59,16 @@ public interface ClusterRuntime {
      */
     Optional<NodeId> leader();
 
-    /** Writes a {@code fault} trace record at {@link #now()}. */
-    void recordFault(String fault, List<NodeId> nodes, String detail);
+    /** Writes a {@code fault} trace record at {@link #now()}, with no groups. */
+    default void recordFault(String fault, List<NodeId> nodes, String detail) {
+        recordFault(fault, nodes, detail, null);
+    }
+
+    /**
+     * Writes a {@code fault} trace record at {@link #now()}; {@code groups} (null for none) are the
+     * node groups a partition made, as the fault resolved them.
+     */
+    void recordFault(String fault, List<NodeId> nodes, String detail, List<List<NodeId>> groups);
 
     /** Connects client {@code clientId}; its replies go to {@code handler}. */
     ClientPort addClient(long clientId, ClientHandler handler);

@@ -19,6 +19,8 @@ public abstract class RuntimeBuilder<B extends RuntimeBuilder<B, R>, R> {
     private TraceLevel level = TraceLevel.NONE;
     private Delay clientDelay = Delay.constant(500_000);
     private String scenario;
+    private Long warmup;
+    private Long workloadEnd;
 
     protected RuntimeBuilder() {}
 
@@ -62,11 +64,22 @@ public abstract class RuntimeBuilder<B extends RuntimeBuilder<B, R>, R> {
         return self();
     }
 
+    /**
+     * The workload's window, written to the trace's meta record: clients send from {@code warmup}
+     * until {@code end} (ns since the run began); what follows {@code end} is the drain.
+     */
+    public B workloadWindow(long warmup, long end) {
+        if (warmup < 0 || end < warmup) throw new IllegalArgumentException("workload window [" + warmup + ", " + end + "] is not a window");
+        this.warmup = warmup;
+        this.workloadEnd = end;
+        return self();
+    }
+
     public abstract R build();
 
     /** The settings with defaults filled in and the seed split; call it once, from the runtime's constructor. */
     protected final RuntimeSettings settings() {
-        return new RuntimeSettings(seed, cluster, protocol, options, network, sink, level, clientDelay, scenario);
+        return new RuntimeSettings(seed, cluster, protocol, options, network, sink, level, clientDelay, scenario, warmup, workloadEnd);
     }
 
     @SuppressWarnings("unchecked")

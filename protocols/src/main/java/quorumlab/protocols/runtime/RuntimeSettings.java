@@ -8,6 +8,7 @@ import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * What a runtime is built from, with the defaults filled in, and the run's random streams. Both
@@ -26,11 +27,13 @@ public final class RuntimeSettings {
     private final TraceLevel level;
     private final Delay clientDelay;
     private final String scenario;
+    private final Long warmup;
+    private final Long workloadEnd;
     private final long clientSeed;
     private final Map<NodeId, SplittableRandom> memberRandoms = new HashMap<>();
 
     RuntimeSettings(long seed, ClusterConfig cluster, Protocol protocol, Options options, NetworkModel network,
-            TraceSink sink, TraceLevel level, Delay clientDelay, String scenario) {
+            TraceSink sink, TraceLevel level, Delay clientDelay, String scenario, Long warmup, Long workloadEnd) {
         this.seed = seed;
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -40,6 +43,8 @@ public final class RuntimeSettings {
         this.level = level;
         this.clientDelay = clientDelay;
         this.scenario = scenario;
+        this.warmup = warmup;
+        this.workloadEnd = workloadEnd;
 
         SplittableRandom root = new SplittableRandom(seed);
         this.network.reseed(root.nextLong());
@@ -71,8 +76,17 @@ public final class RuntimeSettings {
         return sink;
     }
 
+    /** Whether protocol events reach the trace (meta, faults, counts and client records always do). */
     public boolean traceEvents() {
         return level.includesEvents();
+    }
+
+    /**
+     * Whether to count messages for {@link quorumlab.protocols.trace.TraceRecord.MessageCounts}:
+     * at every level, unless the sink keeps nothing ({@link TraceSink#NONE}, the benchmarks).
+     */
+    public boolean countMessages() {
+        return sink != TraceSink.NONE;
     }
 
     public boolean traceMessages() {
@@ -86,6 +100,11 @@ public final class RuntimeSettings {
     /** The scenario's name for the meta record, or null. */
     public String scenario() {
         return scenario;
+    }
+
+    /** A new meta record, the first line of a trace, at {@code t}. */
+    public TraceRecord.Meta meta(long t, String runtime) {
+        return new TraceRecord.Meta(t, protocol.name(), cluster.size(), seed, runtime, scenario, warmup, workloadEnd);
     }
 
     /** The member's own stream. */

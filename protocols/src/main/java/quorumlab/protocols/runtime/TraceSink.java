@@ -7,7 +7,7 @@ import quorumlab.protocols.trace.TraceRecord;
  * serializes its calls, so an implementation need not be thread-safe.
  */
 public interface TraceSink {
-    /** A sink that keeps nothing. */
+    /** A sink that keeps nothing; a runtime given it does not even count messages (the benchmarks). */
     TraceSink NONE = record -> {};
 
     void record(TraceRecord record);

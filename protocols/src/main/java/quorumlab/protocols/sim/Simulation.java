@@ -22,6 +22,7 @@ import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.ClusterRuntime;
+import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.runtime.RuntimeBuilder;
 import quorumlab.protocols.runtime.RuntimeSettings;
@@ -35,14 +36,22 @@ import quorumlab.protocols.trace.TraceRecord;
  *
  * <p>Random streams: the seed splits as {@link RuntimeSettings} describes, the same as in the Pekko runtime.
  *
+ * <p>Message counts: every {@link MessageCounter#INTERVAL_NANOS} of virtual time, and once more at
+ * {@link #close()}, the simulator writes what each node sent. It writes an interval's counts when the
+ * first event after the interval's end comes up, so it adds no events of its own to the queue.
+ *
  * <p>Not thread-safe: drive it from one thread.
  */
-public final class Simulation implements ClusterRuntime {
+public final class Simulation implements ClusterRuntime, AutoCloseable {
     private final RuntimeSettings settings;
     // Read on every event, so kept at hand.
     private final TraceSink sink;
     private final boolean traceEvents;
     private final boolean traceMessages;
+    /** Null when the sink keeps nothing. */
+    private final MessageCounter counter;
+    /** The end of the interval being counted. */
+    private long nextCountsAt = MessageCounter.INTERVAL_NANOS;
     /** Time a message waits at its sender before the network takes it; null for none. */
     private final ToLongFunction<Message> sendDelay;
 
@@ -74,6 +83,7 @@ public final class Simulation implements ClusterRuntime {
         this.sink = settings.sink();
         this.traceEvents = settings.traceEvents();
         this.traceMessages = settings.traceMessages();
+        this.counter = settings.countMessages() ? new MessageCounter(settings.cluster().members()) : null;
 
         int maxId = 0;
         for (NodeId id : settings.cluster().members()) maxId = Math.max(maxId, id.id());
@@ -119,11 +129,28 @@ public final class Simulation implements ClusterRuntime {
     public void start() {
         if (started) return;
         started = true;
-        if (traceEvents) {
-            sink.record(new TraceRecord.Meta(now, settings.protocol().name(), settings.cluster().size(), settings.seed(), "sim",
-                    settings.scenario()));
-        }
+        sink.record(settings.meta(now, "sim"));
         for (SimNode n : nodes) boot(n);
+    }
+
+    /**
+     * Ends the run: writes the message counts of the interval still open, so nothing counted is lost.
+     * The simulation can run on afterwards; the next close writes what was counted since.
+     */
+    @Override
+    public void close() {
+        if (counter != null) {
+            flushCountsBefore(now);
+            counter.flush(now, sink);
+        }
+    }
+
+    /** Writes the counts of every interval that ends before {@code time}. */
+    private void flushCountsBefore(long time) {
+        while (nextCountsAt < time) {
+            counter.flush(nextCountsAt, sink);
+            nextCountsAt += MessageCounter.INTERVAL_NANOS;
+        }
     }
 
     /** Runs every event up to and including {@code timeNanos}, then sets the clock to it. */
@@ -165,6 +192,7 @@ public final class Simulation implements ClusterRuntime {
 
     private void step() {
         SimEvent e = queue.poll();
+        if (counter != null && e.time > nextCountsAt) flushCountsBefore(e.time);
         now = e.time;
         eventsProcessed++;
         try {
@@ -257,7 +285,7 @@ public final class Simulation implements ClusterRuntime {
         ClientReply reply = e.reply;
         NodeId from = e.node.self();
         recycle(e);
-        if (client.outstanding.remove(reply.seq()) && traceEvents) {
+        if (client.outstanding.remove(reply.seq())) {
             sink.record(new TraceRecord.Complete(now, reply.clientId(), reply.seq(), from, reply, ClientOutcome.of(reply)));
         }
         client.handler.onReply(from, reply);
@@ -270,6 +298,7 @@ public final class Simulation implements ClusterRuntime {
         if (target == null) throw new IllegalArgumentException(from.self() + " sent " + message.typeName() + " to " + to + ", not a member");
         long id = ++nextMessageId;
         messagesSent++;
+        if (counter != null) counter.count(from.self(), message);
         if (traceMessages) {
             sink.record(new TraceRecord.Send(now, from.self(), to, id, message.typeName(), message.sizeBytes()));
         }
@@ -362,7 +391,7 @@ public final class Simulation implements ClusterRuntime {
 
     void submit(SimClient client, NodeId node, ClientRequest request, long intended) {
         SimNode target = node(node, "submit");
-        if (traceEvents) sink.record(new TraceRecord.Invoke(now, intended, node, request));
+        sink.record(new TraceRecord.Invoke(now, intended, node, request));
         client.outstanding.add(request.seq());
         SimEvent e = obtain(SimEvent.CLIENT_REQUEST, now + settings.clientDelay().sample(client.random));
         e.node = target;
@@ -372,7 +401,7 @@ public final class Simulation implements ClusterRuntime {
     }
 
     void timedOut(SimClient client, long seq) {
-        if (client.outstanding.remove(seq) && traceEvents) {
+        if (client.outstanding.remove(seq)) {
             sink.record(new TraceRecord.Complete(now, client.clientId(), seq, null, null, ClientOutcome.TIMEOUT));
         }
     }
@@ -462,8 +491,8 @@ public final class Simulation implements ClusterRuntime {
     }
 
     @Override
-    public void recordFault(String fault, List<NodeId> nodes, String detail) {
-        if (traceEvents) sink.record(new TraceRecord.Fault(now, fault, List.copyOf(nodes), detail));
+    public void recordFault(String fault, List<NodeId> nodes, String detail, List<List<NodeId>> groups) {
+        sink.record(new TraceRecord.Fault(now, fault, List.copyOf(nodes), detail, groups == null ? null : groups.stream().map(List::copyOf).toList()));
     }
 
     // ---- the rest of ClusterRuntime, and inspection ----

@@ -95,6 +95,58 @@ class PekkoLocalRuntimeTest {
         assertEquals(6, trace.records(TraceRecord.Complete.class).size());
     }
 
+    /**
+     * Counts are written while the run goes on, and close writes the rest after every actor has stopped:
+     * then they equal the Send records, by sender and type, with bytes; the meta record has the window.
+     */
+    @Test
+    void messageCountsMatchTheSendRecordsOnceClosed() {
+        runtime = PekkoLocalRuntime.builder().seed(1).cluster(ClusterConfig.ofSize(3))
+                .protocol(new EchoProtocol(), new EchoProtocol().resolveOptions(Map.of("tickMs", 5, "bounces", 1)))
+                .network(new NetworkModel().setDropProbability(0.3).setDuplicateProbability(0.2))
+                .trace(trace, TraceLevel.FULL).workloadWindow(50_000_000L, 400_000_000L).build();
+        runtime.start();
+        assertTrue(runtime.awaitUntil(() -> !trace.records(TraceRecord.MessageCounts.class).isEmpty(), WAIT),
+                "counts are written during the run");
+        runtime.close();
+        Map<String, Long> sends = new java.util.HashMap<>();
+        Map<String, Long> counted = new java.util.HashMap<>();
+        for (TraceRecord.Send s : trace.records(TraceRecord.Send.class)) {
+            sends.merge(s.from() + "/" + s.type() + "/count", 1L, Long::sum);
+            sends.merge(s.from() + "/" + s.type() + "/bytes", (long) s.bytes(), Long::sum);
+        }
+        for (TraceRecord.MessageCounts c : trace.records(TraceRecord.MessageCounts.class)) {
+            assertTrue(c.count() > 0 && c.since() < c.t(), c.toString());
+            counted.merge(c.from() + "/" + c.type() + "/count", c.count(), Long::sum);
+            counted.merge(c.from() + "/" + c.type() + "/bytes", c.bytes(), Long::sum);
+        }
+        assertEquals(sends, counted);
+        assertTrue(counted.containsKey("n1/Bounce/count") && counted.containsKey("n3/Pong/count"), counted.keySet().toString());
+        TraceRecord.Meta meta = (TraceRecord.Meta) trace.records().get(0);
+        assertEquals(50_000_000L, meta.warmup());
+        assertEquals(400_000_000L, meta.end());
+    }
+
+    /** Level none: the meta record, client records and counts, but no protocol events, messages or timers. */
+    @Test
+    void levelNoneWritesMetaClientsAndCountsOnly() {
+        runtime = PekkoLocalRuntime.builder().seed(1).cluster(ClusterConfig.ofSize(3))
+                .protocol(new FixedLeaderLogProtocol(), new FixedLeaderLogProtocol().resolveOptions(Map.of()))
+                .trace(trace, TraceLevel.NONE).build();
+        runtime.start();
+        assertTrue(runtime.awaitUntil(() -> runtime.leader().equals(Optional.of(N1)), WAIT));
+        List<ClientReply> replies = new CopyOnWriteArrayList<>();
+        ClientPort client = runtime.addClient(1, (from, reply) -> replies.add(reply));
+        runtime.schedule(0, () -> client.submit(N1, new ClientRequest(1, 1, new Operation.Put("k", "v")), client.now()));
+        assertTrue(runtime.awaitUntil(() -> replies.size() == 1, WAIT));
+        runtime.recordFault("heal", List.of(), "test");
+        runtime.close();
+        Set<Class<?>> kinds = new java.util.HashSet<>();
+        trace.records().forEach(r -> kinds.add(r.getClass()));
+        assertEquals(Set.of(TraceRecord.Meta.class, TraceRecord.Invoke.class, TraceRecord.Complete.class, TraceRecord.Fault.class,
+                TraceRecord.MessageCounts.class), kinds);
+    }
+
     @Test
     void aCrashedNodeRestartsWithOnlyItsDurableState() {
         start(new EchoProtocol(), Map.of("tickMs", 10));

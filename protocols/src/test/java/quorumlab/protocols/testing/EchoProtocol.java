@@ -5,6 +5,7 @@ import java.util.List;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.Message;
+import quorumlab.protocols.MessageCategory;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.NodeId;
@@ -23,11 +24,32 @@ public final class EchoProtocol implements Protocol {
 
     public sealed interface EchoMessage extends Message {}
 
-    public record Ping(long n) implements EchoMessage {}
+    public record Ping(long n) implements EchoMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.HEARTBEAT;
+        }
+    }
 
-    public record Pong(long n) implements EchoMessage {}
+    public record Pong(long n) implements EchoMessage {
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.HEARTBEAT;
+        }
 
-    public record Bounce(long hops) implements EchoMessage {}
+        @Override
+        public int sizeBytes() {
+            return 24;
+        }
+    }
+
+    /** Its category alternates with each hop, so one type counts under two categories (as a Raft heartbeat does). */
+    public record Bounce(long hops) implements EchoMessage {
+        @Override
+        public MessageCategory category() {
+            return hops % 2 == 0 ? MessageCategory.REPLICATION : MessageCategory.COMMIT;
+        }
+    }
 
     @Override
     public String name() {

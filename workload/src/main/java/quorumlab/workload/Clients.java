@@ -61,6 +61,8 @@ final class Clients {
         p.put("timeout", Durations.format(s.timeout()));
         p.put("giveUpAfter", Durations.format(s.giveUpAfter()));
         p.put("notLeader", "follow the hint at once; with no hint, try the next node after " + Durations.format(NO_LEADER_BACKOFF));
+        p.put("onRefused", "the node is down (connection refused or broken, as a reset TCP connection tells at once): retry the"
+                + " same (clientId, seq) at the next node after " + Durations.format(NO_LEADER_BACKOFF));
         p.put("onTimeout", "retry the same (clientId, seq) at the next node; after giveUpAfter record info and go on as a new process");
         return p;
     }
@@ -176,6 +178,25 @@ final class Clients {
         private void done() {
             if (closedLoop) port.schedule(settings.thinkTime(), this::next);
             else idle.push(this);
+        }
+
+        /**
+         * The node is down (its connection refused or broke): the request's effect is unknown, as after
+         * a timeout, so the same {@code (clientId, seq)} goes to the next node, after the same short
+         * back-off as when no node leads, so a client of a cluster that is all down does not spin.
+         */
+        @Override
+        public void onRefused(NodeId node, long refusedSeq) {
+            if (!outstanding || refusedSeq != seq) return;
+            int thisAttempt = ++attempt;
+            if (port.now() - invokedAt >= settings.giveUpAfter()) {
+                giveUp();
+                return;
+            }
+            target = (members.indexOf(node) + 1) % members.size();
+            port.schedule(NO_LEADER_BACKOFF, () -> {
+                if (outstanding && thisAttempt == attempt) send();
+            });
         }
 
         @Override

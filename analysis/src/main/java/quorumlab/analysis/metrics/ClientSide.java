@@ -106,6 +106,7 @@ final class ClientSide {
                 case ClientOutcome.TIMEOUT -> m.clientTimeouts++;
                 case ClientOutcome.NOT_LEADER -> m.clientRedirects++;
                 case ClientOutcome.REJECTED -> m.clientRejections++;
+                case ClientOutcome.REFUSED -> m.clientRefusals++;
                 default -> { }
             }
         }

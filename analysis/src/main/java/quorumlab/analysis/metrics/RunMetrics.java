@@ -59,6 +59,8 @@ public final class RunMetrics {
     public long clientTimeouts;
     public long clientRedirects;
     public long clientRejections;
+    /** Attempts sent to a node that was down, refused at once (a reset connection). */
+    public long clientRefusals;
     /** Operations invoked in the window that never committed (gave up, timed out for good, or refused). */
     public long clientFailures;
     // leadership

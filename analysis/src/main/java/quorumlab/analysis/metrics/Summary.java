@@ -57,6 +57,7 @@ public record Summary(String protocol, int seeds, Map<String, Stat> fields, List
         seed("client.timeouts", m -> m.clientTimeouts);
         seed("client.redirects", m -> m.clientRedirects);
         seed("client.rejections", m -> m.clientRejections);
+        seed("client.refusals", m -> m.clientRefusals);
         seed("client.failures", m -> m.clientFailures);
         seed("leader_changes", m -> m.leaderChanges.size());
         seed("leader_changes.spontaneous", m -> m.leaderChanges.stream().filter(c -> c.cause().equals("spontaneous")).count());

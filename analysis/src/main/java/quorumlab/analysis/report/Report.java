@@ -185,8 +185,12 @@ public final class Report {
         });
         if (s.run() != null) {
             lines.add("runtime: " + s.run().path("runtime").asText("?") + "; profile: " + s.run().path("scenario").path("profile").asText("matched"));
-            JsonNode client = s.run().path("clientPolicy");
-            if (!client.isMissingNode()) lines.add("client policy: " + client.toString().replace("\"", "").replace(",", ", "));
+            JsonNode client = s.run().path("clients");
+            if (client.isObject()) {
+                List<String> parts = new ArrayList<>();
+                client.fields().forEachRemaining(e -> parts.add(e.getKey() + ": " + e.getValue().asText()));
+                lines.add("client policy (the same for every protocol): " + String.join("; ", parts));
+            }
         }
         lines.add("Every number counts in the measurement window only. Each cell: the value [95% bootstrap interval] "
                 + "and n, the seeds (or events, for pooled fields) it rests on.");

@@ -1,6 +1,7 @@
 package quorumlab.protocols.local;
 
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import quorumlab.protocols.ClientReply;
@@ -15,7 +16,8 @@ final class LocalClient extends AbstractClientPort {
     private final PekkoLocalRuntime runtime;
     private final ClientHandler handler;
     private final SplittableRandom random;
-    private final Set<Long> outstanding = ConcurrentHashMap.newKeySet();
+    /** Sequence numbers outstanding, with the node each went to. */
+    private final Map<Long, NodeId> outstanding = new ConcurrentHashMap<>();
 
     LocalClient(PekkoLocalRuntime runtime, long clientId, ClientHandler handler, SplittableRandom random) {
         super(runtime, clientId);
@@ -26,19 +28,31 @@ final class LocalClient extends AbstractClientPort {
 
     @Override
     protected void send(NodeId node, ClientRequest request, long intendedNanos) {
-        outstanding.add(request.seq());
+        outstanding.put(request.seq(), node);
         runtime.submit(this, node, request, intendedNanos);
     }
 
     @Override
     protected void gaveUp(long seq) {
-        if (outstanding.remove(seq)) runtime.completed(clientId(), seq, null, null);
+        if (outstanding.remove(seq) != null) runtime.completed(clientId(), seq, null, null);
     }
 
     /** Runs on the client actor. */
     void replyArrived(NodeId from, ClientReply reply) {
-        if (outstanding.remove(reply.seq())) runtime.completed(clientId(), reply.seq(), from, reply);
+        if (outstanding.remove(reply.seq()) != null) runtime.completed(clientId(), reply.seq(), from, reply);
         handler.onReply(from, reply);
+    }
+
+    /** Runs on the client actor: {@code node} is down, so the connection refused or broke. */
+    void refused(NodeId node, long seq) {
+        if (!outstanding.remove(seq, node)) return;
+        runtime.refusedRecorded(clientId(), seq, node);
+        handler.onRefused(node, seq);
+    }
+
+    /** The sequence numbers outstanding at {@code node}. */
+    List<Long> outstandingAt(NodeId node) {
+        return outstanding.entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey).toList();
     }
 
     long sampleDelay(Delay delay) {

@@ -114,7 +114,10 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
         while (!waiting.isEmpty()) {
             NodeCommand c = waiting.poll();
             if (c instanceof NodeCommand.Deliver d) runtime.dropped(d.from(), id, d.id(), d.message().typeName(), "crashed");
-            if (c instanceof NodeCommand.ClientRequestArrived r) runtime.dropped(null, id, r.id(), "ClientRequest", "crashed");
+            if (c instanceof NodeCommand.ClientRequestArrived r) {
+                runtime.dropped(null, id, r.id(), "ClientRequest", "crashed");
+                runtime.refuse(r.request().clientId(), r.request().seq(), id);
+            }
         }
         up = false;
         paused = false;
@@ -157,6 +160,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
     private void clientRequest(NodeCommand.ClientRequestArrived r) {
         if (!up) {
             runtime.dropped(null, id, r.id(), "ClientRequest", "crashed");
+            runtime.refuse(r.request().clientId(), r.request().seq(), id);
             return;
         }
         if (paused) {

@@ -272,6 +272,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         s.paused = false;
         leftLeadership(id);
         nodes.get(id).tell(new NodeCommand.Crash());
+        clients.values().forEach(c -> c.outstandingAt(id).forEach(seq -> refuse(c.clientId(), seq, id)));
     }
 
     @Override
@@ -394,6 +395,25 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             sink.record(new TraceRecord.Invoke(now(), intended, node, request));
         }
         tellAfter(target, new NodeCommand.ClientRequestArrived(request, nextMessageId.incrementAndGet()), client.sampleDelay(settings.clientDelay()));
+    }
+
+    /**
+     * {@code node} is down: the client's connection to it refuses, or breaks with {@code seq}
+     * outstanding, and the client hears so one client-link delay later.
+     */
+    void refuse(long clientId, long seq, NodeId node) {
+        LocalClient client = clients.get(clientId);
+        if (client == null) return;
+        long delay = client.sampleDelay(settings.clientDelay());
+        Runnable refuse = () -> client.refused(node, seq);
+        if (delay <= 0) clientActor.tell(refuse);
+        else system.scheduler().scheduleOnce(Duration.ofNanos(delay), () -> clientActor.tell(refuse), system.executionContext());
+    }
+
+    void refusedRecorded(long clientId, long seq, NodeId node) {
+        synchronized (traceLock) {
+            sink.record(new TraceRecord.Complete(now(), clientId, seq, node, null, ClientOutcome.REFUSED));
+        }
     }
 
     void completed(long clientId, long seq, NodeId from, ClientReply reply) {

@@ -10,6 +10,11 @@ public final class ClientOutcome {
     public static final String NOT_LEADER = "not_leader";
     /** The node refused the command for good. */
     public static final String REJECTED = "rejected";
+    /**
+     * The node was down, so its connection refused the request (or broke with it outstanding), as a
+     * reset TCP connection tells a client at once; the request may or may not have reached it.
+     */
+    public static final String REFUSED = "refused";
     /** No reply came before the client gave up: the command may or may not take effect. */
     public static final String TIMEOUT = "timeout";
 

@@ -1,7 +1,7 @@
 package quorumlab.protocols.sim;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.NodeId;
@@ -14,8 +14,8 @@ final class SimClient extends AbstractClientPort {
     final ClientHandler handler;
     /** Draws this client's link delays; seeded from the run's seed and the client id. */
     final SplittableRandom random;
-    /** Sequence numbers submitted and not yet completed (by a reply or a timeout). */
-    final Set<Long> outstanding = new HashSet<>();
+    /** Sequence numbers submitted and not yet completed (by a reply, a timeout or a refusal), with the node they went to. */
+    final Map<Long, NodeId> outstanding = new HashMap<>();
 
     SimClient(Simulation sim, long clientId, ClientHandler handler, SplittableRandom random) {
         super(sim, clientId);

@@ -267,6 +267,7 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
         SimNode n = e.node;
         if (!n.up) {
             if (traceMessages) sink.record(new TraceRecord.Drop(now, null, n.self(), e.messageId, "ClientRequest", "crashed"));
+            if (e.client != null) refuse(e.client, n.self(), e.request.seq());
             recycle(e);
             return;
         }
@@ -285,7 +286,7 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
         ClientReply reply = e.reply;
         NodeId from = e.node.self();
         recycle(e);
-        if (client.outstanding.remove(reply.seq())) {
+        if (client.outstanding.remove(reply.seq()) != null) {
             sink.record(new TraceRecord.Complete(now, reply.clientId(), reply.seq(), from, reply, ClientOutcome.of(reply)));
         }
         client.handler.onReply(from, reply);
@@ -392,16 +393,17 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
     void submit(SimClient client, NodeId node, ClientRequest request, long intended) {
         SimNode target = node(node, "submit");
         sink.record(new TraceRecord.Invoke(now, intended, node, request));
-        client.outstanding.add(request.seq());
+        client.outstanding.put(request.seq(), node);
         SimEvent e = obtain(SimEvent.CLIENT_REQUEST, now + settings.clientDelay().sample(client.random));
         e.node = target;
+        e.client = client;
         e.request = request;
         e.messageId = ++nextMessageId;
         queue.add(e);
     }
 
     void timedOut(SimClient client, long seq) {
-        if (client.outstanding.remove(seq)) {
+        if (client.outstanding.remove(seq) != null) {
             sink.record(new TraceRecord.Complete(now, client.clientId(), seq, null, null, ClientOutcome.TIMEOUT));
         }
     }
@@ -434,6 +436,22 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
         }
         n.crash();
         leaders.remove(id);
+        for (SimClient c : clients.values()) {
+            for (var o : List.copyOf(c.outstanding.entrySet())) if (o.getValue().equals(id)) refuse(c, id, o.getKey());
+        }
+    }
+
+    /**
+     * {@code node} is down: the client's connection to it is refused, or breaks with {@code seq}
+     * outstanding, and the client hears so one client-link delay later.
+     */
+    private void refuse(SimClient client, NodeId node, long seq) {
+        schedule(now + settings.clientDelay().sample(client.random), () -> {
+            if (!node.equals(client.outstanding.get(seq))) return;
+            client.outstanding.remove(seq);
+            sink.record(new TraceRecord.Complete(now, client.clientId(), seq, node, null, ClientOutcome.REFUSED));
+            client.handler.onRefused(node, seq);
+        });
     }
 
     @Override

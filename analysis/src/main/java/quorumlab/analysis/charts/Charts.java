@@ -335,46 +335,60 @@ public final class Charts {
     }
 
     /**
-     * Summary values with their 95% intervals as dots and whiskers, one group per protocol; the
-     * whiskers are the bootstrap interval's own bounds, so they never leave the metric's domain.
+     * Summary values with their 95% intervals as dots and whiskers: one group per metric (labelled
+     * at the top), the protocols side by side in each, n beside each dot. The whiskers are the
+     * bootstrap interval's own bounds, so they never leave the metric's domain.
      */
-    public static Drawn statDots(String stem, String title, String yLabel, Map<String, Map<String, Stat>> byMetric) {
+    public static Drawn statDots(String stem, String title, String yLabel, Map<String, Map<String, Stat>> byMetric,
+            Map<String, String> metricLabels) {
         XYChart c = xy(title, "", yLabel);
         c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setMarkerSize(11);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setXAxisTicksVisible(false);
         List<String> protocols = new ArrayList<>();
         byMetric.values().forEach(m -> m.keySet().forEach(p -> { if (!protocols.contains(p)) protocols.add(p); }));
-        int k = 0;
-        int metrics = byMetric.size();
+        List<String> metrics = new ArrayList<>(byMetric.keySet());
+        double top = 1;
+        for (Map<String, Stat> m : byMetric.values()) {
+            for (Stat st : m.values()) if (st != null && st.defined()) top = Math.max(top, Double.isNaN(st.ciHigh()) ? st.value() : st.ciHigh());
+        }
+        c.getStyler().setYAxisMax(top * 1.15);
         boolean any = false;
-        for (var metric : byMetric.entrySet()) {
-            for (int i = 0; i < protocols.size(); i++) {
-                Stat s = metric.getValue().get(protocols.get(i));
-                if (s == null || !s.defined()) continue;
-                any = true;
-                double x = i + 1 + (k - (metrics - 1) / 2.0) * 0.25;
-                XYSeries dot = c.addSeries(protocols.get(i) + ": " + metric.getKey() + " (n=" + s.n() + " " + s.basis() + ")",
-                        new double[] {x}, new double[] {s.value()});
-                dot.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-                dot.setMarker(k == 0 ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
-                dot.setMarkerColor(colour(protocols.get(i)));
-                if (!Double.isNaN(s.ciLow())) {
-                    XYSeries whisker = c.addSeries(protocols.get(i) + " " + metric.getKey() + " 95% interval",
-                            new double[] {x, x}, new double[] {s.ciLow(), s.ciHigh()});
+        for (int i = 0; i < protocols.size(); i++) {
+            String protocol = protocols.get(i);
+            double offset = (i - (protocols.size() - 1) / 2.0) * 0.18;
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int k = 0; k < metrics.size(); k++) {
+                Stat st = byMetric.get(metrics.get(k)).get(protocol);
+                if (st == null || !st.defined()) continue;
+                double x = k + 1 + offset;
+                xs.add(x);
+                ys.add(st.value());
+                c.addAnnotation(new AnnotationText("n=" + st.n(), x + 0.07, st.value(), false));
+                if (!Double.isNaN(st.ciLow())) {
+                    XYSeries whisker = c.addSeries(protocol + " " + metrics.get(k) + " interval", new double[] {x, x},
+                            new double[] {st.ciLow(), st.ciHigh()});
                     whisker.setMarker(SeriesMarkers.NONE);
-                    whisker.setLineColor(colour(protocols.get(i)));
+                    whisker.setLineColor(colour(protocol));
+                    whisker.setLineWidth(2.5f);
                     whisker.setShowInLegend(false);
                 }
             }
-            k++;
+            if (xs.isEmpty()) continue;
+            any = true;
+            XYSeries dots = c.addSeries(protocol, toArray(xs), toArray(ys));
+            dots.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            dots.setMarker(SeriesMarkers.CIRCLE);
+            dots.setMarkerColor(colour(protocol));
         }
         if (!any) emptyNote(c, "no leader changes in this run");
+        for (int k = 0; k < metrics.size(); k++) {
+            c.addAnnotation(new AnnotationText(metricLabels.getOrDefault(metrics.get(k), metrics.get(k)), k + 1, top * 1.08, false));
+        }
         c.getStyler().setXAxisMin(0.5);
-        c.getStyler().setXAxisMax(protocols.size() + 0.5);
-        c.getStyler().setxAxisTickLabelsFormattingFunction(v -> {
-            int i = (int) Math.round(v);
-            return Math.abs(v - i) < 1e-6 && i >= 1 && i <= protocols.size() ? protocols.get(i - 1) : "";
-        });
+        c.getStyler().setXAxisMax(metrics.size() + 0.5);
         return new Drawn(stem, title, c);
     }
 
@@ -442,8 +456,9 @@ public final class Charts {
             summaries.forEach((p, s) -> perProtocol.put(p, s.fields().get(f)));
             availability.put(f, perProtocol);
         }
-        d.add(statDots("unavailability", "Election, cluster unavailability and client outage after a leader change "
-                + "(pooled median, 95% bootstrap interval)", "Time (ms)", availability));
+        d.add(statDots("unavailability", "After a leader change (pooled medians, 95% intervals)", "Time (ms)", availability,
+                Map.of("election_ms.median", "election", "unavailability_ms.median", "cluster unavailable",
+                        "client_outage_ms.median", "client outage")));
         d.addAll(waiting(runs));
         d.add(gapLifetimeCdf(runs));
         d.add(messagesByCategory(runs));

@@ -156,6 +156,15 @@ public final class Checks {
         String protocol = trace.isEmpty() || !(trace.get(0) instanceof TraceRecord.Meta meta) ? "" : meta.protocol();
         List<SafetyChecks.Checker> checkers = SafetyChecks.forProtocol(protocol);
         List<Verdict.Check> checks = new ArrayList<>();
+        if (trace.stream().noneMatch(r -> r instanceof TraceRecord.Event)) {
+            // Trace level none keeps no protocol events: the invariants cannot run, and saying "ok" would be a lie.
+            for (int i = 0; i < checkers.size(); i++) {
+                String name = i == 0 ? ACKNOWLEDGED_WRITES : protocol + "-invariants" + (i > 1 ? "-" + i : "");
+                checks.add(new Verdict.Check(name, CheckStatus.UNKNOWN,
+                        "not checked: the trace holds no protocol events (trace level none)", List.of(), List.of()));
+            }
+            return checks;
+        }
         for (int i = 0; i < checkers.size(); i++) {
             // SafetyChecks lists the common check first, then the protocol's own invariants.
             String name = i == 0 ? ACKNOWLEDGED_WRITES : protocol + "-invariants" + (i > 1 ? "-" + i : "");

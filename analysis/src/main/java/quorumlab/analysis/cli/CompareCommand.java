@@ -98,6 +98,10 @@ final class CompareCommand implements Callable<Integer> {
                 if (!sum.violations().isEmpty() || sum.linearizable().equals("false")) return Main.EXIT_VIOLATION;
                 if (!sum.linearizable().equals("true")) unknown = true;
             }
+            // a seed whose checks could not all run (e.g. no protocol events at trace level none)
+            for (List<String> lines : s.verdictLines().values()) {
+                if (lines.stream().anyMatch(l -> l.endsWith(": unknown") || l.endsWith(": not checked"))) unknown = true;
+            }
         }
         return unknown ? Main.EXIT_UNKNOWN : Main.EXIT_OK;
     }

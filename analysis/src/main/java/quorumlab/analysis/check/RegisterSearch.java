@@ -54,6 +54,9 @@ final class RegisterSearch {
     private final int initialState;
     private final int[] observers; // per value: operations not yet linearized that need it in the register
     private final int[][] pendingWriters; // per value: the writes and cas that may or may not happen, writing it
+    private final boolean[] mustHappen; // required, or the only possible source of a value a must-happen op observes
+    private final int[] mustObservers; // per value: must-happen reads and cas that need it in the register
+    private final int[] writers; // per value: the operations that write it
 
     // the entry list: entries 0..E-1 in real-time order, HEAD = E
     private final int[] entryOp;
@@ -148,6 +151,35 @@ final class RegisterSearch {
         for (int i = 0; i < n; i++) {
             if (kind[i] != Fn.WRITE) observers[a[i]]++;
         }
+        mustHappen = required.clone();
+        writers = new int[ids.size()];
+        int[] soleWriter = new int[ids.size()];
+        for (int i = 0; i < n; i++) {
+            if (kind[i] == Fn.READ) continue;
+            writers[written(i)]++;
+            soleWriter[written(i)] = i;
+        }
+        // A value that a must-happen operation observes, that the register cannot hold when the
+        // window opens and that one operation alone writes, needs that operation: it must happen
+        // too (before its observer), and so must what it observes in turn. Values are unique per
+        // key in our workload, so an info write whose value is read becomes one of these.
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (int i = 0; i < n; i++) {
+                if (!mustHappen[i] || kind[i] == Fn.WRITE) continue;
+                int v = a[i];
+                boolean heldAtStart = initialState == ANY ? candidate[v] : v == initialState;
+                if (!heldAtStart && writers[v] == 1 && !mustHappen[soleWriter[v]]) {
+                    mustHappen[soleWriter[v]] = true;
+                    grew = true;
+                }
+            }
+        }
+        mustObservers = new int[ids.size()];
+        for (int i = 0; i < n; i++) {
+            if (mustHappen[i] && kind[i] != Fn.WRITE) mustObservers[a[i]]++;
+        }
+
         pendingWriters = new int[ids.size()][];
         for (int i = 0; i < n; i++) {
             if (required[i]) continue;
@@ -232,6 +264,8 @@ final class RegisterSearch {
     Outcome run(long maxStates, long deadlineNanos) {
         Frontier k = new Frontier();
         StateCache cache = new StateCache();
+        int[] needs = mustObservers.clone(); // per value: must-happen observers not linearized yet
+        int[] sources = writers.clone(); // per value: writers not linearized yet
         int n = ops.size();
         int[] stackOp = new int[n];
         int[] stackState = new int[n];
@@ -254,7 +288,7 @@ final class RegisterSearch {
                     continue;
                 }
                 int after = step(state, op);
-                if (after != ILLEGAL) {
+                if (after != ILLEGAL && !strands(state, op, after, needs, sources)) {
                     int mark = k.trailSize();
                     k.linearize(op);
                     if (verifyEveryStep) k.verify(stackOp, depth, op);
@@ -267,6 +301,8 @@ final class RegisterSearch {
                         stackState[depth] = state;
                         stackTrail[depth++] = mark;
                         state = after;
+                        count(op, needs, sources, -1);
+                        if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                         lift(op);
                         if (required[op]) remaining--;
                         entry = next[head];
@@ -287,6 +323,8 @@ final class RegisterSearch {
                 k.undo(op, stackTrail[depth]);
                 if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 unlift(op);
+                count(op, needs, sources, +1);
+                if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                 if (required[op]) remaining++;
                 entry = next[callEntry[op]];
             }
@@ -294,6 +332,37 @@ final class RegisterSearch {
         states = cache.size();
         linearization = Arrays.copyOf(stackOp, depth);
         return Outcome.LINEARIZABLE;
+    }
+
+    /**
+     * True when {@code op} would take the register from {@code state} to another value while a
+     * must-happen operation not yet linearized still needs {@code state}, and no operation left
+     * writes it: that operation could never be linearized, whatever comes next. Without this cut
+     * the search finds out only at the operation's return, after trying every order of what lies
+     * between; with it, an info write whose value is read later is tried only where nothing
+     * overwrites it before the read. The register before the window ({@code ANY}) is never cut.
+     */
+    private boolean strands(int state, int op, int after, int[] needs, int[] sources) {
+        if (state < 0 || after == state) return false;
+        boolean observesState = mustHappen[op] && kind[op] != Fn.WRITE && a[op] == state;
+        return needs[state] - (observesState ? 1 : 0) > 0 && sources[state] == 0;
+    }
+
+    /** Recomputes {@link #strands}' counts from the linearized {@code stack[0..depth)}; throws on a mismatch. */
+    private void verifyCounts(int[] stack, int depth, int[] needs, int[] sources) {
+        int[] expectedNeeds = mustObservers.clone();
+        int[] expectedSources = writers.clone();
+        for (int i = 0; i < depth; i++) count(stack[i], expectedNeeds, expectedSources, -1);
+        if (!Arrays.equals(expectedNeeds, needs) || !Arrays.equals(expectedSources, sources)) {
+            throw new AssertionError("needs " + Arrays.toString(needs) + " sources " + Arrays.toString(sources)
+                    + ", expected " + Arrays.toString(expectedNeeds) + " and " + Arrays.toString(expectedSources));
+        }
+    }
+
+    /** Adds {@code delta} to the counts of what {@code op} observes and writes. */
+    private void count(int op, int[] needs, int[] sources, int delta) {
+        if (mustHappen[op] && kind[op] != Fn.WRITE) needs[a[op]] += delta;
+        if (kind[op] != Fn.READ) sources[written(op)] += delta;
     }
 
     /**

@@ -37,7 +37,9 @@ final class RegisterSearch {
     /** The register's state before the window when it could be any value the window's past wrote. */
     private static final int ANY = -1;
     private static final int ILLEGAL = -2;
-    private static final int NIL = 0;
+    /** The state standing for every value that no operation in the search reads or expects. */
+    private static final int UNOBSERVED = 0;
+    private static final Object UNOBSERVED_VALUES = new Object();
 
     /**
      * Tests set this to recompute K from scratch after every step and compare it with the
@@ -84,10 +86,9 @@ final class RegisterSearch {
     /** @param without operations (by {@link ClientOp#index()}) to leave out, as if never invoked */
     RegisterSearch(List<ClientOp> keyOps, int cutEvent, int limitEvent, java.util.Set<Integer> without) {
         Map<Object, Integer> ids = new HashMap<>();
-        ids.put(null, NIL);
         List<ClientOp> kept = new ArrayList<>();
         List<Boolean> keptRequired = new ArrayList<>();
-        List<Integer> priorWrites = new ArrayList<>();
+        List<Object> priorWrites = new ArrayList<>();
         for (ClientOp op : keyOps) {
             // A failed operation did not happen, whenever its failure was reported.
             if (op.invokeEvent() >= limitEvent || op.outcome() == Type.FAIL || without.contains(op.index())) continue;
@@ -96,7 +97,7 @@ final class RegisterSearch {
             if (op.f() == Fn.READ && outcome != Type.OK) continue; // a read that did not return changed nothing
             boolean mustHappen = outcome == Type.OK;
             if (op.f() != Fn.READ && op.invokeEvent() < cutEvent) {
-                priorWrites.add(intern(ids, op.written()));
+                priorWrites.add(op.written());
             }
             if (op.invokeEvent() < cutEvent && mustHappen) continue;
             kept.add(op);
@@ -121,6 +122,18 @@ final class RegisterSearch {
             }
         }
 
+        // Values that no operation left observes are all alike to the search: one state stands for
+        // them all, so orders that differ only in which of them the register holds meet in the memo.
+        java.util.Set<Object> observedValues = new java.util.HashSet<>();
+        for (ClientOp op : kept) {
+            if (op.f() == Fn.READ) observedValues.add(op.result());
+            if (op.f() == Fn.CAS) observedValues.add(op.expected());
+        }
+        Map<Object, Integer> values = new HashMap<>();
+        values.put(UNOBSERVED_VALUES, UNOBSERVED);
+        java.util.function.Function<Object, Integer> id =
+                v -> observedValues.contains(v) ? intern(values, v) : UNOBSERVED;
+
         int n = kept.size();
         ops.addAll(kept);
         kind = new Fn[n];
@@ -134,26 +147,26 @@ final class RegisterSearch {
             required[i] = keptRequired.get(i);
             if (required[i]) needed++;
             switch (op.f()) {
-                case READ -> a[i] = intern(ids, op.result());
-                case WRITE -> a[i] = intern(ids, op.written());
+                case READ -> a[i] = id.apply(op.result());
+                case WRITE -> a[i] = id.apply(op.written());
                 case CAS -> {
-                    a[i] = intern(ids, op.expected());
-                    b[i] = intern(ids, op.written());
+                    a[i] = id.apply(op.expected());
+                    b[i] = id.apply(op.written());
                 }
             }
         }
         requiredCount = needed;
-        candidate = new boolean[ids.size()];
-        candidate[NIL] = true;
-        for (int v : priorWrites) candidate[v] = true;
-        initialState = priorWrites.isEmpty() ? NIL : ANY;
-        observers = new int[ids.size()];
+        candidate = new boolean[values.size()];
+        candidate[id.apply(null)] = true;
+        for (Object v : priorWrites) candidate[id.apply(v)] = true;
+        initialState = priorWrites.isEmpty() ? id.apply(null) : ANY;
+        observers = new int[values.size()];
         for (int i = 0; i < n; i++) {
             if (kind[i] != Fn.WRITE) observers[a[i]]++;
         }
         mustHappen = required.clone();
-        writers = new int[ids.size()];
-        int[] soleWriter = new int[ids.size()];
+        writers = new int[values.size()];
+        int[] soleWriter = new int[values.size()];
         for (int i = 0; i < n; i++) {
             if (kind[i] == Fn.READ) continue;
             writers[written(i)]++;
@@ -175,12 +188,12 @@ final class RegisterSearch {
                 }
             }
         }
-        mustObservers = new int[ids.size()];
+        mustObservers = new int[values.size()];
         for (int i = 0; i < n; i++) {
             if (mustHappen[i] && kind[i] != Fn.WRITE) mustObservers[a[i]]++;
         }
 
-        pendingWriters = new int[ids.size()][];
+        pendingWriters = new int[values.size()][];
         for (int i = 0; i < n; i++) {
             if (required[i]) continue;
             int v = written(i);

@@ -26,6 +26,16 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * overwritten before anything depends on the state again, so leaving it out loses nothing. Failed operations, and
  * reads that did not complete {@code ok}, had no effect and take no part.
  *
+ * <p>Two cuts keep the search near one configuration per operation when many operations are in
+ * flight at once (issue 14: dueling proposers; an open-loop load piles up dozens of operations on a
+ * key, which then complete together). First, a value that some operation which must happen still
+ * has to observe cannot be overwritten once nothing left can write it again ({@link #strands}):
+ * without the cut, the search learns that only at the observer's return, after trying every order
+ * of everything in between. An operation must happen when it completed {@code ok}, or when it
+ * alone can write a value that a must-happen operation observes. Second, the values that no
+ * operation observes are one state to the search, so orders that differ only in which of them
+ * the register holds meet in the memo.
+ *
  * <p>A search may also look at a window of the history: the operations up to a limit (those that
  * had not completed by then count as pending), and only those invoked from a quiescent cut on,
  * starting from any state the earlier operations could have left. That is how a counterexample is

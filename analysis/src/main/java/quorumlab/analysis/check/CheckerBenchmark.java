@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Times the linearizability checker on the three histories issue 7 names, and prints the figures
+ * Times the linearizability checker on the histories issues 7 and 14 name, and prints the figures
  * ({@code ./quorumlab bench --checker}). Each figure is the median of several runs after warm-up.
  */
 public final class CheckerBenchmark {
@@ -31,6 +31,12 @@ public final class CheckerBenchmark {
         time(out, "1,000 ops, 1 register, 10 processes, 20% info",
                 HistoryGenerator.linearizable(2, 1_000, 0, 10, 0.2), LinearizabilityChecker.Bound.DEFAULT,
                 CheckStatus.OK);
+        // Issue 14: dueling proposers pile up operations, and abandoned writes are chosen late.
+        History dueling = HistoryGenerator.linearizable(2, 1_000, 1, 40, 0.1, 200);
+        time(out, "1,000 ops, 1 register, 40 processes, 10% info, chosen late", dueling,
+                LinearizabilityChecker.Bound.DEFAULT, CheckStatus.OK);
+        time(out, "the same with one stale read (counterexample included)", HistoryGenerator.withStaleRead(dueling),
+                LinearizabilityChecker.Bound.DEFAULT, CheckStatus.VIOLATION);
         LinearizabilityChecker.Bound bound = new LinearizabilityChecker.Bound(1_000_000, Duration.ofSeconds(10));
         time(out, "pathological: 40 concurrent writes (bound " + bound.maxStates() + " states, "
                 + bound.maxTime().toSeconds() + " s)", HistoryGenerator.pathological(40), bound, CheckStatus.UNKNOWN);

@@ -23,7 +23,21 @@ final class HistoryGenerator {
      * @param infoRate the chance that an operation completes {@code info} (it took effect or not)
      */
     static History linearizable(long seed, int operations, int keys, int processes, double infoRate) {
+        return linearizable(seed, operations, keys, processes, infoRate, 0);
+    }
+
+    /**
+     * As {@link #linearizable(long, int, int, int, double)}, but a write or cas that its client
+     * abandons before it took effect still takes effect later, four times in five, at most
+     * {@code lateSteps} steps after the client gave up (0: never). That is what dueling proposers
+     * do: a value accepted under an old ballot is chosen by the next leader long after the client
+     * timed out, and later reads see it.
+     */
+    static History linearizable(long seed, int operations, int keys, int processes, double infoRate, int lateSteps) {
         SplittableRandom random = new SplittableRandom(seed);
+        record Late(Fn f, Object key, Object argument, long step) {}
+        List<Late> late = new ArrayList<>();
+        long step = 0;
         record Pending(long process, Fn f, Object key, Object argument, boolean applied, Object result) {}
         Map<Object, Object> register = new HashMap<>();
         Map<Object, Long> nextValue = new HashMap<>();
@@ -35,8 +49,15 @@ final class HistoryGenerator {
         long time = 0;
         int invoked = 0;
         int open = 0;
-        while (invoked < operations || open > 0) {
+        while (invoked < operations || open > 0 || !late.isEmpty()) {
             time += 1 + random.nextInt(1000);
+            step++;
+            for (java.util.Iterator<Late> it = late.iterator(); it.hasNext(); ) {
+                Late l = it.next();
+                if (l.step() > step) continue;
+                apply(register, l.f(), l.key(), l.argument());
+                it.remove();
+            }
             int s = random.nextInt(processes);
             Pending p = slots[s];
             if (p == null) {
@@ -60,22 +81,16 @@ final class HistoryGenerator {
             } else if (!p.applied() && random.nextDouble() < infoRate / 2) {
                 // the client gives up before the operation takes effect; it never will
                 events.add(new HistoryEvent(p.process(), Type.INFO, p.f(), p.key(), p.argument(), time));
+                if (lateSteps > 0 && p.f() != Fn.READ && random.nextInt(5) > 0) {
+                    late.add(new Late(p.f(), p.key(), p.argument(), step + 1 + random.nextInt(lateSteps)));
+                }
                 processOf[s] = nextProcess++;
                 slots[s] = null;
                 open--;
             } else if (!p.applied()) {
                 // the operation takes effect now
-                Object result = null;
-                boolean ok = true;
-                switch (p.f()) {
-                    case READ -> result = register.get(p.key());
-                    case WRITE -> register.put(p.key(), p.argument());
-                    case CAS -> {
-                        List<?> pair = (List<?>) p.argument();
-                        ok = java.util.Objects.equals(register.get(p.key()), pair.get(0));
-                        if (ok) register.put(p.key(), pair.get(1));
-                    }
-                }
+                Object result = p.f() == Fn.READ ? register.get(p.key()) : null;
+                boolean ok = apply(register, p.f(), p.key(), p.argument());
                 slots[s] = new Pending(p.process(), p.f(), p.key(), p.argument(), true, ok ? result : FAILED);
             } else {
                 Type type = p.result() == FAILED ? Type.FAIL : Type.OK;
@@ -91,6 +106,20 @@ final class HistoryGenerator {
     }
 
     private static final Object FAILED = new Object();
+
+    /** Applies a write or cas to the store; false when a cas finds another value. */
+    private static boolean apply(Map<Object, Object> register, Fn f, Object key, Object argument) {
+        switch (f) {
+            case WRITE -> register.put(key, argument);
+            case CAS -> {
+                List<?> pair = (List<?>) argument;
+                if (!java.util.Objects.equals(register.get(key), pair.get(0))) return false;
+                register.put(key, pair.get(1));
+            }
+            case READ -> { }
+        }
+        return true;
+    }
 
     /**
      * The same history with one late read changed to return its key's first acknowledged write,

@@ -26,6 +26,16 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * overwritten before anything depends on the state again, so leaving it out loses nothing. Failed operations, and
  * reads that did not complete {@code ok}, had no effect and take no part.
  *
+ * <p>Two cuts keep the search near one configuration per operation when many operations are in
+ * flight at once (issue 14: dueling proposers; an open-loop load piles up dozens of operations on a
+ * key, which then complete together). First, a value that some operation which must happen still
+ * has to observe cannot be overwritten once nothing left can write it again ({@link #strands}):
+ * without the cut, the search learns that only at the observer's return, after trying every order
+ * of everything in between. An operation must happen when it completed {@code ok}, or when it
+ * alone can write a value that a must-happen operation observes. Second, the values that no
+ * operation observes are one state to the search, so orders that differ only in which of them
+ * the register holds meet in the memo.
+ *
  * <p>A search may also look at a window of the history: the operations up to a limit (those that
  * had not completed by then count as pending), and only those invoked from a quiescent cut on,
  * starting from any state the earlier operations could have left. That is how a counterexample is
@@ -37,7 +47,9 @@ final class RegisterSearch {
     /** The register's state before the window when it could be any value the window's past wrote. */
     private static final int ANY = -1;
     private static final int ILLEGAL = -2;
-    private static final int NIL = 0;
+    /** The state standing for every value that no operation in the search reads or expects. */
+    private static final int UNOBSERVED = 0;
+    private static final Object UNOBSERVED_VALUES = new Object();
 
     /**
      * Tests set this to recompute K from scratch after every step and compare it with the
@@ -54,6 +66,9 @@ final class RegisterSearch {
     private final int initialState;
     private final int[] observers; // per value: operations not yet linearized that need it in the register
     private final int[][] pendingWriters; // per value: the writes and cas that may or may not happen, writing it
+    private final boolean[] mustHappen; // required, or the only possible source of a value a must-happen op observes
+    private final int[] mustObservers; // per value: must-happen reads and cas that need it in the register
+    private final int[] writers; // per value: the operations that write it
 
     // the entry list: entries 0..E-1 in real-time order, HEAD = E
     private final int[] entryOp;
@@ -81,10 +96,9 @@ final class RegisterSearch {
     /** @param without operations (by {@link ClientOp#index()}) to leave out, as if never invoked */
     RegisterSearch(List<ClientOp> keyOps, int cutEvent, int limitEvent, java.util.Set<Integer> without) {
         Map<Object, Integer> ids = new HashMap<>();
-        ids.put(null, NIL);
         List<ClientOp> kept = new ArrayList<>();
         List<Boolean> keptRequired = new ArrayList<>();
-        List<Integer> priorWrites = new ArrayList<>();
+        List<Object> priorWrites = new ArrayList<>();
         for (ClientOp op : keyOps) {
             // A failed operation did not happen, whenever its failure was reported.
             if (op.invokeEvent() >= limitEvent || op.outcome() == Type.FAIL || without.contains(op.index())) continue;
@@ -93,7 +107,7 @@ final class RegisterSearch {
             if (op.f() == Fn.READ && outcome != Type.OK) continue; // a read that did not return changed nothing
             boolean mustHappen = outcome == Type.OK;
             if (op.f() != Fn.READ && op.invokeEvent() < cutEvent) {
-                priorWrites.add(intern(ids, op.written()));
+                priorWrites.add(op.written());
             }
             if (op.invokeEvent() < cutEvent && mustHappen) continue;
             kept.add(op);
@@ -118,6 +132,18 @@ final class RegisterSearch {
             }
         }
 
+        // Values that no operation left observes are all alike to the search: one state stands for
+        // them all, so orders that differ only in which of them the register holds meet in the memo.
+        java.util.Set<Object> observedValues = new java.util.HashSet<>();
+        for (ClientOp op : kept) {
+            if (op.f() == Fn.READ) observedValues.add(op.result());
+            if (op.f() == Fn.CAS) observedValues.add(op.expected());
+        }
+        Map<Object, Integer> values = new HashMap<>();
+        values.put(UNOBSERVED_VALUES, UNOBSERVED);
+        java.util.function.Function<Object, Integer> id =
+                v -> observedValues.contains(v) ? intern(values, v) : UNOBSERVED;
+
         int n = kept.size();
         ops.addAll(kept);
         kind = new Fn[n];
@@ -131,24 +157,53 @@ final class RegisterSearch {
             required[i] = keptRequired.get(i);
             if (required[i]) needed++;
             switch (op.f()) {
-                case READ -> a[i] = intern(ids, op.result());
-                case WRITE -> a[i] = intern(ids, op.written());
+                case READ -> a[i] = id.apply(op.result());
+                case WRITE -> a[i] = id.apply(op.written());
                 case CAS -> {
-                    a[i] = intern(ids, op.expected());
-                    b[i] = intern(ids, op.written());
+                    a[i] = id.apply(op.expected());
+                    b[i] = id.apply(op.written());
                 }
             }
         }
         requiredCount = needed;
-        candidate = new boolean[ids.size()];
-        candidate[NIL] = true;
-        for (int v : priorWrites) candidate[v] = true;
-        initialState = priorWrites.isEmpty() ? NIL : ANY;
-        observers = new int[ids.size()];
+        candidate = new boolean[values.size()];
+        candidate[id.apply(null)] = true;
+        for (Object v : priorWrites) candidate[id.apply(v)] = true;
+        initialState = priorWrites.isEmpty() ? id.apply(null) : ANY;
+        observers = new int[values.size()];
         for (int i = 0; i < n; i++) {
             if (kind[i] != Fn.WRITE) observers[a[i]]++;
         }
-        pendingWriters = new int[ids.size()][];
+        mustHappen = required.clone();
+        writers = new int[values.size()];
+        int[] soleWriter = new int[values.size()];
+        for (int i = 0; i < n; i++) {
+            if (kind[i] == Fn.READ) continue;
+            writers[written(i)]++;
+            soleWriter[written(i)] = i;
+        }
+        // A value that a must-happen operation observes, that the register cannot hold when the
+        // window opens and that one operation alone writes, needs that operation: it must happen
+        // too (before its observer), and so must what it observes in turn. Values are unique per
+        // key in our workload, so an info write whose value is read becomes one of these.
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (int i = 0; i < n; i++) {
+                if (!mustHappen[i] || kind[i] == Fn.WRITE) continue;
+                int v = a[i];
+                boolean heldAtStart = initialState == ANY ? candidate[v] : v == initialState;
+                if (!heldAtStart && writers[v] == 1 && !mustHappen[soleWriter[v]]) {
+                    mustHappen[soleWriter[v]] = true;
+                    grew = true;
+                }
+            }
+        }
+        mustObservers = new int[values.size()];
+        for (int i = 0; i < n; i++) {
+            if (mustHappen[i] && kind[i] != Fn.WRITE) mustObservers[a[i]]++;
+        }
+
+        pendingWriters = new int[values.size()][];
         for (int i = 0; i < n; i++) {
             if (required[i]) continue;
             int v = written(i);
@@ -232,6 +287,8 @@ final class RegisterSearch {
     Outcome run(long maxStates, long deadlineNanos) {
         Frontier k = new Frontier();
         StateCache cache = new StateCache();
+        int[] needs = mustObservers.clone(); // per value: must-happen observers not linearized yet
+        int[] sources = writers.clone(); // per value: writers not linearized yet
         int n = ops.size();
         int[] stackOp = new int[n];
         int[] stackState = new int[n];
@@ -254,7 +311,7 @@ final class RegisterSearch {
                     continue;
                 }
                 int after = step(state, op);
-                if (after != ILLEGAL) {
+                if (after != ILLEGAL && !strands(state, op, after, needs, sources)) {
                     int mark = k.trailSize();
                     k.linearize(op);
                     if (verifyEveryStep) k.verify(stackOp, depth, op);
@@ -267,6 +324,8 @@ final class RegisterSearch {
                         stackState[depth] = state;
                         stackTrail[depth++] = mark;
                         state = after;
+                        count(op, needs, sources, -1);
+                        if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                         lift(op);
                         if (required[op]) remaining--;
                         entry = next[head];
@@ -287,6 +346,8 @@ final class RegisterSearch {
                 k.undo(op, stackTrail[depth]);
                 if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 unlift(op);
+                count(op, needs, sources, +1);
+                if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                 if (required[op]) remaining++;
                 entry = next[callEntry[op]];
             }
@@ -294,6 +355,37 @@ final class RegisterSearch {
         states = cache.size();
         linearization = Arrays.copyOf(stackOp, depth);
         return Outcome.LINEARIZABLE;
+    }
+
+    /**
+     * True when {@code op} would take the register from {@code state} to another value while a
+     * must-happen operation not yet linearized still needs {@code state}, and no operation left
+     * writes it: that operation could never be linearized, whatever comes next. Without this cut
+     * the search finds out only at the operation's return, after trying every order of what lies
+     * between; with it, an info write whose value is read later is tried only where nothing
+     * overwrites it before the read. The register before the window ({@code ANY}) is never cut.
+     */
+    private boolean strands(int state, int op, int after, int[] needs, int[] sources) {
+        if (state < 0 || after == state) return false;
+        boolean observesState = mustHappen[op] && kind[op] != Fn.WRITE && a[op] == state;
+        return needs[state] - (observesState ? 1 : 0) > 0 && sources[state] == 0;
+    }
+
+    /** Recomputes {@link #strands}' counts from the linearized {@code stack[0..depth)}; throws on a mismatch. */
+    private void verifyCounts(int[] stack, int depth, int[] needs, int[] sources) {
+        int[] expectedNeeds = mustObservers.clone();
+        int[] expectedSources = writers.clone();
+        for (int i = 0; i < depth; i++) count(stack[i], expectedNeeds, expectedSources, -1);
+        if (!Arrays.equals(expectedNeeds, needs) || !Arrays.equals(expectedSources, sources)) {
+            throw new AssertionError("needs " + Arrays.toString(needs) + " sources " + Arrays.toString(sources)
+                    + ", expected " + Arrays.toString(expectedNeeds) + " and " + Arrays.toString(expectedSources));
+        }
+    }
+
+    /** Adds {@code delta} to the counts of what {@code op} observes and writes. */
+    private void count(int op, int[] needs, int[] sources, int delta) {
+        if (mustHappen[op] && kind[op] != Fn.WRITE) needs[a[op]] += delta;
+        if (kind[op] != Fn.READ) sources[written(op)] += delta;
     }
 
     /**

@@ -72,8 +72,8 @@ public final class InMemoryRun {
             clients.start();
         });
         double perNano = maxEventsPerVirtualSecond / 1e9;
-        // A second's worth of slack, so that a burst at the start is not taken for a storm.
-        java.util.function.BooleanSupplier storm = () -> sim.eventsProcessed() > perNano * (sim.now() + 1_000_000_000L);
+        // A fifth of a second of slack, so that a burst at the start is not taken for a storm.
+        java.util.function.BooleanSupplier storm = () -> sim.eventsProcessed() > perNano * (sim.now() + 200_000_000L);
         long mark = Math.min(Math.max(0, markNanos), end + drain);
         boolean stopped = sim.runUntil(storm, mark);
         long sentAtMark = sim.messagesSent();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import quorumlab.protocols.Protocol;
 import quorumlab.workload.Scenario;
 
@@ -27,8 +28,14 @@ final class Counterexamples {
     static Written write(Path dir, Protocol protocol, Schedule schedule, long seed, Judge.Finding finding) {
         String name = protocol.name() + "-" + finding.check() + "-" + Long.toUnsignedString(seed, 36);
         Scenario s = schedule.toScenario(protocol);
+        Map<String, Map<String, Object>> options = s.options();
+        if (options != null && options.containsKey(protocol.name())
+                && Protocol.all().stream().noneMatch(p -> p.name().equals(protocol.name()))) {
+            // A protocol the scenario loader cannot find (one a test built): its options go under common.
+            options = Map.of("common", options.get(protocol.name()));
+        }
         Scenario named = new Scenario(name, "shrunk by quorumlab fuzz: fails " + finding.check() + " on seed " + seed,
-                s.nodes(), s.duration(), 1, s.traceLevel(), s.profile(), s.options(), s.network(), s.workload(), s.faults());
+                s.nodes(), s.duration(), 1, s.traceLevel(), s.profile(), options, s.network(), s.workload(), s.faults());
         Path file = dir.resolve(name + ".yaml");
         String replay = "./quorumlab fuzz --replay " + file + " --protocol " + protocol.name() + " --seed " + seed;
         try {

@@ -11,6 +11,7 @@ import quorumlab.analysis.check.TraceHistory;
 import quorumlab.analysis.check.Verdict;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.sim.Simulation;
 import quorumlab.protocols.trace.TraceRecord;
 import quorumlab.workload.InMemoryRun;
 import quorumlab.workload.Scenario;
@@ -24,11 +25,13 @@ import quorumlab.workload.Scenario;
  */
 final class Judge {
     static final String LIVENESS = "liveness";
+    /** A node threw: the protocol's own assertion, or a crash in its code. */
+    static final String NODE_FAILURE = "node-failure";
     static final String EVENTS_PER_SECOND = "cost-events-per-virtual-second";
     static final String MESSAGES_PER_COMMIT = "cost-messages-per-commit";
 
-    /** Far above any healthy run here (a few thousand to a few tens of thousands). */
-    static final long MAX_EVENTS_PER_VIRTUAL_SECOND = 500_000;
+    /** Far above any healthy run here (a few thousand to twenty thousand). */
+    static final long MAX_EVENTS_PER_VIRTUAL_SECOND = 100_000;
     /** A healthy quiet period costs a few to a few tens of messages per committed command. */
     static final double MAX_MESSAGES_PER_COMMIT = 400;
 
@@ -74,7 +77,15 @@ final class Judge {
     }
 
     static Outcome judge(Scenario scenario, Protocol protocol, long seed, long lastHeal) {
-        InMemoryRun.Result run = InMemoryRun.run(scenario, protocol, seed, lastHeal, MAX_EVENTS_PER_VIRTUAL_SECOND);
+        InMemoryRun.Result run;
+        try {
+            run = InMemoryRun.run(scenario, protocol, seed, lastHeal, MAX_EVENTS_PER_VIRTUAL_SECOND);
+        } catch (Simulation.SimulationException e) {
+            // A node threw: one of the protocol's own assertions (e.g. Raft's election safety) failed.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new Outcome(List.of(new Finding(Kind.SAFETY, NODE_FAILURE, e.getMessage().replaceFirst("^seed -?\\d+, ", "")
+                    .replaceAll("\\s+", " ") + (cause.getStackTrace().length > 0 ? " (at " + cause.getStackTrace()[0] + ")" : ""))), 0, 0);
+        }
         List<TraceRecord> trace = run.trace();
         List<Finding> findings = new ArrayList<>();
         for (Verdict.Check c : Checks.traceChecks(trace)) {

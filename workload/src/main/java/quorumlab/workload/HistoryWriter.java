@@ -23,10 +23,23 @@ final class HistoryWriter implements Closeable {
     private long lines;
 
     HistoryWriter(Path file) {
+        this(open(file));
+    }
+
+    /** Writes to {@code out}; {@code Writer.nullWriter()} keeps no history (a run whose trace is enough). */
+    HistoryWriter(Writer out) {
         try {
-            this.out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
+            this.out = out;
             this.json = new JsonFactory().createGenerator(out);
             json.setRootValueSeparator(new SerializedString("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Writer open(Path file) {
+        try {
+            return new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

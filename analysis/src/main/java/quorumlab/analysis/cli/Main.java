@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CheckCommand.class,
             ExperimentCommand.class,
+            FuzzCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;

@@ -22,13 +22,8 @@ class FuzzVerifyTest {
     @ValueSource(strings = {"raft", "multi-paxos"})
     void fourHundredSchedulesPassEveryCheck(String name) {
         Protocol protocol = Protocol.byName(name);
-        // TODO(issue 14, Raft bug 2): an AppendEntriesReply that is duplicated, or stale, releases an
-        // extra append, so Raft's appends multiply (a runaway-cost failure the fuzzer finds within a
-        // few hundred schedules: under duplication, and with pipelining > 1 after a follower is cut
-        // off for a while). Remove both exclusions once the Raft fix is merged.
-        boolean raft = name.equals("raft");
-        Set<String> excluded = raft ? Set.of("duplicate") : Set.of();
-        Predicate<Map<String, Object>> allowed = raft ? options -> Long.valueOf(1).equals(options.get("pipelining")) : options -> true;
+        Set<String> excluded = Set.of();
+        Predicate<Map<String, Object>> allowed = options -> true;
         Fuzzer.Settings settings = new Fuzzer.Settings(SCHEDULES, 2026, 0, Runtime.getRuntime().availableProcessors(),
                 Shape.SHORT, excluded, allowed, true, java.nio.file.Path.of("target", "fuzz-counterexamples"));
         Fuzzer fuzzer = new Fuzzer(protocol, settings);

@@ -8,6 +8,7 @@ import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.check.SafetyChecks;
 
 /**
  * Multi-Paxos ("Paxos Made Simple", Lamport 2001; "Paxos Made Moderately Complex", van Renesse and
@@ -67,6 +68,12 @@ public final class MultiPaxosProtocol implements Protocol {
         Options options = Options.resolve(name(), options(), values);
         PaxosOptions.from(options);
         return options;
+    }
+
+    /** At most one value chosen per slot, the same command applied at each index, one leadership per ballot. */
+    @Override
+    public List<SafetyChecks.Checker> invariants() {
+        return List.of(PaxosInvariants::violations);
     }
 
     @Override

@@ -15,18 +15,6 @@ import quorumlab.protocols.check.SafetyChecks;
  * Altinbuken 2015), found by the runner under the name {@code multi-paxos}.
  */
 public final class MultiPaxosProtocol implements Protocol {
-    static final List<OptionSpec> SPECS = List.of(
-            OptionSpec.ofLong("electionTimeoutMinMs", 150, 1, "least time without a heartbeat before starting phase 1"),
-            OptionSpec.ofLong("electionTimeoutMaxMs", 300, 1, "greatest such time (drawn uniformly)"),
-            OptionSpec.ofLong("heartbeatIntervalMs", 50, 1, "how often the leader tells the others it is alive"),
-            OptionSpec.ofLong("pipelineWindow", 64, 1, "slots the leader may have outstanding (proposed, not chosen)"),
-            OptionSpec.ofLong("maxBatch", 1, 1, "commands per Accept message"),
-            OptionSpec.ofLong("retransmitMs", 100, 1, "how often the leader resends Accept for outstanding slots"),
-            OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"),
-            OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
-                    "compaction: snapshot the state machine once this many slots are applied since the last snapshot;"
-                            + " slots every node has in a snapshot are then forgotten; 0 = never"));
-
     @Override
     public String name() {
         return "multi-paxos";
@@ -39,7 +27,7 @@ public final class MultiPaxosProtocol implements Protocol {
 
     @Override
     public List<OptionSpec> options() {
-        return SPECS;
+        return PaxosOptions.SPECS;
     }
 
     /**

@@ -54,7 +54,11 @@ final class PrimaryBackupNode implements Node {
         this.options = options;
     }
 
-    /** A (re)start: re-apply the durable log, then wait to hear a primary as a backup. */
+    /**
+     * The first member of a fresh cluster is the configured primary, as in a deployment where the
+     * operator names one; every other start, and every restart, is a backup's: re-apply the durable
+     * log, then wait to hear a primary.
+     */
     @Override
     public void onStart() {
         Long stored = ctx.store().get(EPOCH);
@@ -62,7 +66,12 @@ final class PrimaryBackupNode implements Node {
         for (long i = 1; i <= lastIndex(); i++) {
             ctx.apply(i, ctx.store().getAt(LOG, i));
         }
-        resetTakeoverTimer();
+        if (stored == null && ctx.self().equals(ctx.cluster().members().get(0))) {
+            setEpoch(1);
+            becomePrimary();
+        } else {
+            resetTakeoverTimer();
+        }
     }
 
     @Override
@@ -176,6 +185,10 @@ final class PrimaryBackupNode implements Node {
         if (role == Role.LEADER) return;
         setEpoch(epoch + 1);
         ctx.emit(new ProtocolEvent.ElectionStarted(epoch, false));
+        becomePrimary();
+    }
+
+    private void becomePrimary() {
         changeRole(Role.LEADER);
         ctx.cancelTimer(TAKEOVER_TIMER);
         primary = Optional.of(ctx.self());

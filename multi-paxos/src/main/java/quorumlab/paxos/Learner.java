@@ -1,9 +1,15 @@
 package quorumlab.paxos;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
+import quorumlab.paxos.PaxosMessage.CatchUp;
+import quorumlab.paxos.PaxosMessage.Chosen;
+import quorumlab.paxos.PaxosMessage.SlotValue;
 import quorumlab.protocols.Command;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.NodeContext;
+import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
 
@@ -16,6 +22,7 @@ import quorumlab.protocols.Result;
 final class Learner {
     private static final String CHOSEN = "paxos.chosen";
     private static final String SNAPSHOT = "paxos.snapshot";
+    private static final int CATCH_UP_BATCH = 64;
 
     private final NodeContext ctx;
     private final long snapshotEvery;
@@ -72,6 +79,26 @@ final class Learner {
     /** How far this node's durable snapshot reaches (0 before the first). */
     long snapshotIndex() {
         return snapshotIndex;
+    }
+
+    /** The leader's decision ("Paxos Made Simple" §2.3: a learner learns what a majority accepted). */
+    void onChosen(Chosen c) {
+        for (SlotValue v : c.values()) {
+            onChosen(v.slot(), v.command(), c.ballot().round());
+        }
+    }
+
+    /**
+     * Another learner missed decisions (a lost Chosen, or a restart): resend the ones this node knows.
+     * {@code ballot} is this node's own, which only dates the answer.
+     */
+    void onCatchUp(NodeId from, CatchUp c, Ballot ballot) {
+        List<SlotValue> values = new ArrayList<>();
+        for (long slot = c.fromSlot(); slot < c.fromSlot() + CATCH_UP_BATCH; slot++) {
+            Command command = chosenAt(slot);
+            if (command != null) values.add(new SlotValue(slot, command));
+        }
+        if (!values.isEmpty()) ctx.send(from, new Chosen(ballot, values, true));
     }
 
     void onChosen(long slot, Command command, long round) {

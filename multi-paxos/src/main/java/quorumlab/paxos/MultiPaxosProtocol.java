@@ -8,24 +8,13 @@ import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.check.SafetyChecks;
 
 /**
  * Multi-Paxos ("Paxos Made Simple", Lamport 2001; "Paxos Made Moderately Complex", van Renesse and
  * Altinbuken 2015), found by the runner under the name {@code multi-paxos}.
  */
 public final class MultiPaxosProtocol implements Protocol {
-    static final List<OptionSpec> SPECS = List.of(
-            OptionSpec.ofLong("electionTimeoutMinMs", 150, 1, "least time without a heartbeat before starting phase 1"),
-            OptionSpec.ofLong("electionTimeoutMaxMs", 300, 1, "greatest such time (drawn uniformly)"),
-            OptionSpec.ofLong("heartbeatIntervalMs", 50, 1, "how often the leader tells the others it is alive"),
-            OptionSpec.ofLong("pipelineWindow", 64, 1, "slots the leader may have outstanding (proposed, not chosen)"),
-            OptionSpec.ofLong("maxBatch", 1, 1, "commands per Accept message"),
-            OptionSpec.ofLong("retransmitMs", 100, 1, "how often the leader resends Accept for outstanding slots"),
-            OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"),
-            OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
-                    "compaction: snapshot the state machine once this many slots are applied since the last snapshot;"
-                            + " slots every node has in a snapshot are then forgotten; 0 = never"));
-
     @Override
     public String name() {
         return "multi-paxos";
@@ -38,7 +27,7 @@ public final class MultiPaxosProtocol implements Protocol {
 
     @Override
     public List<OptionSpec> options() {
-        return SPECS;
+        return PaxosOptions.SPECS;
     }
 
     /**
@@ -67,6 +56,12 @@ public final class MultiPaxosProtocol implements Protocol {
         Options options = Options.resolve(name(), options(), values);
         PaxosOptions.from(options);
         return options;
+    }
+
+    /** At most one value chosen per slot, the same command applied at each index, one leadership per ballot. */
+    @Override
+    public List<SafetyChecks.Checker> invariants() {
+        return List.of(PaxosInvariants::violations);
     }
 
     @Override

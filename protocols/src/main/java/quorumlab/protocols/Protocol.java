@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import quorumlab.protocols.check.SafetyChecks;
 
 /**
  * A replication protocol, found by name through {@link ServiceLoader}: a module registers its
  * implementation in {@code META-INF/services/quorumlab.protocols.Protocol}.
  */
 public interface Protocol {
-    /** The name used on the command line and in scenarios: {@code raft}, {@code multi-paxos}. */
+    /** The name used on the command line and in scenarios: say {@code raft}. */
     String name();
 
     /** One line for {@code --help} and reports. */
@@ -29,6 +30,14 @@ public interface Protocol {
      */
     default Map<String, Object> matchedOptions(MatchedSettings settings) {
         return Map.of();
+    }
+
+    /**
+     * This protocol's own safety invariants, checked on every trace it produces beside the checks
+     * every protocol shares ({@link SafetyChecks}). A protocol that can promise nothing more lists none.
+     */
+    default List<SafetyChecks.Checker> invariants() {
+        return List.of();
     }
 
     /** How attempts to lead are numbered, which decides what a split vote is. */

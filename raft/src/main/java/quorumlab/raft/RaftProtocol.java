@@ -8,6 +8,7 @@ import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.OptionSpec;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.check.SafetyChecks;
 
 /** Raft (Ongaro and Ousterhout 2014), found by the runner under the name {@code raft}. */
 public final class RaftProtocol implements Protocol {
@@ -46,6 +47,12 @@ public final class RaftProtocol implements Protocol {
         Options options = Options.resolve(name(), options(), values);
         RaftOptions.from(options);
         return options;
+    }
+
+    /** Figure 3's properties: election safety, log matching, leader completeness, state machine safety. */
+    @Override
+    public List<SafetyChecks.Checker> invariants() {
+        return List.of(RaftInvariants::violations);
     }
 
     @Override

@@ -83,7 +83,7 @@ final class ElectionTrial {
         bootStaggered(sim, heartbeat);
         // The first election, with these timeouts, may itself take long: that is not what is measured.
         if (!sim.runUntil(() -> sim.leader().isPresent(), CAP)) {
-            return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol.name(), trace.records()));
+            return new Outcome(CAP / 1e6, 0, true, SafetyChecks.violations(protocol, trace.records()));
         }
         BooleanSupplier writerIdle = writer(sim, sim.now() + LOAD);
         // The paper's leader was idle between its broadcast and the crash. An append or its reply
@@ -120,7 +120,7 @@ final class ElectionTrial {
                 if (seen.add(protocol.name().equals("raft") ? String.valueOf(es.term()) : es.term() + "/" + e.node())) tried++;
             }
         }
-        return new Outcome(elected ? ms : CAP / 1e6, tried, !elected, SafetyChecks.violations(protocol.name(), records));
+        return new Outcome(elected ? ms : CAP / 1e6, tried, !elected, SafetyChecks.violations(protocol, records));
     }
 
     /**

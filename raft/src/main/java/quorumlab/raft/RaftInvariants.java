@@ -1,4 +1,4 @@
-package quorumlab.protocols.check;
+package quorumlab.raft;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +16,7 @@ import quorumlab.protocols.trace.TraceRecord;
  * snapshot ({@code SnapshotTaken}, {@code SnapshotInstalled}) replaces a prefix of it, and must hold
  * only committed entries (Raft §7).
  */
-public final class RaftInvariants {
+final class RaftInvariants {
     private record Entry(long term, String command) {}
 
     /** One node's log as the trace shows it: the entries after its snapshot, and the snapshot's last index and term. */
@@ -49,7 +49,7 @@ public final class RaftInvariants {
 
     private RaftInvariants() {}
 
-    public static List<String> violations(List<TraceRecord> trace) {
+    static List<String> violations(List<TraceRecord> trace) {
         List<String> violations = new ArrayList<>();
         Map<NodeId, NodeLog> logs = new HashMap<>();
         Map<Long, NodeId> leaderOfTerm = new HashMap<>();

@@ -1,4 +1,4 @@
-package quorumlab.protocols.check;
+package quorumlab.paxos;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,16 +19,14 @@ import quorumlab.protocols.trace.TraceRecord;
  * node holds in a durable snapshot. The cluster size comes from the trace's meta record, or else
  * from the highest node id seen.
  */
-public final class PaxosInvariants {
-    private record Ballot(long round, NodeId proposer) {}
-
+final class PaxosInvariants {
     private record SlotBallot(long slot, Ballot ballot) {}
 
     private record Chosen(String command, long t, NodeId node) {}
 
     private PaxosInvariants() {}
 
-    public static List<String> violations(List<TraceRecord> trace) {
+    static List<String> violations(List<TraceRecord> trace) {
         int clusterSize = clusterSize(trace);
         int majority = clusterSize / 2 + 1;
         List<String> violations = new ArrayList<>();

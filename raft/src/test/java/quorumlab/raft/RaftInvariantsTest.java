@@ -1,4 +1,4 @@
-package quorumlab.protocols.check;
+package quorumlab.raft;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -17,10 +17,14 @@ import quorumlab.protocols.ProtocolEvent.EntryCommitted;
 import quorumlab.protocols.ProtocolEvent.LeaderEstablished;
 import quorumlab.protocols.ProtocolEvent.LogTruncated;
 import quorumlab.protocols.Result;
+import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceRecord;
 
-/** Each checker flags a hand-made trace that breaks its property, and passes a correct one. */
-class CheckersTest {
+/**
+ * Raft's invariants (Figure 3) flag hand-made traces that break them and pass correct ones; the
+ * registration puts them beside the common checks.
+ */
+class RaftInvariantsTest {
     static final NodeId N1 = NodeId.of(1), N2 = NodeId.of(2), N3 = NodeId.of(3);
 
     private final List<TraceRecord> trace = new ArrayList<>();
@@ -52,7 +56,7 @@ class CheckersTest {
         healthyPrefix();
         ev(N2, new LeaderEstablished(2));
         ev(N3, new EntryAppended(1, 1, "c1:1"));
-        assertEquals(List.of(), SafetyChecks.violations("raft", trace));
+        assertEquals(List.of(), SafetyChecks.violations(new RaftProtocol(), trace));
     }
 
     @Test
@@ -133,52 +137,11 @@ class CheckersTest {
     }
 
     @Test
-    void anAcknowledgedWriteReplacedAtItsIndexIsLost() {
-        healthyPrefix();
-        ack(1, 2, 2);
-        ev(N3, new EntryApplied(2, "c7:7"));
-        List<String> v = AcknowledgedWrites.violations(trace);
-        assertEquals(1, v.size(), v.toString());
-        assertTrue(v.get(0).contains("c1:2") && v.get(0).contains("index 2"), v.get(0));
-    }
-
-    @Test
-    void anAcknowledgedWriteNobodyAppliedIsFlagged() {
-        ack(4, 1, 5);
-        assertEquals(1, AcknowledgedWrites.violations(trace).size());
-    }
-
-    @Test
-    void aReadAnsweredAtAReadIndexIsNotAWrite() {
-        healthyPrefix();
-        trace.add(new TraceRecord.Invoke(++t, t, N1, new ClientRequest(2, 1, new Operation.Get("k"))));
-        ack(2, 1, 1);
-        trace.add(new TraceRecord.Invoke(++t, t, N1, new ClientRequest(2, 2, new Operation.Put("k", "v"))));
-        ack(2, 2, 1);
-        List<String> v = AcknowledgedWrites.violations(trace);
-        assertEquals(1, v.size(), "only the put acknowledged at another command's index: " + v);
-        assertTrue(v.get(0).contains("c2:2"), v.get(0));
-    }
-
-    @Test
-    void twoNodesApplyingDifferentCommandsIsFlagged() {
-        ev(N1, new EntryApplied(1, "c1:1"));
-        ev(N2, new EntryApplied(1, "c2:1"));
-        assertEquals(1, AcknowledgedWrites.violations(trace).size());
-    }
-
-    @Test
-    void notLeaderAndTimeoutsAreNoAcknowledgement() {
-        trace.add(new TraceRecord.Complete(++t, 1, 1, N2, new ClientReply.NotLeader(1, 1, Optional.empty()), "not_leader"));
-        trace.add(new TraceRecord.Complete(++t, 1, 2, N2, null, "timeout"));
-        assertEquals(List.of(), AcknowledgedWrites.violations(trace));
-    }
-
-    @Test
-    void unknownProtocolGetsTheCommonChecksOnly() {
+    void registeredThroughTheProtocolAndFoundByName() {
         ev(N1, new LeaderEstablished(3));
         ev(N2, new LeaderEstablished(3));
-        assertEquals(List.of(), SafetyChecks.violations("some-other", trace));
+        assertEquals(1, new RaftProtocol().invariants().size());
         assertEquals(1, SafetyChecks.violations("raft", trace).size());
+        assertEquals(SafetyChecks.violations(new RaftProtocol(), trace), SafetyChecks.violations("raft", trace));
     }
 }

@@ -1,4 +1,4 @@
-package quorumlab.protocols.check;
+package quorumlab.paxos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -35,6 +36,16 @@ class PaxosInvariantsTest {
         for (NodeId n : List.of(N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 2, N2, "c1:1"));
         assertEquals(List.of(), PaxosInvariants.violations(trace));
         assertEquals(List.of(), SafetyChecks.violations("multi-paxos", trace));
+    }
+
+    @Test
+    void registeredThroughTheProtocolAndFoundByName() {
+        goodRun();
+        at(N2, new ProtocolEvent.LeaderEstablished(2));
+        for (NodeId n : List.of(N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 2, N2, "c2:1"));
+        List<String> v = SafetyChecks.violations(new MultiPaxosProtocol(), trace);
+        assertTrue(v.stream().anyMatch(s -> s.contains("after c1:1 was chosen")), v.toString());
+        assertEquals(v, SafetyChecks.violations("multi-paxos", trace));
     }
 
     @Test

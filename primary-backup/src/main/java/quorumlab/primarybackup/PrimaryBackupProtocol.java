@@ -15,6 +15,12 @@ import quorumlab.protocols.check.SafetyChecks;
  * deliberately unsafe baseline that shows what consensus prevents (README).
  */
 public final class PrimaryBackupProtocol implements Protocol {
+    /** Unsafe on purpose: it runs beside the consensus protocols only when asked for. */
+    @Override
+    public boolean unsafeBaseline() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "primary-backup";

@@ -63,6 +63,32 @@ public interface Protocol {
         return Options.resolve(name(), options(), values);
     }
 
+    /**
+     * True for a deliberately unsafe baseline (a protocol that shows what consensus prevents). Such
+     * a protocol runs when asked for by name or with {@code --protocols all}, and is left out of a
+     * default comparison, whose exit status would otherwise report its expected violations.
+     */
+    default boolean unsafeBaseline() {
+        return false;
+    }
+
+    /** Every protocol but the unsafe baselines: what a default comparison runs. */
+    static List<Protocol> consensus() {
+        return all().stream().filter(p -> !p.unsafeBaseline()).collect(Collectors.toList());
+    }
+
+    /**
+     * The protocols a command line names: {@code consensus} (every protocol but the unsafe
+     * baselines), {@code all}, or a comma-separated list of names.
+     */
+    static List<Protocol> select(String names) {
+        if (names.equals("all")) return all();
+        if (names.equals("consensus")) return consensus();
+        List<Protocol> out = new java.util.ArrayList<>();
+        for (String n : names.split(",")) out.add(byName(n.trim()));
+        return out;
+    }
+
     static List<Protocol> all() {
         return ServiceLoader.load(Protocol.class).stream()
                 .map(ServiceLoader.Provider::get)

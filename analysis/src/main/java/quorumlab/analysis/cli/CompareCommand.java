@@ -27,6 +27,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds 1..N per protocol. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
+    @Option(names = "--protocols", defaultValue = "consensus", paramLabel = "consensus|all|P1,P2",
+            description = {"Which protocols: every consensus protocol (default), all (adds the deliberately unsafe",
+                "primary-backup baseline), or a comma-separated list."})
+    String protocolNames;
+
     @Mixin
     ScenarioRunOptions runOptions;
 
@@ -36,7 +41,7 @@ final class CompareCommand implements Callable<Integer> {
         if (scenario.equals("all")) ScenarioLibrary.names().forEach(n -> scenarios.add(ScenarioLibrary.load(n)));
         else scenarios.add(ScenarioLoader.load(scenario));
         Runner.RuntimeKind kind = runOptions.runtimeKind();
-        List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
+        List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;
         try (Progress progress = new Progress("compare", System.err)) {

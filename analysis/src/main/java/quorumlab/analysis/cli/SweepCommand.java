@@ -39,6 +39,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "N", description = "Seeds per value. Default: the scenario's own seed count.")
     Integer seeds;
 
+    @Option(names = "--protocols", defaultValue = "consensus", paramLabel = "consensus|all|P1,P2",
+            description = "Which protocols: every consensus protocol (default), all, or a comma-separated list.")
+    String protocolNames;
+
     @Mixin
     ScenarioRunOptions runOptions;
 
@@ -61,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String v : raw) variants.add(ScenarioText.with(tree, path, v.trim(), null)); // validates all before running any
         int seeds = this.seeds != null ? this.seeds : variants.get(0).seedCount();
         Runner.RuntimeKind kind = runOptions.runtimeKind();
-        List<String> protocols = Protocol.all().stream().map(Protocol::name).toList();
+        List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
                 .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
         List<Report.Section> sections = new ArrayList<>();

@@ -36,7 +36,7 @@ class BikeRentalTest {
         int exit;
         try {
             System.setOut(new PrintStream(stdout, true));
-            exit = Main.commandLine().execute("compare", "--scenario", "bike-rental", "--seeds", "3", "--out", out.toString());
+            exit = Main.commandLine().execute("compare", "--scenario", "bike-rental", "--protocols", "all", "--seeds", "3", "--out", out.toString());
         } finally {
             System.setOut(saved);
         }

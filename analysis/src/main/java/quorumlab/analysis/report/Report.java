@@ -370,7 +370,7 @@ public final class Report {
             ## Definitions
             - Every number is computed from the traces alone, in the measurement window (warm-up until the first leader serves a client, or the workload's warm-up if later; drain after the workload ends). results/README.md defines each field.
             - Per-seed fields: computed on each seed, then the mean over seeds with a 95% bootstrap percentile interval. Pooled fields (elections, unavailability, client outage, catch-up): a quantile of the events of all seeds, with a bootstrap interval; n counts events.
-            - Latency: intended send to committed reply. Throughput: commands committed in the window / window length.
+            - Latency: intended send to committed reply. Throughput: commands sent and committed in the window / window length.
             - Leader change: every LeaderEstablished in the window; election time from the loss of the leader. Unavailability: to the first client command the new leader commits. Client outage: until every waiting client has a committed reply.
             - Outage: no commit for longer than the threshold while requests are outstanding; attributed to the fault that preceded it (within 1 s) or spontaneous.
             - Gaps and choose-to-apply count only indexes a node learned while up, in contact and caught up; catch-up is reported apart.

@@ -16,14 +16,17 @@ import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Prints simulated deliveries per second and peak heap for 5 nodes at 1,000 ops/s, trace level events,"
-                + " over 1, 10 and 60 virtual minutes; then the raw simulator throughput.")
+        description = {"Measures the simulator's speed and peak memory.",
+            "Prints simulated deliveries per second and peak heap for 5 nodes",
+            "at 1,000 ops/s with trace level events, for each of --minutes;",
+            "then the raw simulator throughput."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--minutes", split = ",", defaultValue = "1,10,60", paramLabel = "M,M,...",
             description = "Virtual run lengths in minutes (default: ${DEFAULT-VALUE}).")
     List<Integer> minutes;
 
-    @Option(names = "--protocol", defaultValue = "raft", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--protocol", defaultValue = "raft", paramLabel = "NAME", completionCandidates = ProtocolNames.class,
+            description = {"One of: ${COMPLETION-CANDIDATES}.", "Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--checker", description = "Also run the linearizability checker's benchmark.")

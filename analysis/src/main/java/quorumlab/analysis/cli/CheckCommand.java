@@ -25,16 +25,18 @@ import quorumlab.analysis.check.VerdictWriter;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {
-            "Runs every check that applies to traces and client histories: the protocol's invariants and"
-                    + " 'no acknowledged write lost' on a trace, linearizability on a history (JSON Lines or"
-                    + " Jepsen/Maelstrom EDN; a trace with no history beside it is checked from its own client records).",
-            "A directory is searched for *.jsonl, *.ndjson and *.edn files (gzipped or not). Files are checked in parallel.",
-            "Prints one line per check and file: ok, VIOLATION or unknown (the search reached its bound).",
+            "Checks traces and client histories for safety violations.",
+            "A trace gets the protocol's invariants and 'no acknowledged write lost';",
+            "a history (JSON Lines or Jepsen/Maelstrom EDN) gets linearizability.",
+            "A trace with no history beside it is checked from its own client records.",
+            "A directory is searched for *.jsonl, *.ndjson and *.edn files, gzipped or not.",
+            "Files are checked in parallel. Prints one line per check and file:",
+            "ok, VIOLATION or unknown (the search reached its bound).",
         },
         exitCodeListHeading = "%nExit codes (the first that applies, in this order):%n",
         exitCodeList = {
             "1:a check found a violation",
-            "2:bad input (a file is missing or corrupt: one line names the file, the line and the reason)",
+            "2:bad input: a file is missing or corrupt (one line says why)",
             "3:a check came back unknown",
             "0:every check is ok",
         })
@@ -42,28 +44,28 @@ final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "DIR|TRACE|HISTORY", description = "what to check")
+    @Parameters(arity = "1..*", paramLabel = "DIR|TRACE|HISTORY", description = "What to check.")
     List<Path> paths;
 
-    @Option(names = "--json", description = "print one JSON object per file instead of lines")
+    @Option(names = "--json", description = "Print one JSON object per file instead of lines.")
     boolean json;
 
     @Option(names = "--max-states", paramLabel = "N", defaultValue = "5000000",
-            description = "linearizability: configurations to explore per key before answering unknown (default ${DEFAULT-VALUE})")
+            description = {"Linearizability: configurations to explore", "per key before answering unknown", "(default ${DEFAULT-VALUE})."})
     long maxStates;
 
     @Option(names = "--max-time", paramLabel = "SECONDS", defaultValue = "60",
-            description = "linearizability: seconds per file before answering unknown (default ${DEFAULT-VALUE})")
+            description = {"Linearizability: seconds per file", "before answering unknown (default ${DEFAULT-VALUE})."})
     double maxSeconds;
 
     @Option(names = "--pictures", paramLabel = "DIR",
-            description = "where to draw counterexamples (SVG and HTML; default: beside the file checked)")
+            description = {"Where to draw counterexamples, in SVG and HTML", "(default: beside the file checked)."})
     Path pictures;
 
-    @Option(names = "--no-pictures", description = "draw no counterexample pictures")
+    @Option(names = "--no-pictures", description = "Draw no counterexample pictures.")
     boolean noPictures;
 
-    @Option(names = "--threads", paramLabel = "N", description = "files checked at once (default: one per core)")
+    @Option(names = "--threads", paramLabel = "N", description = "Files checked at once (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Override

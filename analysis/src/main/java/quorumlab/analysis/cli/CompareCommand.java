@@ -16,20 +16,23 @@ import quorumlab.workload.ScenarioLibrary;
 import quorumlab.workload.ScenarioLoader;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Runs a scenario against every protocol on several seeds, checks each run, and writes",
-            "report.md, report.html, summary.csv, summary.json and the charts.",
+        description = {"Runs a scenario on each protocol and seed, and compares them.",
+            "Checks every run and writes report.md, report.html, summary.csv,",
+            "summary.json and the charts into a new run directory.",
             "Exit: 0 all checks ok, 1 a violation, 2 bad input, 3 a check unknown."})
 final class CompareCommand implements Callable<Integer> {
     @Option(names = "--scenario", defaultValue = "leader-crash", paramLabel = "NAME|FILE|all",
-            description = "A library scenario, a YAML/JSON file, or 'all' (every library scenario). Default: ${DEFAULT-VALUE}.")
+            description = {"A library scenario, a YAML/JSON file,", "or 'all' (every library scenario).", "Default: ${DEFAULT-VALUE}."})
     String scenario;
 
     @Option(names = "--seeds", defaultValue = "5", paramLabel = "N", description = "Seeds 1..N per protocol. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
     @Option(names = "--protocols", defaultValue = "consensus", paramLabel = "consensus|all|P1,P2",
-            description = {"Which protocols: every consensus protocol (default), all (adds the deliberately unsafe",
-                "primary-backup baseline), or a comma-separated list."})
+            description = {"Which protocols: the consensus ones (default),",
+                "all (adds the unsafe primary-backup),",
+                "or a list of: ${COMPLETION-CANDIDATES}."},
+            completionCandidates = ProtocolNames.class)
     String protocolNames;
 
     @Mixin

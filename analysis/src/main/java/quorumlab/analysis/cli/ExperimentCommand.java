@@ -12,32 +12,37 @@ import quorumlab.analysis.experiment.LeaderElectionExperiment;
 import quorumlab.analysis.experiment.LeaderElectionRun;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = {"Runs a published experiment. leader-election: the Raft paper's Figure 16 (time to elect a new",
-            "leader after the leader crashes, for many timeout settings), for Raft and Multi-Paxos side by side."})
+        description = {"Runs a published experiment on Raft and Multi-Paxos.",
+            "leader-election: the Raft paper's Figure 16, the time to elect a new leader",
+            "after the leader crashes, for many election timeout settings."})
 final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "leader-election")
+    @Parameters(paramLabel = "NAME", description = "The experiment: leader-election.")
     String name;
 
     @Option(names = "--trials", defaultValue = "1000", paramLabel = "N", description = "Trials per setting (default: ${DEFAULT-VALUE}).")
     int trials;
 
     @Option(names = "--settings", paramLabel = "MIN-MAX,...", split = ",",
-            description = "Election timeout ranges in ms (default: the paper's 150-150 .. 150-300 and 12-24 .. 150-300).")
+            description = {"Election timeout ranges in ms (default: the",
+                "paper's 150-150 .. 150-300 and 12-24 .. 150-300)."})
     List<String> settings;
 
     @Option(names = "--nodes", defaultValue = "5", paramLabel = "N", description = "Cluster size (default: ${DEFAULT-VALUE}).")
     int nodes;
 
     @Option(names = "--delay", defaultValue = LeaderElectionExperiment.DEFAULT_DELAY, paramLabel = "DIST",
-            description = "Per-message network delay, in the scenario notation (default: ${DEFAULT-VALUE}).")
+            description = {"Per-message network delay, in the scenario", "notation (default: ${DEFAULT-VALUE})."})
     String delay;
 
     @Option(names = "--write", defaultValue = LeaderElectionExperiment.DEFAULT_WRITE, paramLabel = "DURATION",
-            description = {"How long a durable write takes: a vote's or an append's reply leaves only after it",
-                "(default: ${DEFAULT-VALUE}; with the default delay, the paper's ~15 ms broadcast time)."})
+            description = {"How long a durable write takes: a vote's or",
+                "an append's reply leaves only after it.",
+                "Default: ${DEFAULT-VALUE}; with the default delay,",
+                "the paper's ~15 ms broadcast time."})
     String write;
 
-    @Option(names = "--protocol", defaultValue = "all", paramLabel = "raft|multi-paxos|all", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all", completionCandidates = ProtocolNames.class,
+            description = {"One of: ${COMPLETION-CANDIDATES};", "or all of them. Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--pre-vote", description = "Run Raft with the thesis's pre-vote.")

@@ -19,7 +19,9 @@ import quorumlab.analysis.check.HistoryWriter;
 import quorumlab.workload.Runner;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Writes client histories as Jepsen EDN (history.edn beside each history.jsonl, or to stdout for one file).")
+        description = {"Writes client histories as Jepsen EDN.",
+            "For a run directory, history.edn goes beside each history.jsonl;",
+            "for one history file, the EDN goes to stdout."})
 final class ExportCommand implements Callable<Integer> {
     @Option(names = "--edn", required = true, description = "Export as Jepsen EDN.")
     boolean edn;

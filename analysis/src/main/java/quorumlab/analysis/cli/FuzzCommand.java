@@ -15,41 +15,44 @@ import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
 
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
-        description = {"Runs randomized fault schedules against a protocol across its option combinations; checks each",
-            "run (invariants, no lost write, linearizability, liveness after the last heal, runaway cost) and shrinks",
-            "a failing schedule to a small scenario file with a command that replays it.",
-            "Exit: 0 no failure, 1 a safety failure, 4 a liveness or cost failure (and no safety one),",
+        description = {"Runs random fault schedules and shrinks any failure found.",
+            "Each schedule runs a protocol with one of its option combinations;",
+            "each run is checked for its invariants, no lost write, linearizability,",
+            "liveness after the last heal and runaway cost. A failing schedule is",
+            "shrunk to a small scenario file, with a command that replays it.",
+            "Exit: 0 no failure, 1 a safety failure,",
+            "4 a liveness or cost failure (and no safety one),",
             "3 only undecided linearizability checks, 2 bad input."})
 final class FuzzCommand implements Callable<Integer> {
     /** Exit status when a schedule failed liveness or cost, and none failed safety. */
     static final int EXIT_LIVENESS_OR_COST = 4;
 
-    @Option(names = "--protocol", defaultValue = "all", paramLabel = "raft|multi-paxos|all",
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all", completionCandidates = ProtocolNames.class,
+            description = {"One of: ${COMPLETION-CANDIDATES};", "or all of them. Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--schedules", defaultValue = "1000", paramLabel = "N", description = "Schedules per protocol (default ${DEFAULT-VALUE}).")
     int schedules;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
-            description = "Seed of the schedules (default ${DEFAULT-VALUE}); with --replay, the run's seed.")
+            description = {"Seed of the schedules (default ${DEFAULT-VALUE});", "with --replay, the run's seed."})
     long seed;
 
     @Option(names = "--time-budget", paramLabel = "DURATION",
-            description = "Start no schedule after this much wall time per protocol, e.g. 5m (default: none).")
+            description = {"Start no schedule after this much wall time", "per protocol, e.g. 5m (default: none)."})
     String timeBudget;
 
     @Option(names = "--threads", paramLabel = "N", description = "Parallel runs (default: the number of cores).")
     Integer threads;
 
     @Option(names = "--out", defaultValue = "results/fuzz", paramLabel = "DIR",
-            description = "Where shrunk counterexamples are written (default ${DEFAULT-VALUE}).")
+            description = {"Where shrunk counterexamples are written", "(default ${DEFAULT-VALUE})."})
     Path out;
 
     @Option(names = "--no-shrink", description = "Report failing schedules without shrinking them.")
     boolean noShrink;
 
-    @Option(names = "--replay", paramLabel = "FILE", description = "Run one scenario file on --seed with every fuzz check.")
+    @Option(names = "--replay", paramLabel = "FILE", description = {"Run one scenario file on --seed", "with every fuzz check."})
     String replay;
 
     @Override

@@ -6,7 +6,7 @@ import quorumlab.protocols.OptionSpec;
 import quorumlab.protocols.Protocol;
 
 @Command(name = "protocols", mixinStandardHelpOptions = true,
-        description = "Lists the protocols found on the class path, with their options and defaults.")
+        description = "Lists the protocols on the class path, with their options.")
 final class ProtocolsCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -9,8 +9,10 @@ import picocli.CommandLine.Parameters;
 import quorumlab.analysis.report.Report;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Re-analyses a results directory (<out>/<scenario>/<run-id>) from its traces and verdicts,",
-            "and rewrites its report and summaries. Exit: 0 ok, 1 a violation, 2 bad input, 3 a check unknown."})
+        description = {"Rewrites the report of a run directory from its traces.",
+            "DIR is <out>/<scenario>/<run-id>: its traces and verdicts are analysed again",
+            "and its report and summaries rewritten.",
+            "Exit: 0 ok, 1 a violation, 2 bad input, 3 a check unknown."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A run directory written by 'run' or 'compare'.")
     Path dir;

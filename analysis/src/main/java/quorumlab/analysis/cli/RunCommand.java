@@ -17,14 +17,17 @@ import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a scenario against protocols x seeds; writes traces, histories and run.json.")
+        description = {"Runs a scenario on each protocol and seed, and checks each run.",
+            "Writes the traces, client histories and run.json into a new run directory;",
+            "'report' analyses it."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--scenario", required = true, paramLabel = "NAME|FILE",
-            description = "A library scenario (see 'quorumlab scenarios') or a YAML/JSON file.")
+            description = {"A library scenario (see 'quorumlab scenarios')", "or a YAML/JSON file."})
     String scenario;
 
-    @Option(names = "--protocol", defaultValue = "all", paramLabel = "raft|multi-paxos|all",
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all",
+            completionCandidates = ProtocolNames.class,
+            description = {"One of: ${COMPLETION-CANDIDATES};", "or all of them. Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1..N (default: the scenario's).")

@@ -6,10 +6,11 @@ import quorumlab.workload.Runner;
 
 /** The options of every command that runs scenarios, mixed into each with {@code @Mixin}. */
 final class ScenarioRunOptions {
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local",
+            description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine.", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
-    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     Runner.RuntimeKind runtimeKind() {

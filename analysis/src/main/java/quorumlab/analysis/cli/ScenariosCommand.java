@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import quorumlab.workload.ScenarioLibrary;
 
 @Command(name = "scenarios", mixinStandardHelpOptions = true,
-        description = "Lists the scenarios shipped with quorumlab, or prints one to copy and edit.")
+        description = "Lists the shipped scenarios, or prints one to copy and edit.")
 final class ScenariosCommand implements Callable<Integer> {
     @Option(names = "--show", paramLabel = "NAME", description = "Print the scenario file NAME.")
     String show;

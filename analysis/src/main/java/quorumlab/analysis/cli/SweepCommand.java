@@ -25,7 +25,8 @@ import quorumlab.workload.Runner;
 import quorumlab.workload.Scenario;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Varies one scenario field and charts every summary metric against it, with 95% CIs, for every protocol.",
+        description = {"Charts every metric against one varied scenario field.",
+            "Each value runs on every protocol; the charts show 95%% confidence intervals.",
             "Example: quorumlab sweep --scenario leader-crash --param nodes=3,5,7",
             "Exit: 0 all checks ok, 1 a violation, 2 bad input, 3 a check unknown."})
 final class SweepCommand implements Callable<Integer> {
@@ -33,14 +34,19 @@ final class SweepCommand implements Callable<Integer> {
     String scenario;
 
     @Option(names = "--param", required = true, paramLabel = "PATH=V1,V2,...",
-            description = "A dotted scenario field (nodes, network.loss, options.raft.electionTimeoutMinMs, ...) and numeric values.")
+            description = {"A dotted scenario field and its numeric values,",
+                "e.g. nodes=3,5,7, network.loss=0,0.1 or",
+                "options.raft.electionTimeoutMinMs=100,150."})
     String param;
 
-    @Option(names = "--seeds", paramLabel = "N", description = "Seeds per value. Default: the scenario's own seed count.")
+    @Option(names = "--seeds", paramLabel = "N", description = {"Seeds per value.", "Default: the scenario's own seed count."})
     Integer seeds;
 
     @Option(names = "--protocols", defaultValue = "consensus", paramLabel = "consensus|all|P1,P2",
-            description = "Which protocols: every consensus protocol (default), all, or a comma-separated list.")
+            description = {"Which protocols: the consensus ones (default),",
+                "all (adds the unsafe primary-backup),",
+                "or a list of: ${COMPLETION-CANDIDATES}."},
+            completionCandidates = ProtocolNames.class)
     String protocolNames;
 
     @Mixin

@@ -22,6 +22,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.LoggerFactory;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -59,7 +60,8 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     /** Pekko settings: quiet logging, a 1 ms scheduler tick (the default 10 ms would swamp millisecond delays). */
     static final String PEKKO_CONFIG = String.join("\n",
             "pekko.loglevel = WARNING",
-            "pekko.stdout-loglevel = WARNING",
+            // the program's stdout is its table: Pekko's own console logger never writes to it
+            "pekko.stdout-loglevel = OFF",
             "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
             "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
             "pekko.log-dead-letters = off",
@@ -67,6 +69,12 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             "pekko.scheduler.tick-duration = 1ms",
             "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
             "pekko.jvm-exit-on-fatal-error = off");
+
+    static {
+        // SLF4J initialised once, before any actor system (runs start on several threads at once): a
+        // logger asked for during its initialisation is buffered and "replayed" with a warning on stderr
+        LoggerFactory.getILoggerFactory();
+    }
 
     private final RuntimeSettings settings;
     private final TraceSink sink;

@@ -15,10 +15,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -110,7 +113,9 @@ public final class Runner {
         Path parent = outRoot.resolve(scenario.name());
         Path finalDir = parent.resolve(runId);
         Path tmp = parent.resolve("." + runId + ".tmp");
-        Thread cleanup = new Thread(() -> deleteQuietly(tmp));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(runtime == RuntimeKind.SIM ? threads : 1, protocols.size() * seeds));
+        Landing landing = new Landing();
+        Thread cleanup = new Thread(() -> onInterrupt(landing, pool, tmp));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Files.createDirectories(tmp);
@@ -122,17 +127,28 @@ public final class Runner {
                 }
             }
             listener.started(jobs.size());
-            List<SeedRun> done = runAll(jobs, runtime == RuntimeKind.SIM ? threads : 1, listener);
+            List<SeedRun> done = runAll(jobs, pool, listener, landing);
             for (Consumer<Path> hook : beforeLanding) hook.accept(tmp);
-            Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+            // The interrupt hook and the move exclude each other: a run either lands whole or is removed.
+            synchronized (landing) {
+                if (landing.interrupted) throw new Interrupted();
+                Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                landing.landed = true;
+            }
             List<SeedRun> landed = new ArrayList<>();
             for (SeedRun r : done) {
                 landed.add(new SeedRun(r.protocol(), r.seed(), finalDir.resolve(tmp.relativize(r.dir())), r.completedOperations(), r.wallSeconds(), r.messagesDelivered()));
             }
             return new Result(finalDir, landed);
         } catch (IOException e) {
+            if (landing.isInterrupted()) throw new Interrupted();
             throw new UncheckedIOException("cannot write results under " + outRoot + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // a worker that failed because the interrupt removed its directory is the interrupt, not an error
+            if (landing.isInterrupted() && !(e instanceof Interrupted)) throw new Interrupted();
+            throw e;
         } finally {
+            pool.shutdownNow();
             deleteQuietly(tmp);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -142,8 +158,59 @@ public final class Runner {
         }
     }
 
-    private List<SeedRun> runAll(List<Job> jobs, int parallelism, Listener listener) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, jobs.size()));
+    /**
+     * Thrown in the running thread when Ctrl-C or SIGTERM stopped the run; the shutdown hook has
+     * already removed the temporary directory and said so.
+     */
+    public static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted", null, false, false);
+        }
+    }
+
+    /** Whether the run has landed or been interrupted; its monitor orders the two. */
+    private static final class Landing {
+        boolean interrupted;
+        boolean landed;
+
+        synchronized boolean isInterrupted() {
+            return interrupted;
+        }
+    }
+
+    /**
+     * The shutdown hook: the JVM runs it beside the still-running workers, so it first stops them
+     * (no new seed starts, a running simulation sees the interrupt) and then deletes until nothing
+     * is left, since a worker may still be closing a file inside.
+     */
+    private static void onInterrupt(Landing landing, ExecutorService pool, Path tmp) {
+        synchronized (landing) {
+            if (landing.landed) return;
+            landing.interrupted = true;
+        }
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (int attempt = 0; attempt < 100 && Files.exists(tmp); attempt++) {
+            deleteQuietly(tmp);
+            if (Files.exists(tmp)) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+        }
+        System.err.println(Files.exists(tmp)
+                ? "\nquorumlab: interrupted; could not remove the unfinished run " + tmp
+                : "\nquorumlab: interrupted; stopped the runs and removed the unfinished run (" + tmp + ")");
+        System.err.flush();
+    }
+
+    private List<SeedRun> runAll(List<Job> jobs, ExecutorService pool, Listener listener, Landing landing) {
         try {
             List<Future<SeedRun>> futures = new ArrayList<>();
             for (Job job : jobs) {
@@ -157,15 +224,15 @@ public final class Runner {
             List<SeedRun> out = new ArrayList<>();
             for (Future<SeedRun> f : futures) out.add(f.get());
             return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        } catch (InterruptedException | CancellationException | RejectedExecutionException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw new Interrupted();
         } catch (ExecutionException e) {
+            if (landing.isInterrupted()) throw new Interrupted();
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -188,7 +255,7 @@ public final class Runner {
                             .protocol(protocol, options).network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
                             .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build();
                     sim.start();
-                    completed = drive(sim, ws, history, end, () -> sim.runUntil(end + drain));
+                    completed = drive(sim, ws, history, end, () -> runInSlices(sim, end + drain));
                     sim.close();
                     delivered = sim.messagesDelivered();
                 } else {
@@ -221,6 +288,16 @@ public final class Runner {
             });
             runToEnd.run();
             return clients.completed();
+        }
+
+        /** Simulates up to {@code until} in slices of virtual time, so an interrupt stops a long run between two slices. */
+        private static void runInSlices(Simulation sim, long until) {
+            long slice = 100_000_000L;
+            for (long t = Math.min(until, slice); ; t = Math.min(until, t + slice)) {
+                if (Thread.currentThread().isInterrupted()) throw new Interrupted();
+                sim.runUntil(t);
+                if (t >= until) return;
+            }
         }
 
         private static void sleep(long nanos) {

@@ -2,10 +2,12 @@ package quorumlab.analysis.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import quorumlab.workload.Runner;
 
 /**
  * The command-line program. Exit codes: 0 success (all checks ok), 1 a safety or linearizability
- * violation, 2 bad input (scenario, option, trace), 3 a check came back unknown.
+ * violation, 2 bad input (scenario, option, trace), 3 a check came back unknown, 70 out of memory or an
+ * internal error, 130 interrupted (Ctrl-C).
  */
 @Command(
         name = "quorumlab",
@@ -30,6 +32,10 @@ public final class Main {
     public static final int EXIT_VIOLATION = 1;
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_UNKNOWN = 3;
+    /** Out of memory or a failure inside quorumlab: never mistaken for a verdict (BSD's EX_SOFTWARE). */
+    public static final int EXIT_INTERNAL = 70;
+    /** Ctrl-C: the shell's 128 + SIGINT. */
+    public static final int EXIT_INTERRUPTED = 130;
 
     public static void main(String[] args) {
         int exit;
@@ -37,28 +43,21 @@ public final class Main {
             exit = commandLine().execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("quorumlab: " + outOfMemory());
-            exit = 1;
+            exit = EXIT_INTERNAL;
         }
         System.exit(exit);
     }
 
     /** Checks and reports read a whole trace into memory, so a long run can need more heap than the simulation. */
     static String outOfMemory() {
-        return "out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB): checking and analysing"
-                + " read each trace whole; give Java more, e.g. QUORUMLAB_JAVA_OPTS=-Xmx16g ./quorumlab ...";
+        return "out of memory (Java heap -Xmx " + (Runtime.getRuntime().maxMemory() >> 20) + " MB); give Java more, e.g."
+                + " QUORUMLAB_JAVA_OPTS=-Xmx16g ./quorumlab ... (exit " + EXIT_INTERNAL + ")";
     }
 
     /** The command line with quorumlab's error handling: one line on stderr, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            boolean outOfMemory = e.getCause() instanceof OutOfMemoryError;
-            commandLine.getErr().println("quorumlab: " + (outOfMemory ? outOfMemory() : oneLine(e)));
-            return e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
-                            || e instanceof java.io.IOException
-                    ? EXIT_BAD_INPUT
-                    : 1;
-        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> exitFor(e, commandLine.getErr()));
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("quorumlab: " + e.getMessage());
@@ -66,6 +65,23 @@ public final class Main {
             return EXIT_BAD_INPUT;
         });
         return cli;
+    }
+
+    /** The exit code for a failure a command threw, after its one line on {@code err}. */
+    static int exitFor(Throwable e, java.io.PrintWriter err) {
+        // the shutdown hook that removed the unfinished run has said so already
+        if (e instanceof Runner.Interrupted) return EXIT_INTERRUPTED;
+        if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+            err.println("quorumlab: " + oneLine(e));
+            return EXIT_BAD_INPUT;
+        }
+        boolean outOfMemory = e instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError;
+        err.println("quorumlab: " + (outOfMemory ? outOfMemory() : internalError(e)));
+        return EXIT_INTERNAL;
+    }
+
+    static String internalError(Throwable e) {
+        return "internal error (" + e.getClass().getSimpleName() + "): " + oneLine(e) + "; please report it";
     }
 
     static String oneLine(Throwable e) {

@@ -67,6 +67,11 @@ public final class Runner {
         void finished(SeedRun run);
     }
 
+    /** Seeds one run may ask for. */
+    public static final int MAX_SEEDS = 10_000;
+    /** Open-loop operations one run may offer over all seeds and protocols: beyond it the traces alone need far more than a disk. */
+    public static final long MAX_OPERATIONS = 100_000_000L;
+
     public static final String TRACE_FILE = "trace.jsonl.gz";
     public static final String HISTORY_FILE = "history.jsonl";
     public static final String RUN_FILE = "run.json";
@@ -102,6 +107,17 @@ public final class Runner {
     public Result run(Scenario scenario, List<String> protocolNames, int seeds, long firstSeed, RuntimeKind runtime,
             Path outRoot, Listener listener) {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+        if (seeds > MAX_SEEDS) throw new IllegalArgumentException("--seeds: at most " + MAX_SEEDS + ", got " + seeds);
+        WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
+        if (ws.openLoop()) {
+            double operations = ws.rate() * (scenario.durationNanos() / 1e9) * seeds * protocolNames.size();
+            if (operations > MAX_OPERATIONS) {
+                throw new IllegalArgumentException(String.format("%s: about %.3g operations (workload.rate %s/s x duration %s x %d seeds"
+                        + " x %d protocols) is more than the limit of %d; lower the rate, the duration or --seeds",
+                        scenario.name(), operations, ws.rate(), Durations.format(scenario.durationNanos()), seeds,
+                        protocolNames.size(), MAX_OPERATIONS));
+            }
+        }
         List<Protocol> protocols = new ArrayList<>();
         Map<String, Options> options = new LinkedHashMap<>();
         for (String name : protocolNames) {

@@ -36,6 +36,13 @@ public final class ScenarioLoader {
     }
 
     /** A library scenario by name, or a file by path. */
+    /** Virtual time any duration of a scenario may span: a day. */
+    static final long MAX_DURATION_NANOS = 24 * 3600 * 1_000_000_000L;
+    /** Operations per second an open-loop workload may offer. */
+    static final double MAX_RATE = 1_000_000;
+    static final int MAX_CLIENTS = 10_000;
+    static final long MAX_FILE_BYTES = 1 << 20;
+
     public static Scenario load(String nameOrFile) {
         if (ScenarioLibrary.names().contains(nameOrFile)) {
             return ScenarioLibrary.load(nameOrFile);
@@ -50,6 +57,12 @@ public final class ScenarioLoader {
     public static Scenario load(Path path) {
         String text;
         try {
+            // Refused before parsing: the YAML parser takes minutes over a scalar of many megabytes.
+            long size = Files.size(path);
+            if (size > MAX_FILE_BYTES) {
+                throw new ScenarioException(path.toString(), "", "the file is " + (size >> 10) + " KiB; a scenario may be at most "
+                        + (MAX_FILE_BYTES >> 10) + " KiB");
+            }
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(path.toString(), "", "no such file");
@@ -119,12 +132,15 @@ public final class ScenarioLoader {
         }
 
         private long duration(String field, String text) {
+            long nanos;
             try {
-                long nanos = Durations.parse(text);
-                return nanos;
+                nanos = Durations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw error(field, e.getMessage());
             }
+            // A huge value would saturate or overflow the simulator's clock into an empty run.
+            if (nanos > MAX_DURATION_NANOS) throw error(field, "'" + text.strip() + "' is too long: at most 24h of virtual time");
+            return nanos;
         }
 
         private void probability(String field, Double p) {
@@ -160,6 +176,7 @@ public final class ScenarioLoader {
             long end = duration("duration", s.duration() != null ? s.duration() : Scenario.DEFAULT_DURATION);
             if (end <= 0) throw error("duration", "must be positive");
             if (s.seedCount() < 1) throw error("seeds", "must be at least 1, got " + s.seedCount());
+            if (s.seedCount() > Runner.MAX_SEEDS) throw error("seeds", "at most " + Runner.MAX_SEEDS + ", got " + s.seedCount());
             if (!List.of("full", "events", "none").contains(s.traceLevelName())) {
                 throw error("traceLevel", "must be full, events or none, got '" + s.traceLevel() + "'");
             }
@@ -234,7 +251,13 @@ public final class ScenarioLoader {
                 throw error("workload.mode", "must be closed or open, got '" + w.mode() + "'");
             }
             if (w.clients() != null && w.clients() < 1) throw error("workload.clients", "must be at least 1, got " + w.clients());
+            if (w.clients() != null && w.clients() > MAX_CLIENTS) {
+                throw error("workload.clients", "at most " + MAX_CLIENTS + " clients, got " + w.clients());
+            }
             if (w.rate() != null && !(w.rate() > 0)) throw error("workload.rate", "must be positive, got " + w.rate());
+            if (w.rate() != null && w.rate() > MAX_RATE) {
+                throw error("workload.rate", "at most " + (long) MAX_RATE + " operations per second, got " + w.rate());
+            }
             if (w.arrivals() != null && !List.of("constant", "poisson").contains(w.arrivals())) {
                 throw error("workload.arrivals", "must be constant or poisson, got '" + w.arrivals() + "'");
             }

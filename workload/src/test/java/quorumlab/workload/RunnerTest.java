@@ -119,4 +119,24 @@ class RunnerTest {
             for (String p : protocols) assertEquals(first.keySet(), opsByProtocol.get(p).keySet(), "instants under " + p);
         }
     }
+    @Test
+    void tooManySeedsAreRefusedBeforeAnythingIsWritten(@TempDir Path dir) {
+        Path out = dir.resolve("results");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Runner().run(scenario("closed"), List.of("fixed-leader-log"), 10_001, 1, Runner.RuntimeKind.SIM, out, QUIET));
+        assertEquals("--seeds: at most 10000, got 10001", e.getMessage());
+        assertFalse(Files.exists(out), "something was written");
+    }
+
+    @Test
+    void anOpenLoopRunBeyondTheOperationLimitIsRefusedWithItsEstimate(@TempDir Path dir) {
+        Path out = dir.resolve("results");
+        // 1,000,000/s x 60 s x 10 seeds x 2 protocols = 1.2e9 operations, each within its own limit
+        Scenario s = ScenarioLoader.parse("heavy.yaml", "name: heavy\nduration: 60s\nworkload: {mode: open, rate: 1000000}\n", false);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Runner().run(s, List.of("fixed-leader-log", "fixed-leader-log"), 10, 1, Runner.RuntimeKind.SIM, out, QUIET));
+        assertTrue(e.getMessage().startsWith("heavy: about 1.20e+09 operations"), e.getMessage());
+        assertTrue(e.getMessage().contains("limit of 100000000"), e.getMessage());
+        assertFalse(Files.exists(out), "something was written");
+    }
 }

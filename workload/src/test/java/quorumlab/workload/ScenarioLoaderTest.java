@@ -69,4 +69,35 @@ class ScenarioLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> DelaySpec.parse("uniform(5ms)"));
         assertEquals(90_000_000_000L, Durations.parse("1.5m"));
     }
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "overflowing duration | 'duration: 99999999999999999999s'                | duration         | at most 24h",
+        "duration over a day  | 'duration: 25h'                                  | duration         | at most 24h",
+        "huge think time      | 'workload: {thinkTime: 99999999999h}'             | workload.thinkTime | at most 24h",
+        "rate over the cap    | 'workload: {mode: open, rate: 1000000000}'        | workload.rate    | at most 1000000 operations per second",
+        "too many clients     | 'workload: {clients: 10001}'                      | workload.clients | at most 10000 clients",
+        "too many seeds       | 'seeds: 10001'                                    | seeds            | at most 10000",
+    })
+    void boundsAreCheckedWithTheReasonAndTheLimit(String what, String body, String field, String reason) {
+        ScenarioException e = assertThrows(ScenarioException.class,
+                () -> ScenarioLoader.parse("big.yaml", "name: big\n" + body + "\n", false), what);
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+    }
+
+    @Test
+    void theLimitsThemselvesAreAccepted() {
+        Scenario s = ScenarioLoader.parse("edge.yaml", "name: edge\nduration: 24h\nseeds: 10000\n"
+                + "workload: {mode: open, rate: 1000000, clients: 10000}\n", false);
+        assertEquals(24 * 3600 * 1_000_000_000L, s.durationNanos());
+    }
+
+    @Test
+    void anOversizedFileIsRefusedByItsSizeBeforeParsing(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path file = dir.resolve("huge.yaml");
+        // one 2 MiB scalar: parsing it would take the YAML parser a long time
+        java.nio.file.Files.writeString(file, "name: huge\ndescription: " + "x".repeat(2 << 20) + "\n");
+        ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": the file is 2048 KiB; a scenario may be at most 1024 KiB"), e.getMessage());
+    }
 }

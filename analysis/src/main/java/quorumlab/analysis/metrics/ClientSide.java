@@ -80,9 +80,8 @@ final class ClientSide {
         return new ArrayList<>(ops.values());
     }
 
-    static void measure(List<TraceRecord> trace, Timeline timeline, RunMetrics m) {
+    static void measure(List<TraceRecord> trace, List<Op> ops, Timeline timeline, RunMetrics m) {
         Phases ph = m.phases;
-        List<Op> ops = operations(trace);
         List<Long> commits = new ArrayList<>();
         for (Op op : ops) {
             if (op.committedAt < 0) {

@@ -16,7 +16,12 @@ final class Cost {
 
     static void measure(List<TraceRecord> trace, Timeline timeline, RunMetrics m) {
         Phases ph = m.phases;
-        boolean counts = trace.stream().anyMatch(r -> r instanceof TraceRecord.MessageCounts);
+        boolean counts = false;
+        boolean sends = false;
+        for (TraceRecord r : trace) {
+            counts |= r instanceof TraceRecord.MessageCounts;
+            sends |= r instanceof TraceRecord.Send;
+        }
         for (TraceRecord r : trace) {
             if (counts && r instanceof TraceRecord.MessageCounts c) {
                 // an interval belongs to the window when its middle does
@@ -28,7 +33,7 @@ final class Cost {
                 add(m, timeline, s.t(), s.from(), s.type(), MessageCategory.OTHER.label(), 1, s.bytes());
             }
         }
-        m.messagesCounted = counts || trace.stream().anyMatch(r -> r instanceof TraceRecord.Send);
+        m.messagesCounted = counts || sends;
     }
 
     private static void add(RunMetrics m, Timeline timeline, long t, NodeId from, String type, String category, long count,

@@ -41,7 +41,7 @@ final class Leadership {
         }
     }
 
-    static void measure(List<TraceRecord> trace, Timeline timeline, RunMetrics m) {
+    static void measure(List<TraceRecord> trace, List<ClientSide.Op> ops, Timeline timeline, RunMetrics m) {
         Phases ph = m.phases;
         NodeId leader = null;
         long lostAt = -1;
@@ -119,7 +119,7 @@ final class Leadership {
                 lostCause = null;
             }
         }
-        availability(trace, m, changeIndex);
+        availability(trace, ops, m, changeIndex);
         elections(attempts, termsWon, campaignsByNode, m, rounds(trace));
     }
 
@@ -149,7 +149,7 @@ final class Leadership {
      * commits. Client outage: from the loss until every client that was waiting then has a
      * committed reply: what the slowest of them saw, timeouts and retries included.
      */
-    private static void availability(List<TraceRecord> trace, RunMetrics m, List<long[]> changes) {
+    private static void availability(List<TraceRecord> trace, List<ClientSide.Op> ops, RunMetrics m, List<long[]> changes) {
         if (changes.isEmpty()) return;
         long[] firstCommitByNewLeader = new long[changes.size()];
         java.util.Arrays.fill(firstCommitByNewLeader, -1);
@@ -160,7 +160,6 @@ final class Leadership {
                 if (firstCommitByNewLeader[i] < 0 && e.t() >= c[1] && e.node().id() == c[2]) firstCommitByNewLeader[i] = e.t();
             }
         }
-        List<ClientSide.Op> ops = ClientSide.operations(trace);
         for (int i = 0; i < changes.size(); i++) {
             RunMetrics.LeaderChange change = m.leaderChanges.get((int) changes.get(i)[0]);
             long lost = Math.round(change.lostMs() * 1e6);

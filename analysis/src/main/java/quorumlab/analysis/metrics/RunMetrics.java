@@ -147,8 +147,9 @@ public final class RunMetrics {
         m.phases = Phases.of(trace);
         Timeline timeline = Timeline.of(trace, m.phases);
         m.faultWindows.addAll(timeline.windows());
-        ClientSide.measure(trace, timeline, m);
-        Leadership.measure(trace, timeline, m);
+        List<ClientSide.Op> ops = ClientSide.operations(trace);
+        ClientSide.measure(trace, ops, timeline, m);
+        Leadership.measure(trace, ops, timeline, m);
         Ordering.measure(trace, timeline, m);
         Cost.measure(trace, timeline, m);
         return m;

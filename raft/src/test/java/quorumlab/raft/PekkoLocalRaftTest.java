@@ -12,8 +12,8 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.local.PekkoLocalRuntime;
-import quorumlab.protocols.runtime.InMemoryTrace;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.InMemoryTrace;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.testing.RetryingClient;
 import quorumlab.protocols.testing.SimCluster;
 

@@ -5,8 +5,8 @@ import java.util.List;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
-import quorumlab.protocols.runtime.InMemoryTrace;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.InMemoryTrace;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.sim.Simulation;
 import quorumlab.protocols.trace.TraceRecord;
 

@@ -30,8 +30,8 @@ import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.local.PekkoLocalRuntime;
 import quorumlab.protocols.runtime.ClusterRuntime;
-import quorumlab.protocols.runtime.TraceLevel;
-import quorumlab.protocols.runtime.TraceWriter;
+import quorumlab.protocols.trace.TraceLevel;
+import quorumlab.protocols.trace.TraceWriter;
 import quorumlab.protocols.sim.Simulation;
 
 /**

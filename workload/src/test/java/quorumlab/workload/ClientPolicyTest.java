@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.runtime.ClientOutcome;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** The clients' policy: what run.json says about it, and that a NotLeader hint is followed at once. */

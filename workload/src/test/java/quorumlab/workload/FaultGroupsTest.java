@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** What partition, isolate and one-way faults write: their groups, and the nodes cut off from the majority. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.check.SafetyChecks;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** Every library scenario against every real protocol, with the protocol's safety checkers on each trace. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.Protocol;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 class RunnerTest {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import quorumlab.protocols.check.SafetyChecks;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**

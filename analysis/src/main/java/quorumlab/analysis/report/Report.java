@@ -21,7 +21,7 @@ import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
-import quorumlab.protocols.runtime.TraceReader;
+import quorumlab.protocols.trace.TraceReader;
 
 /**
  * Turns run directories ({@code <run>/<protocol>/seed-<n>/trace.jsonl.gz}, with {@code verdict.json}

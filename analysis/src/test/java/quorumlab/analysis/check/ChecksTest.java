@@ -20,7 +20,7 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Operation;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
-import quorumlab.protocols.runtime.TraceWriter;
+import quorumlab.protocols.trace.TraceWriter;
 import quorumlab.protocols.trace.TraceRecord;
 
 class ChecksTest {

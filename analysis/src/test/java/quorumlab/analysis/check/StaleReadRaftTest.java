@@ -29,9 +29,9 @@ import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
 import quorumlab.protocols.Role;
 import quorumlab.protocols.runtime.ClientPort;
-import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.trace.InMemoryTrace;
 import quorumlab.protocols.runtime.NetworkModel;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.sim.Simulation;
 import quorumlab.protocols.trace.TraceRecord;
 

@@ -41,7 +41,7 @@ import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.runtime.RuntimeBuilder;
 import quorumlab.protocols.runtime.RuntimeSettings;
-import quorumlab.protocols.runtime.TraceSink;
+import quorumlab.protocols.trace.TraceSink;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**

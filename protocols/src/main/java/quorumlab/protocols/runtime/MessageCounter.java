@@ -8,6 +8,7 @@ import quorumlab.protocols.Message;
 import quorumlab.protocols.MessageCategory;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.trace.TraceRecord;
+import quorumlab.protocols.trace.TraceSink;
 
 /**
  * Counts the peer messages each node hands to the network, by (type, category), with their bytes,

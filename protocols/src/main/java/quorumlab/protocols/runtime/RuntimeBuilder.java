@@ -4,6 +4,8 @@ import java.util.Objects;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.trace.TraceLevel;
+import quorumlab.protocols.trace.TraceSink;
 
 /**
  * The settings both runtimes' builders take; cluster and protocol are required. {@code B} is the

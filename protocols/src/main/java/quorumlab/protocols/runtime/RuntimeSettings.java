@@ -9,6 +9,8 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.trace.TraceRecord;
+import quorumlab.protocols.trace.TraceLevel;
+import quorumlab.protocols.trace.TraceSink;
 
 /**
  * What a runtime is built from, with the defaults filled in, and the run's random streams. Both

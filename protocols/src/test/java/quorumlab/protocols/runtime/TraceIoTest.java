@@ -21,6 +21,8 @@ import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Result;
 import quorumlab.protocols.Role;
 import quorumlab.protocols.trace.TraceRecord;
+import quorumlab.protocols.trace.TraceReader;
+import quorumlab.protocols.trace.TraceWriter;
 
 class TraceIoTest {
     static final NodeId N1 = NodeId.of(1);

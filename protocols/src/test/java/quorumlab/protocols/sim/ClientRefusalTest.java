@@ -14,8 +14,8 @@ import quorumlab.protocols.Operation;
 import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
-import quorumlab.protocols.runtime.InMemoryTrace;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.InMemoryTrace;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.testing.FixedLeaderLogProtocol;
 import quorumlab.protocols.trace.TraceRecord;
 

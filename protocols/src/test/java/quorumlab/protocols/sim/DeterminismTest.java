@@ -12,9 +12,9 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Operation;
 import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.Delay;
-import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.trace.InMemoryTrace;
 import quorumlab.protocols.runtime.NetworkModel;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.testing.EchoProtocol;
 import quorumlab.protocols.testing.FixedLeaderLogProtocol;
 import quorumlab.protocols.testing.TraceBytes;
@@ -102,7 +102,7 @@ class DeterminismTest {
         FixedLeaderLogProtocol log = new FixedLeaderLogProtocol();
         // Replays logRun's trace, checking it did real work (so the byte comparison is not vacuous).
         List<TraceRecord> records = new java.util.ArrayList<>();
-        try (var reader = quorumlab.protocols.runtime.TraceReader.from(new java.io.ByteArrayInputStream(logRun(5)), "logRun")) {
+        try (var reader = quorumlab.protocols.trace.TraceReader.from(new java.io.ByteArrayInputStream(logRun(5)), "logRun")) {
             reader.forEachRemaining(records::add);
         }
         long ok = records.stream().filter(r -> r instanceof TraceRecord.Complete c && c.outcome().equals("ok")).count();

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.runtime.Delay;
-import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.trace.InMemoryTrace;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.runtime.RegionLatency;
-import quorumlab.protocols.runtime.TraceLevel;
+import quorumlab.protocols.trace.TraceLevel;
 import quorumlab.protocols.testing.EchoProtocol;
 import quorumlab.protocols.trace.TraceRecord;
 

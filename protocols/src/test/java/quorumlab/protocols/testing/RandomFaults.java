@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.runtime.Delay;
-import quorumlab.protocols.runtime.InMemoryTrace;
+import quorumlab.protocols.trace.InMemoryTrace;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.sim.Simulation;
 import quorumlab.protocols.trace.TraceRecord;

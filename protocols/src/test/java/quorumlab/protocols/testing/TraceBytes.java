@@ -2,7 +2,7 @@ package quorumlab.protocols.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
-import quorumlab.protocols.runtime.TraceWriter;
+import quorumlab.protocols.trace.TraceWriter;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** Serializes trace records exactly as a trace file holds them, for byte-for-byte comparisons. */

@@ -1,4 +1,4 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.util.Optional;
-import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * The Jackson setup for traces, shared by {@link TraceWriter} and {@link TraceReader} (and by any

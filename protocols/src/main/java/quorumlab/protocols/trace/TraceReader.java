@@ -1,4 +1,4 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
-import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * Reads a trace written by {@link TraceWriter}, one record at a time (gzip is detected from the

@@ -1,4 +1,5 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
+
 
 /**
  * How much a runtime writes to its trace. Every level writes the meta record, faults, message counts
@@ -14,11 +15,11 @@ public enum TraceLevel {
     NONE;
 
     /** Whether protocol events are written. */
-    boolean includesEvents() {
+    public boolean includesEvents() {
         return this != NONE;
     }
 
-    boolean includesMessages() {
+    public boolean includesMessages() {
         return this == FULL;
     }
 }

@@ -1,11 +1,10 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
-import quorumlab.protocols.trace.TraceRecord;
 
 /** A trace kept in memory, for tests and for analysing a run without writing it out. */
 public final class InMemoryTrace implements TraceSink {

@@ -1,4 +1,4 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * Writes a trace as JSON Lines, one record per line, streaming (nothing is kept in memory). A path

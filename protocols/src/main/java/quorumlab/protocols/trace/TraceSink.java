@@ -1,6 +1,5 @@
-package quorumlab.protocols.runtime;
+package quorumlab.protocols.trace;
 
-import quorumlab.protocols.trace.TraceRecord;
 
 /**
  * Where a runtime writes its trace. The simulator calls it from one thread; the Pekko runtime

@@ -68,13 +68,15 @@ public final class FaultInjector {
                     if (still.isPresent()) {
                         record("crash-end", List.of(n), "after " + f.duration() + ": " + n + " stays down, " + still.get().describe());
                     } else {
-                        record("restart", List.of(n), "after " + f.duration() + restart(n));
+                        String pausedAgain = restart(n);
+                        record("restart", List.of(n), "after " + f.duration() + pausedAgain);
                     }
                 });
             }, () -> record("crash", List.of(), "target " + f.target() + " resolved to no node"));
             case "restart" -> resolve(f.target()).ifPresent(n -> {
                 List<Window> ended = windows.closeAll(FaultWindows.CRASH, n);
-                record("restart", List.of(n), "target " + f.target() + endsEarly(ended) + restart(n));
+                String pausedAgain = restart(n);
+                record("restart", List.of(n), "target " + f.target() + endsEarly(ended) + pausedAgain);
             });
             case "isolate" -> resolve(f.target()).ifPresent(n -> {
                 Window w = windows.open(FaultWindows.CUT, null, f, "isolation of " + n, runtime.now(), duration);

@@ -20,10 +20,14 @@ import quorumlab.protocols.NodeId;
  * <p>Delays are drawn independently per message, so a spread-out distribution already reorders
  * messages; {@link #setReordering} adds an extra hold-back to a chosen fraction of messages.
  *
- * <p>Partitions: {@link #partition} splits the nodes into groups (nodes named in no group form one
- * more group together) and replaces any earlier grouping; {@link #cutOneWay} and {@link #isolate} add
- * cuts on top; {@link #heal()} removes every cut. A cut drops messages sent across it, and messages
- * already in flight across it when they arrive (reason {@code partition}).
+ * <p>Cuts: {@link #partition} splits the nodes into groups (nodes named in no group form one more
+ * group together), {@link #isolate} cuts one node off, {@link #cutOneWay} one direction of one link.
+ * Each cut may be opened under a key (the fault window that made it): the links blocked are the union
+ * of every open cut, and {@link #heal(Object)} removes only the cuts of its key, so a link stays cut
+ * while any other window still cuts it. The unkeyed forms are for tests and scripts that drive the
+ * network by hand: an unkeyed {@code partition} replaces the earlier unkeyed one. {@link #heal()}
+ * removes every cut, keyed or not. A cut drops messages sent across it, and messages already in
+ * flight across it when they arrive (reason {@code partition}).
  *
  * <p>Methods are synchronized: in the Pekko runtime, nodes route messages while the fault injector
  * changes the model.
@@ -62,9 +66,41 @@ public final class NetworkModel {
 
     /** links[from][to], created on first use; index is the node id. */
     private Link[][] links = new Link[0][0];
-    /** Partition group per node id; 0 is the group of nodes named in no group. */
-    private int[] group = new int[0];
-    private boolean[] isolated = new boolean[0];
+    /** Every open cut, in the order opened; a link is blocked if any of them blocks it. */
+    private Cut[] cuts = new Cut[0];
+
+    /** The key of cuts made through the unkeyed methods. */
+    private static final Object UNKEYED = new Object();
+
+    /** One cut, opened under {@code key}. */
+    private sealed interface Cut {
+        Object key();
+
+        boolean blocks(int from, int to);
+    }
+
+    /** {@code groupOf[id]} is the node's group, 0 for nodes named in no group (and ids beyond the array). */
+    private record Partition(Object key, int[] groupOf) implements Cut {
+        public boolean blocks(int from, int to) {
+            return group(from) != group(to);
+        }
+
+        private int group(int id) {
+            return id < groupOf.length ? groupOf[id] : 0;
+        }
+    }
+
+    private record Isolation(Object key, int node) implements Cut {
+        public boolean blocks(int from, int to) {
+            return from == node || to == node;
+        }
+    }
+
+    private record OneWay(Object key, int from, int to) implements Cut {
+        public boolean blocks(int from, int to) {
+            return this.from == from && this.to == to;
+        }
+    }
 
     /** A network with a constant 1 ms delay on every link, no loss, no duplication, no cuts. */
     public NetworkModel() {}
@@ -146,33 +182,31 @@ public final class NetworkModel {
         return link(from.id(), to.id()).delay;
     }
 
-    // ---- partitions ----
+    // ---- cuts ----
 
     /**
      * Cuts every link between nodes in different groups; nodes named in no group form one group
-     * together. Replaces an earlier partition; one-way cuts and isolation stay.
+     * together. Replaces an earlier unkeyed partition; other cuts stay.
      */
     public synchronized NetworkModel partition(List<Set<NodeId>> groups) {
-        Set<NodeId> seen = new HashSet<>();
-        for (Set<NodeId> g : groups) {
-            for (NodeId n : g) {
-                if (!seen.add(n)) throw new IllegalArgumentException("partition: node " + n + " is in more than one group");
-            }
-        }
-        Arrays.fill(group, 0);
-        for (int i = 0; i < groups.size(); i++) {
-            for (NodeId n : groups.get(i)) {
-                ensureNode(n.id());
-                group[n.id()] = i + 1;
-            }
-        }
-        return this;
+        Partition p = partitionOf(UNKEYED, groups);
+        remove(c -> c instanceof Partition && c.key() == UNKEYED);
+        return add(p);
+    }
+
+    /** As {@link #partition(List)}, opened under {@code key}: it adds to every other open cut. */
+    public synchronized NetworkModel partition(Object key, List<Set<NodeId>> groups) {
+        return add(partitionOf(Objects.requireNonNull(key), groups));
     }
 
     /** Cuts the link {@code from -> to} only; {@code to -> from} still works. */
     public synchronized NetworkModel cutOneWay(NodeId from, NodeId to) {
-        link(from.id(), to.id()).cutOneWay = true;
-        return this;
+        return cutOneWay(UNKEYED, from, to);
+    }
+
+    /** As {@link #cutOneWay(NodeId, NodeId)}, opened under {@code key}. */
+    public synchronized NetworkModel cutOneWay(Object key, NodeId from, NodeId to) {
+        return add(new OneWay(Objects.requireNonNull(key), from.id(), to.id()));
     }
 
     /** Cuts both directions of the link between {@code a} and {@code b}. */
@@ -183,16 +217,24 @@ public final class NetworkModel {
 
     /** Cuts every link to and from {@code node}. */
     public synchronized NetworkModel isolate(NodeId node) {
-        ensureNode(node.id());
-        isolated[node.id()] = true;
+        return isolate(UNKEYED, node);
+    }
+
+    /** As {@link #isolate(NodeId)}, opened under {@code key}. */
+    public synchronized NetworkModel isolate(Object key, NodeId node) {
+        return add(new Isolation(Objects.requireNonNull(key), node.id()));
+    }
+
+    /** Removes every cut, keyed or not: partitions, one-way cuts and isolation. Delays and loss stay. */
+    public synchronized NetworkModel heal() {
+        cuts = new Cut[0];
         return this;
     }
 
-    /** Removes every cut: partitions, one-way cuts and isolation. Delays and loss stay. */
-    public synchronized NetworkModel heal() {
-        Arrays.fill(group, 0);
-        Arrays.fill(isolated, false);
-        forEachLink(l -> l.cutOneWay = false);
+    /** Removes the cuts opened under {@code key} only; a link another open cut blocks stays cut. */
+    public synchronized NetworkModel heal(Object key) {
+        Objects.requireNonNull(key);
+        remove(c -> c.key().equals(key));
         return this;
     }
 
@@ -203,11 +245,37 @@ public final class NetworkModel {
 
     private boolean isCut(int from, int to) {
         if (from == to) return false;
-        int groupFrom = from < group.length ? group[from] : 0;
-        int groupTo = to < group.length ? group[to] : 0;
-        if (groupFrom != groupTo) return true;
-        if ((from < isolated.length && isolated[from]) || (to < isolated.length && isolated[to])) return true;
-        return from < links.length && to < links[from].length && links[from][to] != null && links[from][to].cutOneWay;
+        for (Cut c : cuts) {
+            if (c.blocks(from, to)) return true;
+        }
+        return false;
+    }
+
+    private static Partition partitionOf(Object key, List<Set<NodeId>> groups) {
+        Set<NodeId> seen = new HashSet<>();
+        int highest = 0;
+        for (Set<NodeId> g : groups) {
+            for (NodeId n : g) {
+                if (!seen.add(n)) throw new IllegalArgumentException("partition: node " + n + " is in more than one group");
+                highest = Math.max(highest, n.id());
+            }
+        }
+        int[] groupOf = new int[highest + 1];
+        for (int i = 0; i < groups.size(); i++) {
+            for (NodeId n : groups.get(i)) groupOf[n.id()] = i + 1;
+        }
+        return new Partition(key, groupOf);
+    }
+
+    private NetworkModel add(Cut cut) {
+        if (Arrays.asList(cuts).contains(cut)) return this; // the same isolation or one-way cut twice under one key
+        cuts = Arrays.copyOf(cuts, cuts.length + 1);
+        cuts[cuts.length - 1] = cut;
+        return this;
+    }
+
+    private void remove(java.util.function.Predicate<Cut> which) {
+        cuts = Arrays.stream(cuts).filter(which.negate()).toArray(Cut[]::new);
     }
 
     // ---- the hot path ----
@@ -284,8 +352,6 @@ public final class NetworkModel {
             if (i < links.length) System.arraycopy(links[i], 0, grown[i], 0, links[i].length);
         }
         links = grown;
-        group = Arrays.copyOf(group, n);
-        isolated = Arrays.copyOf(isolated, n);
     }
 
     private void forEachLink(java.util.function.Consumer<Link> action) {

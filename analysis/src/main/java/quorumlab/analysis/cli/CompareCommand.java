@@ -47,7 +47,7 @@ final class CompareCommand implements Callable<Integer> {
         List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;
-        try (Progress progress = new Progress("compare", System.err)) {
+        try (Progress progress = new Progress("compare", System.err).batches(scenarios.size())) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
                 Runner runner = new Runner().afterEachRun((dir, run) -> Checks.checkRun(dir));

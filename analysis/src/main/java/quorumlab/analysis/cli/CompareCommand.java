@@ -67,11 +67,20 @@ final class CompareCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot create " + reportDir + ": " + e.getMessage(), e);
             }
-            Report.write(sections, reportDir);
+            writeCombined(sections, reportDir);
         }
         print(sections);
         System.out.println("report: " + reportDir.resolve("report.html"));
         return exitCode(sections);
+    }
+
+    /**
+     * The combined report of several scenarios' runs, with the list of those runs beside it, so
+     * that 'report' on this directory can analyse them again.
+     */
+    static void writeCombined(List<Report.Section> sections, Path reportDir) {
+        Report.write(sections, reportDir);
+        ReportCommand.writeRunList(reportDir, sections);
     }
 
     static void print(List<Report.Section> sections) {

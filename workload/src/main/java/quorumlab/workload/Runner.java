@@ -129,9 +129,11 @@ public final class Runner {
         Path parent = outRoot.resolve(scenario.name());
         Path finalDir = parent.resolve(runId);
         Path tmp = parent.resolve("." + runId + ".tmp");
+        // The directories this run creates above tmp: a run that does not land removes them again if empty.
+        Path firstCreated = firstMissing(parent);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(runtime == RuntimeKind.SIM ? threads : 1, protocols.size() * seeds));
         Landing landing = new Landing();
-        Thread cleanup = new Thread(() -> onInterrupt(landing, pool, tmp));
+        Thread cleanup = new Thread(() -> onInterrupt(landing, pool, tmp, firstCreated));
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Files.createDirectories(tmp);
@@ -166,6 +168,7 @@ public final class Runner {
         } finally {
             pool.shutdownNow();
             deleteQuietly(tmp);
+            if (!landing.landed) removeEmpty(tmp.getParent(), firstCreated);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
@@ -199,7 +202,7 @@ public final class Runner {
      * (no new seed starts, a running simulation sees the interrupt) and then deletes until nothing
      * is left, since a worker may still be closing a file inside.
      */
-    private static void onInterrupt(Landing landing, ExecutorService pool, Path tmp) {
+    private static void onInterrupt(Landing landing, ExecutorService pool, Path tmp, Path firstCreated) {
         synchronized (landing) {
             if (landing.landed) return;
             landing.interrupted = true;
@@ -220,6 +223,7 @@ public final class Runner {
                 }
             }
         }
+        if (!Files.exists(tmp)) removeEmpty(tmp.getParent(), firstCreated);
         System.err.println(Files.exists(tmp)
                 ? "\nquorumlab: interrupted; could not remove the unfinished run " + tmp
                 : "\nquorumlab: interrupted; stopped the runs and removed the unfinished run (" + tmp + ")");
@@ -353,6 +357,25 @@ public final class Runner {
 
     static void writeJson(Path file, Object value) throws IOException {
         JSON.writeValue(file.toFile(), value);
+    }
+
+    /** The outermost of {@code dir} and its ancestors that does not exist yet, or null when {@code dir} exists. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) missing = p;
+        return missing;
+    }
+
+    /** Removes {@code dir} and its parents up to {@code outermost}, each only while it is empty. */
+    private static void removeEmpty(Path dir, Path outermost) {
+        if (outermost == null) return;
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(outermost); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException notEmpty) {
+                return;
+            }
+        }
     }
 
     /** Deletes a run directory and everything under it (best effort). */

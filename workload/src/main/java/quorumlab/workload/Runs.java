@@ -40,7 +40,7 @@ final class Runs {
         if (r.within() != null) latency.within(DelaySpec.parse(r.within()));
         if (r.between() != null) {
             for (Map.Entry<String, String> e : r.between().entrySet()) {
-                String[] pair = e.getKey().split("-", 2);
+                String[] pair = r.pair(e.getKey());
                 latency.between(pair[0], pair[1], DelaySpec.parse(e.getValue()));
             }
         }

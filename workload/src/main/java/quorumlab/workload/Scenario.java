@@ -36,7 +36,21 @@ public record Scenario(
 
     /** Nodes placed in regions, with a one-way delay within a region and between each pair. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Regions(Map<String, List<String>> placement, String within, Map<String, String> between) {}
+    public record Regions(Map<String, List<String>> placement, String within, Map<String, String> between) {
+        /**
+         * The two regions a {@code between} key {@code A-B} names. Region names may hold '-'
+         * themselves ({@code us-east-eu-west}), so the key is split where both halves are placed
+         * regions; null when no split is.
+         */
+        public String[] pair(String key) {
+            for (int i = key.indexOf('-'); i >= 0; i = key.indexOf('-', i + 1)) {
+                String a = key.substring(0, i);
+                String b = key.substring(i + 1);
+                if (placement != null && placement.containsKey(a) && placement.containsKey(b)) return new String[] {a, b};
+            }
+            return null;
+        }
+    }
 
     /**
      * The clients. {@code mode} closed: each client waits for a reply, then thinks; open: arrivals at {@code rate}.

@@ -1,13 +1,20 @@
 package quorumlab.workload;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,23 +33,41 @@ import quorumlab.protocols.Protocol;
  * bad reference is a {@link ScenarioException} naming the file, the field path and the reason.
  */
 public final class ScenarioLoader {
-    static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
-    static final ObjectMapper JSON = strict(new ObjectMapper());
+    static final ObjectMapper YAML = strict(new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()));
+    static final ObjectMapper JSON = strict(new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()));
 
+    /**
+     * No silent conversions: {@code nodes: 3.7} is not 3, {@code nodes: "3"} is not a number, and
+     * an empty string is not a missing value.
+     */
     private static ObjectMapper strict(ObjectMapper mapper) {
-        return mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float)) {
+            mapper.coercionConfigFor(number)
+                    .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        return mapper;
     }
 
-    /** A library scenario by name, or a file by path. */
     /** Virtual time any duration of a scenario may span: a day. */
     static final long MAX_DURATION_NANOS = 24 * 3600 * 1_000_000_000L;
     /** Operations per second an open-loop workload may offer. */
     static final double MAX_RATE = 1_000_000;
     static final int MAX_CLIENTS = 10_000;
+    /** Keys and bikes each take an array entry per client, a value a string per operation. */
+    static final int MAX_KEYS = 1_000_000;
+    static final int MAX_VALUE_SIZE = 1 << 20;
     static final long MAX_FILE_BYTES = 1 << 20;
 
+    /** A library scenario by name, or a file by path. */
     public static Scenario load(String nameOrFile) {
         if (ScenarioLibrary.names().contains(nameOrFile)) {
             return ScenarioLibrary.load(nameOrFile);
@@ -57,6 +82,7 @@ public final class ScenarioLoader {
     public static Scenario load(Path path) {
         String text;
         try {
+            if (Files.isDirectory(path)) throw new ScenarioException(path.toString(), "", "is a directory, not a scenario file");
             // Refused before parsing: the YAML parser takes minutes over a scalar of many megabytes.
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) {
@@ -66,6 +92,8 @@ public final class ScenarioLoader {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(path.toString(), "", "no such file");
+        } catch (MalformedInputException e) {
+            throw new ScenarioException(path.toString(), "", "not a text file (it is not UTF-8)");
         } catch (IOException e) {
             throw new ScenarioException(path.toString(), "", "cannot read: " + e.getMessage());
         }
@@ -79,29 +107,37 @@ public final class ScenarioLoader {
 
     /** Parses and validates; {@code file} is the name used in error messages. */
     public static Scenario parse(String file, String text, boolean json) {
+        JsonNode tree = Syntax.read(file, text, json);
+        if (tree == null || tree.isMissingNode() || tree.isNull()) throw new ScenarioException(file, "", "the file is empty");
+        if (!tree.isObject()) {
+            throw new ScenarioException(file, "", "a scenario is a mapping of fields (name: ..., nodes: ..., ...), got "
+                    + Syntax.describe(tree));
+        }
         Scenario scenario;
         try {
-            scenario = (json ? JSON : YAML).readValue(text, Scenario.class);
+            scenario = JSON.treeToValue(tree, Scenario.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ScenarioException(file, path(e), "unknown field '" + e.getPropertyName() + "' (known: "
-                    + e.getKnownPropertyIds() + ")");
+                    + String.join(", ", e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")");
         } catch (JsonMappingException e) {
             String where = path(e);
-            throw new ScenarioException(file, where, where.isEmpty() ? "not a scenario: " + firstLine(e.getOriginalMessage())
-                    : "wrong type: " + firstLine(e.getOriginalMessage()));
+            throw new ScenarioException(file, where, Syntax.wrongValue(e, at(tree, e)));
         } catch (JsonProcessingException e) {
-            String at = e.getLocation() != null ? "line " + e.getLocation().getLineNr() : "";
-            throw new ScenarioException(file, at, "malformed " + (json ? "JSON" : "YAML") + ": " + firstLine(e.getOriginalMessage()));
+            // a number too large for its field, found while converting: no path from Jackson, so none here
+            throw new ScenarioException(file, "", "a number is out of range");
         }
-        if (scenario == null) throw new ScenarioException(file, "", "the file is empty");
         new Validator(file, scenario).validate();
         return scenario;
     }
 
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    /** The node of {@code tree} that a mapping error's path leads to (missing when the path leaves the tree). */
+    private static JsonNode at(JsonNode tree, JsonMappingException e) {
+        JsonNode node = tree;
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) node = node.path(ref.getFieldName());
+            else if (ref.getIndex() >= 0) node = node.path(ref.getIndex());
+        }
+        return node;
     }
 
     private static String path(JsonMappingException e) {
@@ -141,6 +177,10 @@ public final class ScenarioLoader {
             // A huge value would saturate or overflow the simulator's clock into an empty run.
             if (nanos > MAX_DURATION_NANOS) throw error(field, "'" + text.strip() + "' is too long: at most 24h of virtual time");
             return nanos;
+        }
+
+        private void range(String field, Integer value, int min, int max) {
+            if (value != null && (value < min || value > max)) throw error(field, "must be between " + min + " and " + max + ", got " + value);
         }
 
         private void probability(String field, Double p) {
@@ -232,15 +272,33 @@ public final class ScenarioLoader {
                     if (!placed.add(node(field, name))) throw error(field, "node " + name + " is placed twice");
                 }
             }
+            for (int i = 1; i <= s.nodeCount(); i++) {
+                if (!placed.contains(new NodeId(i))) {
+                    throw error(prefix + ".placement", "node n" + i + " is in no region (place every node n1 .. n" + s.nodeCount() + ")");
+                }
+            }
             delay(prefix + ".within", r.within());
+            Set<String> given = new HashSet<>();
             if (r.between() != null) {
                 for (Map.Entry<String, String> e : r.between().entrySet()) {
                     String field = prefix + ".between." + e.getKey();
-                    String[] pair = e.getKey().split("-", 2);
-                    if (pair.length != 2 || !r.placement().containsKey(pair[0]) || !r.placement().containsKey(pair[1])) {
-                        throw error(field, "write REGION-REGION with regions from the placement " + r.placement().keySet());
+                    String[] pair = r.pair(e.getKey());
+                    if (pair == null) throw error(field, "write REGION-REGION with regions from the placement " + r.placement().keySet());
+                    if (pair[0].equals(pair[1])) throw error(field, "the delay within a region is '" + prefix + ".within'");
+                    if (!given.add(pair[0] + "\u0000" + pair[1]) || !given.add(pair[1] + "\u0000" + pair[0])) {
+                        throw error(field, "the pair " + pair[0] + ", " + pair[1] + " is given twice");
                     }
                     delay(field, e.getValue());
+                }
+            }
+            // Every message between two regions needs a delay: a pair left out would fail mid-run.
+            List<String> names = List.copyOf(r.placement().keySet());
+            for (int i = 0; i < names.size(); i++) {
+                for (int j = i + 1; j < names.size(); j++) {
+                    if (!given.contains(names.get(i) + "\u0000" + names.get(j))) {
+                        throw error(prefix + ".between." + names.get(i) + "-" + names.get(j),
+                                "missing: every pair of regions needs a delay (for example " + names.get(i) + "-" + names.get(j) + ": 40ms)");
+                    }
                 }
             }
         }
@@ -261,15 +319,17 @@ public final class ScenarioLoader {
             if (w.arrivals() != null && !List.of("constant", "poisson").contains(w.arrivals())) {
                 throw error("workload.arrivals", "must be constant or poisson, got '" + w.arrivals() + "'");
             }
-            if (w.bikes() != null && w.bikes() < 1) throw error("workload.bikes", "must be at least 1, got " + w.bikes());
+            range("workload.bikes", w.bikes(), 1, MAX_KEYS);
             if (w.bikes() != null && "open".equals(w.mode())) throw error("workload.bikes", "bookings need closed-loop clients (mode: closed)");
-            if (w.keys() != null && w.keys() < 1) throw error("workload.keys", "must be at least 1, got " + w.keys());
+            range("workload.keys", w.keys(), 1, MAX_KEYS);
             if (w.keyDistribution() != null && !List.of("uniform", "zipfian", "hotspot").contains(w.keyDistribution())) {
                 throw error("workload.keyDistribution", "must be uniform, zipfian or hotspot, got '" + w.keyDistribution() + "'");
             }
-            if (w.zipfTheta() != null && !(w.zipfTheta() > 0)) throw error("workload.zipfTheta", "must be positive, got " + w.zipfTheta());
+            if (w.zipfTheta() != null && !(w.zipfTheta() > 0 && w.zipfTheta() < 100)) {
+                throw error("workload.zipfTheta", "must be above 0 and below 100, got " + w.zipfTheta());
+            }
             probability("workload.hotFraction", w.hotFraction());
-            if (w.valueSize() != null && w.valueSize() < 1) throw error("workload.valueSize", "must be at least 1, got " + w.valueSize());
+            range("workload.valueSize", w.valueSize(), 1, MAX_VALUE_SIZE);
             if (w.thinkTime() != null) duration("workload.thinkTime", w.thinkTime());
             if (w.warmup() != null) duration("workload.warmup", w.warmup());
             if (w.timeout() != null && duration("workload.timeout", w.timeout()) <= 0) throw error("workload.timeout", "must be positive");
@@ -281,6 +341,9 @@ public final class ScenarioLoader {
                 for (Map.Entry<String, Double> e : mixEntries(m).entrySet()) {
                     if (e.getValue() != null && !(e.getValue() >= 0)) {
                         throw error("workload.mix." + e.getKey(), "must not be negative, got " + e.getValue());
+                    }
+                    if (e.getValue() != null && !Double.isFinite(e.getValue())) {
+                        throw error("workload.mix." + e.getKey(), "must be a finite share, got " + e.getValue());
                     }
                 }
                 WorkloadSettings ws = WorkloadSettings.of(w);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ScenarioLoaderTest {
         "unknown-fault.yaml      | faults[0].type      | unknown fault 'explode'",
         "unknown-delay.yaml      | network.delay       | unknown delay 'gaussian'",
         "malformed-yaml.yaml     | line                | malformed YAML",
-        "wrong-type.json         | seeds               | wrong type",
+        "wrong-type.json         | seeds               | must be a whole number, got 'many'",
         "unknown-protocol.yaml   | options.paxos-ng    | unknown protocol",
         "option-below-min.yaml   | options.fixed-leader-log | must be at least 1.0",
         "latency-matrix-without-regions.yaml | faults[0].regions | the region matrix is required",
@@ -99,5 +100,82 @@ class ScenarioLoaderTest {
         java.nio.file.Files.writeString(file, "name: huge\ndescription: " + "x".repeat(2 << 20) + "\n");
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioLoader.load(file));
         assertTrue(e.getMessage().startsWith(file + ": the file is 2048 KiB; a scenario may be at most 1024 KiB"), e.getMessage());
+    }
+
+    private static ScenarioException refused(String text) {
+        return assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("s.yaml", text, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "'nodes: 3.7'                            | nodes              | must be a whole number, got 3.7",
+        "'nodes: \"3\"'                           | nodes              | must be a whole number, got '3'",
+        "'nodes: true'                           | nodes              | must be a whole number, got true",
+        "'nodes: 100'                            | nodes              | must be between 1 and 99, got 100",
+        "'nodes: 0'                              | nodes              | must be between 1 and 99, got 0",
+        "'seeds: 2.0'                            | seeds              | must be a whole number, got 2.0",
+        "'workload: {clients: 2.5}'              | workload.clients   | must be a whole number, got 2.5",
+        "'workload: {clients: 99999999999}'      | workload.clients   | the number 99999999999 is out of range",
+        "'workload: {keys: 2000000}'             | workload.keys      | must be between 1 and 1000000, got 2000000",
+        "'workload: {valueSize: 0}'              | workload.valueSize | must be between 1 and 1048576, got 0",
+        "'workload: {bikes: -1}'                 | workload.bikes     | must be between 1 and 1000000, got -1",
+        "'workload: {rate: fast}'                | workload.rate      | must be a number, got 'fast'",
+        "'workload: {zipfTheta: 1000}'           | workload.zipfTheta | must be above 0 and below 100",
+        "'network: {loss: [0.1]}'                | network.loss       | must be a number, got a list",
+        "'network: {loss: .inf}'                 | line 2, column 21  | malformed YAML",
+    })
+    void aNonIntegerOrOutOfRangeNumberIsRefusedNotTruncated(String body, String field, String reason) {
+        ScenarioException e = refused("name: n\n" + body + "\n");
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.reason().startsWith(reason), e.getMessage());
+    }
+
+    @Test
+    void aDuplicateKeyIsRefusedNamingTheKeyAndLine() {
+        ScenarioException yaml = refused("name: d\nnodes: 3\nworkload: {clients: 2}\nnodes: 5\n");
+        assertTrue(yaml.field().startsWith("line 4,"), yaml.getMessage());
+        assertEquals("the key 'nodes' appears twice in the same mapping", yaml.reason());
+        ScenarioException nested = refused("name: d\nworkload:\n  clients: 2\n  clients: 3\n");
+        assertTrue(nested.getMessage().startsWith("s.yaml: line 4,") && nested.reason().contains("'clients'"), nested.getMessage());
+        ScenarioException json = assertThrows(ScenarioException.class,
+                () -> ScenarioLoader.parse("s.json", "{\"name\": \"d\",\n \"seeds\": 1,\n \"seeds\": 2}", true));
+        assertTrue(json.field().startsWith("line 3,") && json.reason().contains("'seeds' appears twice"), json.getMessage());
+    }
+
+    @Test
+    void yamlAnchorsAndAliasesAreRefusedInPlainWords() {
+        for (String text : List.of("name: a\nw: &base {clients: 2}\n", "name: a\nworkload: &w {clients: 2}\nnetwork: *w\n",
+                "name: a\nfaults:\n  - &f {at: 1s, type: crash, target: n1}\n  - *f\n")) {
+            ScenarioException e = refused(text);
+            assertTrue(e.reason().startsWith("YAML anchors and aliases (&name, *name) are not supported"), e.getMessage());
+            assertTrue(e.field().startsWith("line "), e.getMessage());
+        }
+    }
+
+    @Test
+    void syntaxErrorsAreAtLineAndColumnNotAWrongType() {
+        ScenarioException unclosed = refused("name: a\nworkload: {clients: 3\n");
+        assertTrue(unclosed.field().matches("line \\d+, column \\d+"), unclosed.getMessage());
+        assertTrue(unclosed.reason().startsWith("malformed YAML"), unclosed.getMessage());
+        ScenarioException json = assertThrows(ScenarioException.class, () -> ScenarioLoader.parse("s.json", "{\"name\": \"a\",", true));
+        assertTrue(json.field().startsWith("line 1,") && json.reason().startsWith("malformed JSON"), json.getMessage());
+        assertTrue(refused("name: a\n---\nname: b\n").reason().contains("second one"));
+        assertEquals("the file is empty", refused("# nothing but a comment\n").reason());
+        assertTrue(refused("- just\n- a list\n").reason().startsWith("a scenario is a mapping of fields"));
+    }
+
+    @Test
+    void everyPairOfRegionsNeedsADelayAndRegionNamesMayHoldHyphens() {
+        String placement = "name: geo\nnodes: 3\nnetwork:\n  regions:\n    placement: {us-east: [n1], eu-west: [n2], ap: [n3]}\n";
+        ScenarioException e = refused(placement + "    between: {us-east-eu-west: 40ms, us-east-ap: 90ms}\n");
+        assertEquals("network.regions.between.eu-west-ap", e.field(), e.getMessage());
+        assertTrue(e.reason().startsWith("missing: every pair of regions needs a delay"), e.getMessage());
+        Scenario ok = ScenarioLoader.parse("s.yaml", placement + "    between: {us-east-eu-west: 40ms, us-east-ap: 90ms, ap-eu-west: 70ms}\n", false);
+        assertEquals(40_000_000L, Runs.regions(ok.network().regions())
+                .delay(quorumlab.protocols.NodeId.parse("n2"), quorumlab.protocols.NodeId.parse("n1")).mean(), 0);
+        ScenarioException unplaced = refused("name: geo\nnodes: 3\nnetwork:\n  regions:\n    placement: {a: [n1], b: [n2]}\n"
+                + "    between: {a-b: 1ms}\n");
+        assertEquals("network.regions.placement", unplaced.field());
+        assertTrue(unplaced.reason().startsWith("node n3 is in no region"), unplaced.getMessage());
     }
 }

@@ -144,9 +144,17 @@ public final class Checks {
             throw new BadInputException(file, 0, e.getMessage());
         }
         List<Verdict.Check> checks = new ArrayList<>(traceChecks(trace));
+        String protocol = !trace.isEmpty() && trace.get(0) instanceof TraceRecord.Meta meta ? meta.protocol() : "";
+        if (quorumlab.protocols.Protocol.all().stream().noneMatch(p -> p.name().equals(protocol))) {
+            // the common check has run; the protocol's own invariants are not on the class path
+            checks.add(skipped("protocol-invariants", protocol.isEmpty() ? "the trace names no protocol"
+                    : "no protocol named '" + protocol + "' is known here (see 'quorumlab protocols')"));
+        }
         if (TraceHistory.hasClients(trace) && !hasHistoryBeside(file)) {
             History history = TraceHistory.fromTrace(file.toString(), trace);
             checks.add(linearizability(history, settings, picturesFor(file, settings), stem(file)));
+        } else if (!hasHistoryBeside(file)) {
+            checks.add(skipped(LINEARIZABILITY, "the trace has no client records and no history file lies beside it"));
         }
         return new Verdict(file.toString(), checks);
     }
@@ -176,6 +184,11 @@ public final class Checks {
                             cap(violations), List.of()));
         }
         return checks;
+    }
+
+    /** A check that was asked for and could not run: unknown, never ok, and the summary says why. */
+    static Verdict.Check skipped(String name, String why) {
+        return new Verdict.Check(name, CheckStatus.UNKNOWN, "skipped: " + why, List.of(), List.of());
     }
 
     /**

@@ -173,7 +173,7 @@ public final class HistoryReader {
 
     private static List<HistoryEvent> readEdn(Reader reader, String name, Lines lines) {
         Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
-        LineCountingParseable input = new LineCountingParseable(reader);
+        LineCountingParseable input = new LineCountingParseable(reader, name);
         List<HistoryEvent> events = new ArrayList<>();
         while (true) {
             Object value;
@@ -223,9 +223,22 @@ public final class HistoryReader {
         return raw == null ? null : Values.normalize(raw);
     }
 
-    /** A parseable that knows the line it is on, and the line the current value started on. */
+    /** Brackets an EDN value may nest: a history needs four or five, and the EDN parser recurses once per level. */
+    static final int MAX_EDN_DEPTH = 200;
+
+    /**
+     * A parseable that knows the line it is on, and the line the current value started on. It also
+     * counts open brackets outside strings, comments and character literals, and refuses a value
+     * nested deeper than {@link #MAX_EDN_DEPTH} before the recursive parser overflows its stack.
+     */
     private static final class LineCountingParseable implements Parseable {
         private final Reader reader;
+        private final String name;
+        private int depth;
+        private boolean inString;
+        private boolean escaped;
+        private boolean inLineComment;
+        private boolean charLiteral;
         private final int[] pushedBack = new int[8];
         private int pushed;
         private long line = 1;
@@ -233,8 +246,9 @@ public final class HistoryReader {
         private boolean awaitingStart;
         private boolean inComment;
 
-        LineCountingParseable(Reader reader) {
+        LineCountingParseable(Reader reader, String name) {
             this.reader = reader;
+            this.name = name;
         }
 
         void startValue() {
@@ -252,8 +266,11 @@ public final class HistoryReader {
 
         @Override
         public int read() throws IOException {
-            int c = pushed > 0 ? pushedBack[--pushed] : reader.read();
+            boolean fresh = pushed == 0;
+            int c = fresh ? reader.read() : pushedBack[--pushed];
             if (c == '\n') line++;
+            // a character read again after unread() was counted the first time
+            if (fresh && c != -1) nest(c);
             if (awaitingStart && c != -1) {
                 if (inComment) {
                     inComment = c != '\n';
@@ -265,6 +282,31 @@ public final class HistoryReader {
                 }
             }
             return c == -1 ? END_OF_INPUT : c;
+        }
+
+        private void nest(int c) {
+            if (charLiteral) {
+                charLiteral = false;
+            } else if (inString) {
+                if (escaped) escaped = false;
+                else if (c == '\\') escaped = true;
+                else if (c == '"') inString = false;
+            } else if (inLineComment) {
+                inLineComment = c != '\n';
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == ';') {
+                inLineComment = true;
+            } else if (c == '\\') {
+                charLiteral = true;
+            } else if (c == '[' || c == '(' || c == '{') {
+                if (++depth > MAX_EDN_DEPTH) {
+                    throw new BadInputException(name, line, "not EDN a history can hold: brackets nested more than "
+                            + MAX_EDN_DEPTH + " deep");
+                }
+            } else if ((c == ']' || c == ')' || c == '}') && depth > 0) {
+                depth--;
+            }
         }
 
         @Override

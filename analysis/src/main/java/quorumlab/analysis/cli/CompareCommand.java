@@ -47,7 +47,7 @@ final class CompareCommand implements Callable<Integer> {
         List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;
-        try (Progress progress = new Progress("compare", System.err)) {
+        try (Progress progress = new Progress("compare", System.err).batches(scenarios.size())) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
                 Runner runner = new Runner().afterEachRun((dir, run) -> Checks.checkRun(dir));
@@ -67,11 +67,20 @@ final class CompareCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot create " + reportDir + ": " + e.getMessage(), e);
             }
-            Report.write(sections, reportDir);
+            writeCombined(sections, reportDir);
         }
         print(sections);
         System.out.println("report: " + reportDir.resolve("report.html"));
         return exitCode(sections);
+    }
+
+    /**
+     * The combined report of several scenarios' runs, with the list of those runs beside it, so
+     * that 'report' on this directory can analyse them again.
+     */
+    static void writeCombined(List<Report.Section> sections, Path reportDir) {
+        Report.write(sections, reportDir);
+        ReportCommand.writeRunList(reportDir, sections);
     }
 
     static void print(List<Report.Section> sections) {

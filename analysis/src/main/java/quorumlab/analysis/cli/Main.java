@@ -7,7 +7,7 @@ import quorumlab.workload.Runner;
 /**
  * The command-line program. Exit codes: 0 success (all checks ok), 1 a safety or linearizability
  * violation, 2 bad input (scenario, option, trace), 3 a check came back unknown, 70 out of memory or an
- * internal error, 130 interrupted (Ctrl-C).
+ * internal error, 130 interrupted (Ctrl-C or SIGTERM).
  */
 @Command(
         name = "quorumlab",
@@ -34,18 +34,32 @@ public final class Main {
     public static final int EXIT_UNKNOWN = 3;
     /** Out of memory or a failure inside quorumlab: never mistaken for a verdict (BSD's EX_SOFTWARE). */
     public static final int EXIT_INTERNAL = 70;
-    /** Ctrl-C: the shell's 128 + SIGINT. */
+    /** Ctrl-C (the shell's 128 + SIGINT), and SIGTERM too, so that both mean "interrupted". */
     public static final int EXIT_INTERRUPTED = 130;
 
     public static void main(String[] args) {
+        terminateLikeInterrupt();
         int exit;
         try {
             exit = commandLine().execute(args);
-        } catch (OutOfMemoryError e) {
-            System.err.println("quorumlab: " + outOfMemory());
-            exit = EXIT_INTERNAL;
+        } catch (Throwable e) {
+            // errors (out of memory, a stack overflow) pass picocli's handler by: still one line, never a trace
+            exit = exitFor(e, new java.io.PrintWriter(System.err, true));
         }
         System.exit(exit);
+    }
+
+    /**
+     * SIGTERM (kill, a CI job's time-out) stops a run the way Ctrl-C does: the JVM runs the same
+     * shutdown hooks, which stop the runs and remove the unfinished one, and the exit is 130 rather
+     * than the JVM's 143, so a script sees one code for "interrupted".
+     */
+    static void terminateLikeInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(EXIT_INTERRUPTED));
+        } catch (IllegalArgumentException | UnsupportedOperationException noSuchSignal) {
+            // a platform without SIGTERM, or a JVM started with -Xrs: its own exit status stands
+        }
     }
 
     /** Checks and reports read a whole trace into memory, so a long run can need more heap than the simulation. */

@@ -75,7 +75,7 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
                 .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
         List<Report.Section> sections = new ArrayList<>();
-        try (Progress progress = new Progress("compare", System.err)) {
+        try (Progress progress = new Progress("compare", System.err).batches(variants.size())) {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
                 Runner.Result r = new Runner().afterEachRun((d, run) -> Checks.checkRun(d))

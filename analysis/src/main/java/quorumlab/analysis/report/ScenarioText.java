@@ -20,6 +20,7 @@ public final class ScenarioText {
 
     /** The scenario's tree: a library name or a file. */
     public static ObjectNode tree(String nameOrFile) {
+        ScenarioLoader.load(nameOrFile); // a malformed file is refused here, in the loader's words
         try {
             String text = ScenarioLibrary.names().contains(nameOrFile)
                     ? ScenarioLibrary.text(nameOrFile) : Files.readString(Path.of(nameOrFile));

@@ -87,6 +87,30 @@ class ChecksTest {
     }
 
     @Test
+    void aTraceWithoutClientRecordsSaysLinearizabilityWasSkippedAndWhy() {
+        List<TraceRecord> noClients = staleReadTrace(false).stream()
+                .filter(r -> !(r instanceof TraceRecord.Invoke) && !(r instanceof TraceRecord.Complete)).toList();
+        Verdict v = Checks.checkFile(writeTrace(dir.resolve("trace.jsonl"), noClients), Checks.Settings.DEFAULT);
+        Verdict.Check lin = v.checks().stream().filter(c -> c.name().equals(Checks.LINEARIZABILITY)).findFirst().orElseThrow();
+        assertEquals(CheckStatus.UNKNOWN, lin.status());
+        assertTrue(lin.summary().startsWith("skipped: the trace has no client records"), lin.summary());
+        assertEquals(CheckStatus.UNKNOWN, v.status(), "a check that could not run is not ok");
+        assertTrue(v.checks().stream().filter(c -> c != lin).allMatch(c -> c.status() == CheckStatus.OK), v.checks().toString());
+    }
+
+    @Test
+    void aTraceOfAnUnknownProtocolSaysItsInvariantsWereSkipped() {
+        List<TraceRecord> trace = new ArrayList<>(staleReadTrace(false).subList(1, staleReadTrace(false).size()));
+        trace.add(0, new TraceRecord.Meta(0, "zab", 3, 1, "sim", "test"));
+        Verdict v = Checks.checkFile(writeTrace(dir.resolve("zab.jsonl"), trace), Checks.Settings.DEFAULT);
+        Verdict.Check skipped = v.checks().stream().filter(c -> c.name().equals("protocol-invariants")).findFirst().orElseThrow();
+        assertEquals(CheckStatus.UNKNOWN, skipped.status());
+        assertTrue(skipped.summary().contains("no protocol named 'zab' is known"), skipped.summary());
+        assertEquals(Checks.ACKNOWLEDGED_WRITES, v.checks().get(0).name(), "the common check still runs, first");
+        assertEquals(CheckStatus.OK, v.checks().get(0).status());
+    }
+
+    @Test
     void aLostAcknowledgedWriteIsAViolation() {
         Path trace = writeTrace(dir.resolve("trace.jsonl"), staleReadTrace(true));
         Verdict v = Checks.checkFile(trace, Checks.Settings.DEFAULT);

@@ -155,4 +155,33 @@ class CheckCommandTest {
         assertEquals(2, violation.get("checks").get(0).get("pictures").size());
         assertTrue(violation.get("checks").get(0).get("details").size() >= 2);
     }
+
+    @Test
+    void deeplyNestedEdnIsOneLineOfBadInputNotAStackOverflow() throws IOException {
+        Path deep = dir.resolve("deep.edn");
+        Files.writeString(deep, "[".repeat(100_000));
+        assertEquals(2, run(deep.toString()));
+        String[] errors = err.toString().split("\n");
+        assertEquals(1, errors.length, err.toString());
+        assertEquals("quorumlab: " + deep + ":1: not EDN a history can hold: brackets nested more than 200 deep", errors[0]);
+        // brackets inside strings, comments and character literals are not nesting
+        Path quoted = dir.resolve("quoted.edn");
+        Files.writeString(quoted, "; [[[[\n{:process 0, :type :invoke, :f :write, :value \"" + "[".repeat(500) + "\"}\n"
+                + "{:process 0, :type :ok, :f :write, :value \"" + "[".repeat(500) + "\", :note \\[}\n");
+        err.getBuffer().setLength(0);
+        assertEquals(0, run(quoted.toString()), err.toString());
+    }
+
+    @Test
+    void aCheckThatCouldNotRunIsUnknownAndSaysWhy() throws IOException {
+        Path trace = dir.resolve("solo.jsonl");
+        try (quorumlab.protocols.trace.TraceWriter w = quorumlab.protocols.trace.TraceWriter.open(trace)) {
+            w.record(new quorumlab.protocols.trace.TraceRecord.Meta(0, "zab", 3, 1, "sim", "test"));
+        }
+        assertEquals(3, run(trace.toString()));
+        String text = out.toString();
+        assertTrue(text.contains("linearizability") && text.contains("skipped: the trace has no client records"), text);
+        assertTrue(text.contains("protocol-invariants") && text.contains("skipped: no protocol named 'zab'"), text);
+        assertEquals("", err.toString());
+    }
 }

@@ -10,16 +10,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ctrl-C during a long {@code compare}, sent to a real child JVM: nothing is left behind and the exit is 130. */
+/**
+ * Ctrl-C (SIGINT) or SIGTERM during a long {@code compare}, sent to a real child JVM: nothing is left
+ * behind and the exit is 130 for both.
+ */
 class InterruptTest {
     @TempDir
     Path dir;
 
-    @Test
-    void ctrlCStopsTheRunsAndRemovesTheUnfinishedRun() throws Exception {
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"INT", "TERM"})
+    void anInterruptStopsTheRunsAndRemovesTheUnfinishedRun(String signal) throws Exception {
         Path out = dir.resolve("out");
         Path stderr = dir.resolve("stderr.txt");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -32,8 +37,8 @@ class InterruptTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!someSeedFinished(out) && System.nanoTime() < deadline && child.isAlive()) Thread.sleep(50);
             assertTrue(someSeedFinished(out), "no seed run appeared in the temporary directory: " + read(stderr));
-            new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).inheritIO().start().waitFor();
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "still running 30 s after Ctrl-C");
+            new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start().waitFor();
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal);
             String message = read(stderr);
             assertEquals(Main.EXIT_INTERRUPTED, child.exitValue(), message);
             assertTrue(message.contains("quorumlab: interrupted; stopped the runs and removed"), message);

@@ -119,13 +119,14 @@ final class PaxosNode implements Node {
     }
 
     /**
-     * leaderLease: whether a Prepare from {@code proposer} is to be ignored because this node leads,
-     * or heard its leader within the minimum election timeout (the leader's own Prepare is never
-     * ignored). After a leader fails, its lease runs out here before any follower's timeout fires.
+     * leaderLease: whether a Prepare from {@code proposer} is to be ignored because this node heard
+     * its leader within the minimum election timeout (the leader's own Prepare is never ignored).
+     * A leader holds no lease itself: its heartbeats are not answered, so it cannot tell that it was
+     * deposed, and a deposed leader ignoring Prepares stalled a fuzz schedule. After a leader fails,
+     * the lease runs out here before this node's own election timer can fire.
      */
     boolean leaseHeldAgainst(NodeId proposer) {
-        if (proposer.equals(ctx.self())) return false;
-        if (role == Role.LEADER) return true;
+        if (proposer.equals(ctx.self()) || role == Role.LEADER) return false;
         return heardLeader && !leaderHint.equals(Optional.of(proposer))
                 && ctx.now() - lastLeaderContact < options.electionMinNs();
     }

@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
         description = {"Runs a published experiment on Raft and Multi-Paxos.",
             "leader-election: the Raft paper's Figure 16, the time to elect a new leader",
             "after the leader crashes, for many election timeout settings.",
-            "partial-partition: Jensen, Howard & Mortier 2021, leader changes and",
-            "throughput while some links fail (docs/partial-partition-experiment.md).",
-            "election-cost: Howard & Mortier 2020, the cost of an election against the",
-            "entries left uncommitted by the failed leader (docs/election-cost-experiment.md)."})
+            "partial-partition: Jensen, Howard & Mortier 2021, leader changes",
+            "and throughput while some links between live nodes fail.",
+            "election-cost: Howard & Mortier 2020, what an election costs",
+            "against the entries the failed leader left uncommitted."})
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The experiment: leader-election, partial-partition, election-cost.")
     String name;
@@ -74,11 +74,11 @@ final class ExperimentCommand implements Callable<Integer> {
     String phase;
 
     @Option(names = "--flap", defaultValue = "1500ms", paramLabel = "DURATION",
-            description = "partial-partition: flapping period (default: ${DEFAULT-VALUE}).")
+            description = {"partial-partition: how often a flapping link", "fails or recovers (default: ${DEFAULT-VALUE})."})
     String flap;
 
     @Option(names = "--divergence", paramLabel = "N,...", split = ",",
-            description = "election-cost: uncommitted entries (default: 0,10,100,1000).")
+            description = {"election-cost: uncommitted entries", "(default: 0,10,100,1000)."})
     List<Integer> divergence;
 
     @Override

@@ -45,6 +45,12 @@ final class Acceptor {
      * accepted from {@code fromSlot} on, with its ballot.
      */
     void onPrepare(NodeId from, Prepare p) {
+        if (node.options.leaderLease() && node.leaseHeldAgainst(from)) {
+            // Raft thesis §4.2.3, for Paxos: while a leader is heard, a proposer that cannot hear it
+            // must not depose it. No promise and no reply: safe, because withholding a promise can
+            // only keep a ballot from reaching a quorum, never let two quorums disagree.
+            return;
+        }
         node.noteRound(p.ballot());
         if (p.ballot().compareTo(state.promised()) >= 0) {
             if (p.ballot().greaterThan(node.ballot) && node.role != Role.FOLLOWER) {

@@ -43,6 +43,9 @@ final class PaxosNode implements Node {
     Ballot ballot = Ballot.ZERO;
     long highestRoundSeen;
     Optional<NodeId> leaderHint = Optional.empty();
+    /** When a leader's Heartbeat or Accept last arrived (leaderLease); only this incarnation's. */
+    private long lastLeaderContact;
+    private boolean heardLeader;
 
     PaxosNode(NodeContext ctx, PaxosOptions options) {
         this.ctx = ctx;
@@ -55,6 +58,7 @@ final class PaxosNode implements Node {
     @Override
     public void onStart() {
         highestRoundSeen = acceptor.promised().round();
+        heardLeader = false;
         learner.recover();
         resetElectionTimer(0);
     }
@@ -109,7 +113,22 @@ final class PaxosNode implements Node {
 
     void followLeader(NodeId leaderId) {
         leaderHint = Optional.of(leaderId);
+        lastLeaderContact = ctx.now();
+        heardLeader = true;
         if (role != Role.LEADER) resetElectionTimer(0);
+    }
+
+    /**
+     * leaderLease: whether a Prepare from {@code proposer} is to be ignored because this node heard
+     * its leader within the minimum election timeout (the leader's own Prepare is never ignored).
+     * A leader holds no lease itself: its heartbeats are not answered, so it cannot tell that it was
+     * deposed, and a deposed leader ignoring Prepares stalled a fuzz schedule. After a leader fails,
+     * the lease runs out here before this node's own election timer can fire.
+     */
+    boolean leaseHeldAgainst(NodeId proposer) {
+        if (proposer.equals(ctx.self()) || role == Role.LEADER) return false;
+        return heardLeader && !leaderHint.equals(Optional.of(proposer))
+                && ctx.now() - lastLeaderContact < options.electionMinNs();
     }
 
     /** A higher ballot exists: stop leading or preparing, and wait before trying again. */

@@ -6,7 +6,7 @@ import quorumlab.protocols.Options;
 
 /** Multi-Paxos's options, typed, in nanoseconds where they are times. */
 record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, int window, int maxBatch,
-        long retransmitNs, long backoffMaxNs, long snapshotEveryEntries) {
+        long retransmitNs, long backoffMaxNs, long snapshotEveryEntries, boolean leaderLease) {
     private static final long MS = 1_000_000L;
 
     /** The names the electionTimeout and heartbeat options share with Raft. */
@@ -20,7 +20,10 @@ record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, in
             OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"),
             OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
                     "compaction: snapshot the state machine once this many slots are applied since the last snapshot;"
-                            + " slots every node has in a snapshot are then forgotten; 0 = never"));
+                            + " slots every node has in a snapshot are then forgotten; 0 = never"),
+            OptionSpec.ofBoolean("leaderLease", false,
+                    "an acceptor that heard from a leader within the minimum election timeout ignores another"
+                            + " proposer's Prepare (the analogue of Raft thesis §4.2.3); it only delays promises"));
 
     static PaxosOptions from(Options o) {
         long min = o.getLong("electionTimeoutMinMs");
@@ -31,6 +34,7 @@ record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, in
         }
         return new PaxosOptions(min * MS, max * MS, o.getLong("heartbeatIntervalMs") * MS,
                 (int) o.getLong("pipelineWindow"), (int) o.getLong("maxBatch"), o.getLong("retransmitMs") * MS,
-                o.getLong("backoffMaxMs") * MS, o.getLong("snapshotEveryEntries"));
+                o.getLong("backoffMaxMs") * MS, o.getLong("snapshotEveryEntries"),
+                o.getBoolean("leaderLease"));
     }
 }

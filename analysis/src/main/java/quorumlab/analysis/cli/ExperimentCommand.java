@@ -10,13 +10,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import quorumlab.analysis.experiment.LeaderElectionExperiment;
 import quorumlab.analysis.experiment.LeaderElectionRun;
+import quorumlab.analysis.experiment.PartialPartitionExperiment;
+import quorumlab.analysis.experiment.ElectionCostExperiment;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Runs a published experiment on Raft and Multi-Paxos.",
             "leader-election: the Raft paper's Figure 16, the time to elect a new leader",
-            "after the leader crashes, for many election timeout settings."})
+            "after the leader crashes, for many election timeout settings.",
+            "partial-partition: Jensen, Howard & Mortier 2021, leader changes",
+            "and throughput while some links between live nodes fail.",
+            "election-cost: Howard & Mortier 2020, what an election costs",
+            "against the entries the failed leader left uncommitted."})
 final class ExperimentCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME", description = "The experiment: leader-election.")
+    @Parameters(paramLabel = "NAME", description = "The experiment: leader-election, partial-partition, election-cost.")
     String name;
 
     @Option(names = "--trials", defaultValue = "1000", paramLabel = "N", description = "Trials per setting (default: ${DEFAULT-VALUE}).")
@@ -54,10 +62,30 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Default: results/leader-election/<time>.")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--topologies", paramLabel = "T,...", split = ",",
+            description = {"partial-partition: 3-cut, 3-flap, 5-cut, 5-flap,", "5-chain (default: all)."})
+    List<String> topologies;
+
+    @Option(names = "--phase", defaultValue = "4s", paramLabel = "DURATION",
+            description = {"partial-partition: each third of a run, before,", "during and after (default: ${DEFAULT-VALUE})."})
+    String phase;
+
+    @Option(names = "--flap", defaultValue = "1500ms", paramLabel = "DURATION",
+            description = {"partial-partition: how often a flapping link", "fails or recovers (default: ${DEFAULT-VALUE})."})
+    String flap;
+
+    @Option(names = "--divergence", paramLabel = "N,...", split = ",",
+            description = {"election-cost: uncommitted entries", "(default: 0,10,100,1000)."})
+    List<Integer> divergence;
+
     @Override
     public Integer call() throws Exception {
+        if (name.equals("partial-partition") || name.equals("election-cost")) return liveness();
         if (!name.equals("leader-election")) {
-            throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election)");
+            throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election, partial-partition, election-cost)");
         }
         if (trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
@@ -68,6 +96,25 @@ final class ExperimentCommand implements Callable<Integer> {
                 : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
         boolean violated = LeaderElectionRun.run(protocols, settings, trials, nodes, delay, write, preVote, seed, dir, System.out, System.err);
         return violated ? Main.EXIT_VIOLATION : Main.EXIT_OK;
+    }
+
+    /** partial-partition and election-cost: their own trial counts unless --trials is given. */
+    private int liveness() throws Exception {
+        boolean given = spec.commandLine().getParseResult().hasMatchedOption("--trials");
+        if (given && trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
+        Path dir = out != null ? out
+                : Path.of("results", name, LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        int threads = Runtime.getRuntime().availableProcessors();
+        if (name.equals("partial-partition")) {
+            long third = quorumlab.workload.Durations.parse(phase);
+            long period = quorumlab.workload.Durations.parse(flap);
+            if (third < 2_000_000_000L) throw new IllegalArgumentException("--phase must be at least 2s, got " + phase);
+            if (period < 1_000_000L) throw new IllegalArgumentException("--flap must be at least 1ms, got " + flap);
+            return PartialPartitionExperiment.run(topologies, given ? trials : PartialPartitionExperiment.DEFAULT_TRIALS, third, period,
+                    seed, threads, dir, System.out, System.err);
+        }
+        return ElectionCostExperiment.run(divergence, given ? trials : ElectionCostExperiment.DEFAULT_TRIALS, seed, threads, dir,
+                System.out, System.err);
     }
 
 }

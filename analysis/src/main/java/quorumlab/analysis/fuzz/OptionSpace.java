@@ -35,6 +35,7 @@ final class OptionSpace {
             bool("readIndex"),
             bool("noOpOnElection"),
             bool("fastBacktrack"),
+            bool("leaderLease"),
             new Dimension("replication", List.of(
                     setting("one append in flight, batch 64", "pipelining", 1L, "maxEntriesPerAppend", 64L),
                     setting("pipelining 4, one entry per append", "pipelining", 4L, "maxEntriesPerAppend", 1L))),

@@ -64,7 +64,7 @@ class FuzzCommandTest {
                 "--out", dir.toString()));
         assertEquals(0, exit[0], out + err);
         assertTrue(out.contains("fuzz multi-paxos: 12 of 12 schedules run"), out);
-        assertTrue(out.contains("option combinations: 12 of 72"), out);
+        assertTrue(out.contains("option combinations: 12 of 144"), out);
         assertTrue(out.contains("fault kinds (schedules with each): "), out);
         assertTrue(out.contains("failing schedules: 0"), out);
 

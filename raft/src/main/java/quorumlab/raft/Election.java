@@ -119,6 +119,22 @@ final class Election {
         node.ctx.send(from, new RequestVoteReply(refusal == null ? rv.term() : term, refusal == null, true));
     }
 
+    /**
+     * Thesis §4.2.3: "if a server receives a RequestVote request within the minimum election timeout
+     * of hearing from a current leader, it does not update its term or grant its vote". As in etcd,
+     * this comes with checkQuorum: the leader that keeps a majority keeps leading, and one that
+     * loses it steps down (§6.2), so ignoring votes cannot stall the cluster.
+     */
+    boolean ignoresVotes() {
+        return node.options.checkQuorum() && (node.role == Role.LEADER || heardFromLeaderRecently());
+    }
+
+    /** Dropped without a reply and without adopting its term; the event shows why. */
+    void ignore(RequestVote rv) {
+        node.ctx.emit(new ProtocolEvent.VoteDenied(rv.candidateId(), rv.term(), false,
+                "a leader was heard within the minimum election timeout (thesis §4.2.3)"));
+    }
+
     private boolean heardFromLeaderRecently() {
         return node.leaderId != null
                 && node.ctx.now() - node.lastLeaderContact < node.options.electionTimeoutMinNanos();

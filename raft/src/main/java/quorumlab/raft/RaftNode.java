@@ -74,6 +74,10 @@ final class RaftNode implements Node {
         // Figure 2, rules for all servers: "If RPC request or response contains term T > currentTerm:
         // set currentTerm = T, convert to follower (§5.1)". A pre-vote, and a pre-vote granted, name
         // a term nobody has entered yet, so they move no one (thesis §9.6).
+        if (m instanceof RequestVote rv && !rv.preVote() && rv.term() > state.currentTerm() && election.ignoresVotes()) {
+            election.ignore(rv);
+            return;
+        }
         if (m.term() > state.currentTerm() && !namesHypotheticalTerm(m)) {
             enterNewerTerm(m.term(), from);
         }

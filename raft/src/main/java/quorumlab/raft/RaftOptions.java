@@ -40,7 +40,8 @@ record RaftOptions(
             OptionSpec.ofBoolean("preVote", false,
                     "a candidate first asks whether it could win before raising its term (thesis §9.6)"),
             OptionSpec.ofBoolean("checkQuorum", false,
-                    "a leader that hears from no majority for an election timeout steps down (thesis §6.2)"),
+                    "a leader that hears from no majority for an election timeout steps down (thesis §6.2), and a server"
+                            + " that heard a leader within the minimum election timeout ignores RequestVote (§4.2.3), as etcd does"),
             OptionSpec.ofBoolean("readIndex", false,
                     "reads skip the log: the leader confirms it still leads, then reads at its commit index (thesis §6.4)"),
             OptionSpec.ofBoolean("noOpOnElection", false,

@@ -235,9 +235,10 @@ class RaftPaperTest {
     /**
      * Thesis §9.6 (etcd's TestDisruptiveFollower and its PreVote variant), with CheckQuorum on in
      * both: N3 is cut off and times out again and again, then rejoins with a log that missed an
-     * entry. With PreVote its term never rose and the leader is not disturbed. Without, its later
-     * term deposes the leader (CheckQuorum alone does not prevent that); it still cannot win, and
-     * one of the up-to-date nodes leads next.
+     * entry. With PreVote its term never rose and the leader is not disturbed. Without, its
+     * RequestVote is ignored by servers that hear the leader (§4.2.3), but its later term comes back
+     * in a heartbeat's reply and deposes the leader (CheckQuorum alone does not prevent that); it
+     * still cannot win, and one of the up-to-date nodes leads next.
      */
     @ParameterizedTest(name = "preVote {0}")
     @ValueSource(booleans = {true, false})
@@ -265,6 +266,18 @@ class RaftPaperTest {
             assertTrue(s.trace.events(ProtocolEvent.VoteDenied.class).stream()
                     .anyMatch(v -> v.preVote() && v.reason().equals("a leader is alive")));
         } else {
+            // §4.2.3 (with CheckQuorum, as in etcd): N1 and N2 heard the leader just now, so they
+            // ignore N3's RequestVote and keep their term; only the reply to N1's next heartbeat
+            // carries N3's later term back, and that deposes N1 (§5.1).
+            assertEquals(Role.LEADER, s.role(N1), "the RequestVote was ignored");
+            assertEquals(1, s.term(N2), "N2 kept its term");
+            assertEquals(2, s.trace.events(ProtocolEvent.VoteDenied.class).stream()
+                    .filter(v -> v.reason().contains("§4.2.3")).count(), "N1 and N2 ignored the vote");
+            // The append to N3 lost while it was cut off goes again at the second beat (below).
+            for (int beat = 0; beat < 2 && s.role(N1) == Role.LEADER; beat++) {
+                s.fire(N1, RaftNode.HEARTBEAT_TIMER);
+                s.net.deliverAll(any());
+            }
             assertNotEquals(Role.LEADER, s.role(N1), "N3's later term deposed N1");
             assertTrue(s.term(N1) >= 5);
             assertNotEquals(Role.LEADER, s.role(N3), "N3's log misses a committed entry: it cannot win");

@@ -21,7 +21,6 @@ import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
-import quorumlab.protocols.trace.TraceReader;
 
 /**
  * Turns run directories ({@code <run>/<protocol>/seed-<n>/trace.jsonl.gz}, with {@code verdict.json}
@@ -59,7 +58,7 @@ public final class Report {
             List<String> lines = new ArrayList<>();
             String linearizable = "true";
             for (Path s : seeds) {
-                metrics.add(RunMetrics.of(TraceReader.readAll(s.resolve(TRACE))));
+                metrics.add(RunMetrics.of(s.resolve(TRACE)));
                 JsonNode v = readJson(s.resolve("verdict.json"));
                 String seed = s.getFileName().toString();
                 if (v == null) {

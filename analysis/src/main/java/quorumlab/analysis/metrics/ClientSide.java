@@ -275,7 +275,8 @@ final class ClientSide {
     }
 
     private void prune() {
-        long raised = Math.max(cutoff, threshold() / 4);
+        // a known threshold is the cut-off already: every spell kept is an outage candidate
+        long raised = givenThreshold >= 0 ? cutoff : Math.max(cutoff, threshold() / 4);
         if (raised > cutoff) {
             cutoff = raised;
             for (Iterator<Spell> it = candidates.iterator(); it.hasNext(); ) {

@@ -23,6 +23,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import quorumlab.analysis.metrics.LatencySample;
 import quorumlab.analysis.metrics.Phases;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
@@ -161,19 +162,25 @@ public final class Charts {
         return new double[][] {toArray(xs), toArray(ys)};
     }
 
-    /** Latency of each committed command against its completion time (first seed, window only). */
+    /**
+     * Latency of each committed command against its completion time (first seed, window only). A
+     * long run draws, per slice of the window, its fastest and slowest command (the title says so).
+     */
     public static Drawn latencyOverTime(Map<String, List<RunMetrics>> runs) {
-        XYChart c = xy("Latency over time (first seed; grey: fault windows)", "Time since the run began (s)", "Latency (ms)");
+        boolean sampled = runs.values().stream().anyMatch(l -> l.get(0).latencyOverTime.sampled());
+        XYChart c = xy("Latency over time (first seed; " + (sampled ? "per 1/" + LatencySample.BUCKETS + " of the window: fastest and slowest"
+                : "every command") + "; grey: fault windows)", "Time since the run began (s)", "Latency (ms)");
         if (!hasData(runs, m -> !m.latencyOverTime.isEmpty())) {
             emptyNote(c, "no command committed in the measurement window");
             return new Drawn("latency-over-time", "Latency over time", c);
         }
+        Map<String, List<double[]>> points = new LinkedHashMap<>();
+        runs.forEach((protocol, list) -> points.put(protocol, list.get(0).latencyOverTime.points()));
         double top = 1;
-        for (List<RunMetrics> l : runs.values()) for (double[] p : l.get(0).latencyOverTime) top = Math.max(top, p[1]);
+        for (List<double[]> l : points.values()) for (double[] p : l) top = Math.max(top, p[1]);
         c.getStyler().setYAxisMin(0.0);
         faultBands(c, firstWindows(runs), top * 1.05);
-        runs.forEach((protocol, list) -> {
-            List<double[]> pts = list.get(0).latencyOverTime;
+        points.forEach((protocol, pts) -> {
             if (pts.isEmpty()) return;
             XYSeries s = line(c, protocol, pts.stream().mapToDouble(p -> p[0] / 1000).toArray(),
                     pts.stream().mapToDouble(p -> p[1]).toArray(), protocol);
@@ -202,7 +209,7 @@ public final class Charts {
         XYChart c = xy("Throughput over time (first seed; " + fmtDuration(bucket) + " buckets; grey: fault windows)",
                 "Time since the run began (s)", "Commands committed per second");
         c.getStyler().setYAxisMin(0.0);
-        if (!hasData(runs, m -> m.commitTimes.length > 0)) {
+        if (!hasData(runs, m -> m.commitsOverTime.total() > 0)) {
             emptyNote(c, "no command committed in this run");
             return new Drawn("throughput-over-time", "Throughput over time", c);
         }
@@ -210,8 +217,7 @@ public final class Charts {
         Map<String, double[][]> series = new LinkedHashMap<>();
         int buckets = (int) Math.max(1, (end + bucket - 1) / bucket);
         for (var e : runs.entrySet()) {
-            double[] counts = new double[buckets];
-            for (long t : e.getValue().get(0).commitTimes) counts[(int) Math.min(buckets - 1, t / bucket)]++;
+            long[] counts = e.getValue().get(0).commitsOverTime.counts(bucket, buckets);
             double[] x = new double[buckets + 1];
             double[] y = new double[buckets + 1];
             for (int b = 0; b < buckets; b++) {
@@ -235,29 +241,42 @@ public final class Charts {
 
     /** Empirical CDF from 0, per protocol, events of all seeds pooled; says how many events it holds. */
     private static Drawn cdf(String stem, String title, String xLabel, Map<String, List<Double>> values, boolean logX, String none) {
-        XYChart c = xy(title, xLabel, "Fraction ≤ x");
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        c.getStyler().setYAxisMin(0.0);
-        c.getStyler().setYAxisMax(1.0);
-        if (values.values().stream().allMatch(List::isEmpty)) {
-            emptyNote(c, none);
-            return new Drawn(stem, title, c);
-        }
-        if (logX) c.getStyler().setXAxisLogarithmic(true);
+        Map<String, double[][]> steps = new LinkedHashMap<>();
         values.forEach((protocol, list) -> {
             List<Double> v = new ArrayList<>(list);
             v.removeIf(d -> d.isNaN() || (logX && d <= 0));
             v.sort(null);
-            if (v.isEmpty()) return;
-            double origin = logX ? v.get(0) : 0;
-            double[] x = new double[v.size() + 1];
-            double[] y = new double[v.size() + 1];
-            x[0] = origin;
+            double[] x = new double[v.size()];
+            double[] y = new double[v.size()];
             for (int i = 0; i < v.size(); i++) {
-                x[i + 1] = v.get(i);
-                y[i + 1] = (i + 1) / (double) v.size();
+                x[i] = v.get(i);
+                y[i] = (i + 1) / (double) v.size();
             }
-            line(c, protocol + " (n=" + v.size() + ")", x, y, protocol).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            steps.put(protocol, new double[][] {x, y, {v.size()}});
+        });
+        return cdfSteps(stem, title, xLabel, steps, logX, none);
+    }
+
+    /** A CDF drawn from its steps: per protocol {x ascending, fraction ≤ x, {n}}. */
+    private static Drawn cdfSteps(String stem, String title, String xLabel, Map<String, double[][]> steps, boolean logX, String none) {
+        XYChart c = xy(title, xLabel, "Fraction ≤ x");
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        if (steps.values().stream().allMatch(s -> s[0].length == 0)) {
+            emptyNote(c, none);
+            return new Drawn(stem, title, c);
+        }
+        if (logX) c.getStyler().setXAxisLogarithmic(true);
+        steps.forEach((protocol, s) -> {
+            if (s[0].length == 0) return;
+            double origin = logX ? s[0][0] : 0;
+            double[] x = new double[s[0].length + 1];
+            double[] y = new double[s[0].length + 1];
+            x[0] = origin;
+            System.arraycopy(s[0], 0, x, 1, s[0].length);
+            System.arraycopy(s[1], 0, y, 1, s[1].length);
+            line(c, protocol + " (n=" + (long) s[2][0] + ")", x, y, protocol).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         });
         if (!logX) c.getStyler().setXAxisMin(0.0);
         return new Drawn(stem, title, c);
@@ -271,11 +290,29 @@ public final class Charts {
                 "no elections in this run");
     }
 
+    /**
+     * Gap lifetimes from the runs' histograms (3 significant digits), one step per histogram bucket
+     * holding a gap, at the bucket's highest value: every gap counts, to that resolution.
+     */
     public static Drawn gapLifetimeCdf(Map<String, List<RunMetrics>> runs) {
-        Map<String, List<Double>> v = new LinkedHashMap<>();
-        runs.forEach((p, l) -> v.put(p, l.stream().flatMap(m -> m.gapLifetimesMs.stream()).toList()));
-        int n = v.values().stream().mapToInt(List::size).sum();
-        Drawn d = cdf("gap-lifetime-cdf", "Gap lifetime CDF (" + n + " gaps, all seeds)", "Gap lifetime (ms), log scale", v, true,
+        Map<String, double[][]> steps = new LinkedHashMap<>();
+        long n = 0;
+        for (var e : runs.entrySet()) {
+            Histogram all = new Histogram(RunMetrics.HIGHEST_TRACKABLE, 3);
+            e.getValue().forEach(m -> all.add(m.gapLifetimes));
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            long total = all.getTotalCount();
+            long seen = 0;
+            for (var v : all.recordedValues()) {
+                seen += v.getCountAtValueIteratedTo();
+                xs.add(all.highestEquivalentValue(v.getValueIteratedTo()) / 1e6);
+                ys.add(seen / (double) total);
+            }
+            n += total;
+            steps.put(e.getKey(), new double[][] {toArray(xs), toArray(ys), {total}});
+        }
+        Drawn d = cdfSteps("gap-lifetime-cdf", "Gap lifetime CDF (" + n + " gaps, all seeds)", "Gap lifetime (ms), log scale", steps, true,
                 "no gaps in this run: every node learned every index in order");
         if (d.chart() instanceof XYChart c && n > 0) c.getStyler().setXAxisDecimalPattern("#,##0.###");
         return d;

@@ -23,8 +23,6 @@ import quorumlab.protocols.trace.TraceRecord;
 final class Leadership {
     private static final Set<String> TAKES_THE_LEADER = Set.of("crash", "pause", "isolate", "partition", "one-way");
 
-    private Leadership() {}
-
     /** One attempt to lead: a Raft candidacy for a term, or a Paxos phase 1 for a ballot. */
     private static final class Attempt {
         final NodeId node;
@@ -41,86 +39,161 @@ final class Leadership {
         }
     }
 
-    static void measure(List<TraceRecord> trace, List<ClientSide.Op> ops, Timeline timeline, RunMetrics m) {
-        Phases ph = m.phases;
-        NodeId leader = null;
-        long lostAt = -1;
-        String lostCause = null;
-        Map<NodeId, Long> lastCampaign = new HashMap<>();
-        List<Attempt> attempts = new ArrayList<>();
-        Map<NodeId, Attempt> current = new HashMap<>();
-        Map<NodeId, List<Long>> campaignsByNode = new HashMap<>();
-        Set<Long> termsWon = new HashSet<>();
-        List<long[]> changeIndex = new ArrayList<>(); // {index into leaderChanges, established ns, leader id}
-        TreeMap<Long, NodeId> establishments = new TreeMap<>();
-        for (TraceRecord r : trace) {
-            if (r instanceof TraceRecord.Fault f) {
-                if (leader != null && lostAt < 0 && TAKES_THE_LEADER.contains(f.fault()) && takesAway(f, leader)) {
-                    lostAt = f.t();
-                    lostCause = f.fault();
-                }
-                continue;
-            }
-            if (!(r instanceof TraceRecord.Event e)) continue;
-            ProtocolEvent ev = e.event();
-            if (ev instanceof ProtocolEvent.ElectionStarted es) {
-                lastCampaign.put(e.node(), e.t());
-                if (!es.preVote()) {
-                    Attempt a = new Attempt(e.node(), es.term(), e.t());
-                    current.put(e.node(), a);
-                    campaignsByNode.computeIfAbsent(e.node(), x -> new ArrayList<>()).add(e.t());
-                    if (ph.inWindow(e.t())) attempts.add(a);
-                }
-            } else if (ev instanceof ProtocolEvent.Preempted p) {
-                Attempt a = current.get(e.node());
-                if (a != null && !a.won && a.term == p.term() && a.preemptedBy == null) {
-                    a.preemptedBy = p.by();
-                    a.preemptedAt = e.t();
-                }
-                if (e.node().equals(leader) && lostAt < 0) {
-                    lostAt = e.t();
-                    lostCause = null;
-                }
-            } else if (ev instanceof ProtocolEvent.RoleChanged rc && rc.from() == Role.LEADER && e.node().equals(leader)) {
-                if (lostAt < 0) {
-                    lostAt = e.t();
-                    lostCause = null;
-                }
-            } else if (ev instanceof ProtocolEvent.LeaderEstablished le) {
-                termsWon.add(le.term());
-                Attempt a = current.get(e.node());
-                if (a != null && a.term == le.term()) a.won = true;
-                if (leader != null && ph.inWindow(e.t())) {
-                    long start = lostAt;
-                    String cause = lostCause;
-                    if (start < 0) {
-                        RunMetrics.Outage o = outageAround(m, e.t());
-                        if (o != null) {
-                            start = Math.round(o.startMs() * 1e6);
-                            cause = o.cause();
-                        } else {
-                            start = lastCampaign.getOrDefault(e.node(), e.t());
-                        }
-                    }
-                    if (cause == null) {
-                        TraceRecord.Fault blamed = timeline.blame(start, e.t(), ClientSide.BLAME_GRACE);
-                        cause = blamed == null ? "spontaneous" : blamed.fault();
-                    }
-                    changeIndex.add(new long[] {m.leaderChanges.size(), e.t(), e.node().id()});
-                    m.leaderChanges.add(new RunMetrics.LeaderChange(RunMetrics.ms(start), RunMetrics.ms(e.t()), e.node(), cause));
-                }
-                establishments.put(e.t(), e.node());
-                leader = e.node();
-                lostAt = -1;
-                lostCause = null;
-            } else if (lostAt >= 0 && e.node().equals(leader) && committedCommand(ev)) {
-                // The leader kept committing after the fault (a short pause, a cut it survived): not lost.
-                lostAt = -1;
-                lostCause = null;
-            }
+    /** A leader change in the window, resolved at the end, once the outages are known. */
+    private static final class Change {
+        final long established;
+        final NodeId node;
+        final long lostAt;
+        final String lostCause;
+        /** Clients waiting at the loss, when a fault or a step-down marked it. */
+        final ClientSide.Watch lostWatch;
+        /** Else: the spell between commits around the establishment (an outage, perhaps), and the winner's last campaign. */
+        ClientSide.Spell spell;
+        long campaignAt;
+        ClientSide.Watch campaignWatch;
+        long firstCommit = -1;
+
+        Change(long established, NodeId node, long lostAt, String lostCause, ClientSide.Watch lostWatch) {
+            this.established = established;
+            this.node = node;
+            this.lostAt = lostAt;
+            this.lostCause = lostCause;
+            this.lostWatch = lostWatch;
         }
-        availability(trace, ops, m, changeIndex);
-        elections(attempts, termsWon, campaignsByNode, m, rounds(trace));
+    }
+
+    private final RunMetrics m;
+    private final Phases ph;
+    private final Timeline timeline;
+    private final ClientSide clients;
+    private Protocol.Rounds rounds;
+    private NodeId leader;
+    private long lostAt = -1;
+    private String lostCause;
+    private ClientSide.Watch lostWatch;
+    private final Map<NodeId, Long> lastCampaign = new HashMap<>();
+    private final Map<NodeId, ClientSide.Watch> campaignWatch = new HashMap<>();
+    private final Set<ClientSide.Watch> kept = new HashSet<>();
+    private final List<Attempt> attempts = new ArrayList<>();
+    private final Map<NodeId, Attempt> current = new HashMap<>();
+    private final Map<NodeId, List<Long>> campaignsByNode = new HashMap<>();
+    private final Set<Long> termsWon = new HashSet<>();
+    private final List<Change> changes = new ArrayList<>();
+    private final List<Change> awaitingCommit = new ArrayList<>();
+
+    Leadership(RunMetrics m, Timeline timeline, ClientSide clients) {
+        this.m = m;
+        this.ph = m.phases;
+        this.timeline = timeline;
+        this.clients = clients;
+    }
+
+    void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Meta meta && rounds == null && meta.protocol() != null) {
+            rounds = roundsOf(meta.protocol());
+            return;
+        }
+        if (r instanceof TraceRecord.Fault f) {
+            if (leader != null && lostAt < 0 && TAKES_THE_LEADER.contains(f.fault()) && takesAway(f, leader)) lose(f.t(), f.fault());
+            return;
+        }
+        if (!(r instanceof TraceRecord.Event e)) return;
+        ProtocolEvent ev = e.event();
+        if (ev instanceof ProtocolEvent.ElectionStarted es) {
+            lastCampaign.put(e.node(), e.t());
+            ClientSide.Watch before = campaignWatch.put(e.node(), clients.watchFrom(e.t()));
+            if (before != null && !kept.contains(before)) clients.drop(before);
+            if (!es.preVote()) {
+                Attempt a = new Attempt(e.node(), es.term(), e.t());
+                current.put(e.node(), a);
+                campaignsByNode.computeIfAbsent(e.node(), x -> new ArrayList<>()).add(e.t());
+                if (ph.inWindow(e.t())) attempts.add(a);
+            }
+        } else if (ev instanceof ProtocolEvent.Preempted p) {
+            Attempt a = current.get(e.node());
+            if (a != null && !a.won && a.term == p.term() && a.preemptedBy == null) {
+                a.preemptedBy = p.by();
+                a.preemptedAt = e.t();
+            }
+            if (e.node().equals(leader) && lostAt < 0) lose(e.t(), null);
+        } else if (ev instanceof ProtocolEvent.RoleChanged rc && rc.from() == Role.LEADER && e.node().equals(leader)) {
+            if (lostAt < 0) lose(e.t(), null);
+        } else if (ev instanceof ProtocolEvent.LeaderEstablished le) {
+            termsWon.add(le.term());
+            Attempt a = current.get(e.node());
+            if (a != null && a.term == le.term()) a.won = true;
+            if (leader != null && ph.inWindow(e.t())) {
+                Change c = new Change(e.t(), e.node(), lostAt, lostCause, lostAt >= 0 ? lostWatch : null);
+                if (lostAt < 0) {
+                    c.spell = clients.currentSpell();
+                    Long campaign = lastCampaign.get(e.node());
+                    c.campaignAt = campaign != null ? campaign : e.t();
+                    c.campaignWatch = campaign != null ? campaignWatch.get(e.node()) : clients.watchFrom(e.t());
+                    kept.add(c.campaignWatch);
+                } else {
+                    kept.add(lostWatch);
+                }
+                changes.add(c);
+                awaitingCommit.add(c);
+            }
+            leader = e.node();
+            found();
+        } else if (committedCommand(ev)) {
+            for (var it = awaitingCommit.iterator(); it.hasNext(); ) {
+                Change c = it.next();
+                if (e.t() >= c.established && e.node().equals(c.node)) {
+                    c.firstCommit = e.t();
+                    it.remove();
+                }
+            }
+            // The leader kept committing after the fault (a short pause, a cut it survived): not lost.
+            if (lostAt >= 0 && e.node().equals(leader)) found();
+        }
+    }
+
+    private void lose(long t, String cause) {
+        lostAt = t;
+        lostCause = cause;
+        lostWatch = clients.watchFrom(t);
+    }
+
+    private void found() {
+        if (lostWatch != null && !kept.contains(lostWatch)) clients.drop(lostWatch);
+        lostAt = -1;
+        lostCause = null;
+        lostWatch = null;
+    }
+
+    /**
+     * Each change's loss: the fault or step-down that marked it; else the outage it ends (known
+     * only now); else the winner's last campaign. Unavailability runs from there to the new
+     * leader's first client command; the client outage until every client waiting then was served.
+     */
+    void finish() {
+        for (Change c : changes) {
+            long start = c.lostAt;
+            String cause = c.lostCause;
+            ClientSide.Watch watch = c.lostWatch;
+            if (start < 0) {
+                if (c.spell != null && c.spell.outage != null) {
+                    start = c.spell.start;
+                    cause = c.spell.outage.cause();
+                    watch = c.spell.watch;
+                } else {
+                    start = c.campaignAt;
+                    watch = c.campaignWatch;
+                }
+            }
+            if (cause == null) {
+                TraceRecord.Fault blamed = timeline.blame(start, c.established, ClientSide.BLAME_GRACE);
+                cause = blamed == null ? "spontaneous" : blamed.fault();
+            }
+            m.leaderChanges.add(new RunMetrics.LeaderChange(RunMetrics.ms(start), RunMetrics.ms(c.established), c.node, cause));
+            if (c.firstCommit >= 0) m.unavailabilityMs.add(RunMetrics.ms(c.firstCommit - start));
+            double outage = watch == null ? Double.NaN : watch.clientOutageMs();
+            if (!Double.isNaN(outage)) m.clientOutageMs.add(outage);
+        }
+        elections(attempts, termsWon, campaignsByNode, m, rounds == null ? Protocol.Rounds.SHARED_TERMS : rounds);
     }
 
     private static boolean takesAway(TraceRecord.Fault f, NodeId leader) {
@@ -136,47 +209,6 @@ final class Leadership {
         if (ev instanceof ProtocolEvent.EntryCommitted c) return !"noop".equals(c.command());
         if (ev instanceof ProtocolEvent.SlotChosen c) return !"noop".equals(c.command());
         return false;
-    }
-
-    private static RunMetrics.Outage outageAround(RunMetrics m, long t) {
-        double ms = RunMetrics.ms(t);
-        for (RunMetrics.Outage o : m.outages) if (o.startMs() <= ms && ms <= o.endMs()) return o;
-        return null;
-    }
-
-    /**
-     * Unavailability (the cluster's): from the loss to the first client command the new leader
-     * commits. Client outage: from the loss until every client that was waiting then has a
-     * committed reply: what the slowest of them saw, timeouts and retries included.
-     */
-    private static void availability(List<TraceRecord> trace, List<ClientSide.Op> ops, RunMetrics m, List<long[]> changes) {
-        if (changes.isEmpty()) return;
-        long[] firstCommitByNewLeader = new long[changes.size()];
-        java.util.Arrays.fill(firstCommitByNewLeader, -1);
-        for (TraceRecord r : trace) {
-            if (!(r instanceof TraceRecord.Event e) || !committedCommand(e.event())) continue;
-            for (int i = 0; i < changes.size(); i++) {
-                long[] c = changes.get(i);
-                if (firstCommitByNewLeader[i] < 0 && e.t() >= c[1] && e.node().id() == c[2]) firstCommitByNewLeader[i] = e.t();
-            }
-        }
-        for (int i = 0; i < changes.size(); i++) {
-            RunMetrics.LeaderChange change = m.leaderChanges.get((int) changes.get(i)[0]);
-            long lost = Math.round(change.lostMs() * 1e6);
-            if (firstCommitByNewLeader[i] >= 0) m.unavailabilityMs.add(RunMetrics.ms(firstCommitByNewLeader[i] - lost));
-            Map<Long, Long> firstCommitAfter = new HashMap<>();
-            Set<Long> waiting = new HashSet<>();
-            for (ClientSide.Op op : ops) {
-                if (op.invoked <= lost && op.end() > lost) waiting.add(op.client);
-            }
-            for (ClientSide.Op op : ops) {
-                if (op.committedAt > lost && waiting.contains(op.client)) firstCommitAfter.merge(op.client, op.committedAt, Math::min);
-            }
-            if (!waiting.isEmpty() && firstCommitAfter.keySet().containsAll(waiting)) {
-                long worst = firstCommitAfter.values().stream().mapToLong(Long::longValue).max().getAsLong();
-                m.clientOutageMs.add(RunMetrics.ms(worst - lost));
-            }
-        }
     }
 
     /**
@@ -213,16 +245,11 @@ final class Leadership {
         }
     }
 
-    private static Protocol.Rounds rounds(List<TraceRecord> trace) {
-        for (TraceRecord r : trace) {
-            if (r instanceof TraceRecord.Meta meta && meta.protocol() != null) {
-                try {
-                    return Protocol.byName(meta.protocol()).rounds();
-                } catch (IllegalArgumentException unknown) {
-                    return Protocol.Rounds.SHARED_TERMS;
-                }
-            }
+    private static Protocol.Rounds roundsOf(String protocol) {
+        try {
+            return Protocol.byName(protocol).rounds();
+        } catch (IllegalArgumentException unknown) {
+            return Protocol.Rounds.SHARED_TERMS;
         }
-        return Protocol.Rounds.SHARED_TERMS;
     }
 }

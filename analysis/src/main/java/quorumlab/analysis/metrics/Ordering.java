@@ -2,7 +2,6 @@ package quorumlab.analysis.metrics;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -60,77 +59,101 @@ final class Ordering {
         }
     }
 
-    private Ordering() {}
+    private final RunMetrics m;
+    private final Phases ph;
+    private final Timeline timeline;
+    private final Map<NodeId, NodeLog> logs = new TreeMap<>();
+    /**
+     * When each index was first learned, and when the leader appended it. An index every node has
+     * learned is forgotten: no node is still to learn it, so neither is asked for it again, and a
+     * long run holds only the indexes in flight (or, while a node is away, those it has to catch up).
+     */
+    private final IndexTimes firstLearned = new IndexTimes();
+    private final IndexTimes leaderAppendedAt = new IndexTimes();
+    private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
+    private final Set<Long> noOpIndexes = new HashSet<>();
+    private long highestLearned;
+    private long learnedEverywhere;
+    private boolean slots;
 
-    static void measure(List<TraceRecord> trace, Timeline timeline, RunMetrics m) {
-        Phases ph = m.phases;
-        Map<NodeId, NodeLog> logs = new TreeMap<>();
-        Map<Long, Long> firstLearned = new HashMap<>();
-        Map<Long, Long> leaderAppendedAt = new HashMap<>();
-        Map<Long, NodeId> leaderOfTerm = new HashMap<>();
-        Set<Long> noOpIndexes = new HashSet<>();
-        long highestLearned = 0;
-        boolean slots = false;
-        for (TraceRecord r : trace) {
-            if (r instanceof TraceRecord.Meta meta) {
-                for (int i = 1; i <= meta.nodes(); i++) logs.put(NodeId.of(i), new NodeLog());
-                continue;
-            }
-            if (r instanceof TraceRecord.Fault f) {
-                onFault(f, logs, highestLearned);
-                for (NodeLog log : logs.values()) sample(log, f.t(), ph, slots);
-                continue;
-            }
-            if (!(r instanceof TraceRecord.Event e) || e.node() == null) continue;
-            NodeLog log = logs.computeIfAbsent(e.node(), n -> new NodeLog());
-            boolean counts = log.status == Status.UP && ph.inWindow(e.t());
-            ProtocolEvent ev = e.event();
-            long learned = -1;
-            if (ev instanceof ProtocolEvent.SlotChosen s) {
-                learned = s.slot();
-                slots = true;
-                if ("noop".equals(s.command()) && ph.inWindow(e.t())) noOpIndexes.add(s.slot());
-            } else if (ev instanceof ProtocolEvent.EntryCommitted c) {
-                learned = c.index();
-                if ("noop".equals(c.command()) && ph.inWindow(e.t())) noOpIndexes.add(c.index());
-            } else if (ev instanceof ProtocolEvent.LeaderEstablished le) {
-                leaderOfTerm.put(le.term(), e.node());
-            } else if (ev instanceof ProtocolEvent.EntryAppended a) {
-                log.appended = a.index();
-                if (e.node().equals(leaderOfTerm.get(a.term()))) leaderAppendedAt.putIfAbsent(a.index(), e.t());
-            } else if (ev instanceof ProtocolEvent.ValueAccepted v) {
-                // the leader's own acceptor accepting its proposal: the Paxos counterpart of the append
-                if (e.node().equals(v.proposer())) leaderAppendedAt.putIfAbsent(v.slot(), e.t());
-            } else if (ev instanceof ProtocolEvent.LogTruncated t) {
-                log.appended = Math.min(log.appended, t.fromIndex() - 1);
-                if (ph.inWindow(e.t())) m.entriesTruncated += t.count();
-            } else if (ev instanceof ProtocolEvent.AppendRejected) {
-                if (ph.inWindow(e.t())) m.appendsRejected++;
-            } else if (ev instanceof ProtocolEvent.EntryApplied a) {
-                Long at = log.learnedAt.remove(a.index());
-                if (at != null && counts) m.chooseToApply.recordValue(clamp(e.t() - at));
-                log.applied = Math.max(log.applied, a.index());
-                // what a node applies it has learned, even when it learned it before a restart
-                learnedPrefix(log, a.index());
-            } else if (ev instanceof ProtocolEvent.StateMachineRestored s) {
-                log.applied = s.index();
-                if (log.status == Status.CATCHING_UP && log.catchUpFrom < s.index()) log.catchUpFrom = s.index();
-                learnedPrefix(log, s.index());
-            }
-            if (learned > 0) {
-                highestLearned = Math.max(highestLearned, learned);
-                Long first = firstLearned.putIfAbsent(learned, e.t());
-                if (first != null && counts) m.commitLag.recordValue(clamp(e.t() - first));
-                Long appendedAt = leaderAppendedAt.get(learned);
-                if (appendedAt != null && counts && e.node().equals(timeline.leaderAt(e.t()))) {
-                    m.appendToCommit.recordValue(clamp(e.t() - appendedAt));
-                    leaderAppendedAt.remove(learned);
-                }
-                learn(log, learned, e.t(), counts, m);
-            }
-            finishCatchUp(e.node(), log, e.t(), m);
-            sample(log, e.t(), ph, slots);
+    Ordering(RunMetrics m, Timeline timeline) {
+        this.m = m;
+        this.ph = m.phases;
+        this.timeline = timeline;
+    }
+
+    void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Meta meta) {
+            for (int i = 1; i <= meta.nodes(); i++) logs.put(NodeId.of(i), new NodeLog());
+            return;
         }
+        if (r instanceof TraceRecord.Fault f) {
+            onFault(f, logs, highestLearned);
+            for (NodeLog log : logs.values()) sample(log, f.t(), ph, slots);
+            return;
+        }
+        if (!(r instanceof TraceRecord.Event e) || e.node() == null) return;
+        NodeLog log = logs.computeIfAbsent(e.node(), n -> new NodeLog());
+        boolean counts = log.status == Status.UP && ph.inWindow(e.t());
+        ProtocolEvent ev = e.event();
+        long learned = -1;
+        if (ev instanceof ProtocolEvent.SlotChosen s) {
+            learned = s.slot();
+            slots = true;
+            if ("noop".equals(s.command()) && ph.inWindow(e.t())) noOpIndexes.add(s.slot());
+        } else if (ev instanceof ProtocolEvent.EntryCommitted c) {
+            learned = c.index();
+            if ("noop".equals(c.command()) && ph.inWindow(e.t())) noOpIndexes.add(c.index());
+        } else if (ev instanceof ProtocolEvent.LeaderEstablished le) {
+            leaderOfTerm.put(le.term(), e.node());
+        } else if (ev instanceof ProtocolEvent.EntryAppended a) {
+            log.appended = a.index();
+            if (e.node().equals(leaderOfTerm.get(a.term()))) leaderAppendedAt.putIfAbsent(a.index(), e.t());
+        } else if (ev instanceof ProtocolEvent.ValueAccepted v) {
+            // the leader's own acceptor accepting its proposal: the Paxos counterpart of the append
+            if (e.node().equals(v.proposer())) leaderAppendedAt.putIfAbsent(v.slot(), e.t());
+        } else if (ev instanceof ProtocolEvent.LogTruncated t) {
+            log.appended = Math.min(log.appended, t.fromIndex() - 1);
+            if (ph.inWindow(e.t())) m.entriesTruncated += t.count();
+        } else if (ev instanceof ProtocolEvent.AppendRejected) {
+            if (ph.inWindow(e.t())) m.appendsRejected++;
+        } else if (ev instanceof ProtocolEvent.EntryApplied a) {
+            Long at = log.learnedAt.remove(a.index());
+            if (at != null && counts) m.chooseToApply.recordValue(clamp(e.t() - at));
+            log.applied = Math.max(log.applied, a.index());
+            // what a node applies it has learned, even when it learned it before a restart
+            learnedPrefix(log, a.index());
+        } else if (ev instanceof ProtocolEvent.StateMachineRestored s) {
+            log.applied = s.index();
+            if (log.status == Status.CATCHING_UP && log.catchUpFrom < s.index()) log.catchUpFrom = s.index();
+            learnedPrefix(log, s.index());
+        }
+        if (learned > 0) {
+            highestLearned = Math.max(highestLearned, learned);
+            long first = firstLearned.putIfAbsent(learned, e.t());
+            if (first >= 0 && counts) m.commitLag.recordValue(clamp(e.t() - first));
+            long appendedAt = leaderAppendedAt.get(learned);
+            if (appendedAt >= 0 && counts && e.node().equals(timeline.leaderAt(e.t()))) {
+                m.appendToCommit.recordValue(clamp(e.t() - appendedAt));
+                leaderAppendedAt.remove(learned);
+            }
+            learn(log, learned, e.t(), counts, m);
+        }
+        finishCatchUp(e.node(), log, e.t(), m);
+        sample(log, e.t(), ph, slots);
+        forgetLearnedEverywhere();
+    }
+
+    private void forgetLearnedEverywhere() {
+        long everywhere = Long.MAX_VALUE;
+        for (NodeLog log : logs.values()) everywhere = Math.min(everywhere, log.prefix);
+        if (everywhere == Long.MAX_VALUE || everywhere <= learnedEverywhere) return;
+        learnedEverywhere = everywhere;
+        firstLearned.raiseFloor(everywhere + 1);
+        leaderAppendedAt.raiseFloor(everywhere + 1);
+    }
+
+    void finish() {
         m.noOps = noOpIndexes.size();
         Map<NodeId, long[]> waiting = new TreeMap<>();
         logs.forEach((n, log) -> {
@@ -221,7 +244,10 @@ final class Ordering {
         }
         while (log.above.remove(log.prefix + 1)) log.prefix++;
         if (log.above.isEmpty() && log.gapSince >= 0) {
-            if (counts) m.gapLifetimesMs.add(RunMetrics.ms(t - log.gapSince));
+            if (counts) {
+                m.gapLifetimes.recordValue(clamp(t - log.gapSince));
+                m.maxGapLifetimeMs = Math.max(m.maxGapLifetimeMs, RunMetrics.ms(t - log.gapSince));
+            }
             log.gapSince = -1;
         }
     }

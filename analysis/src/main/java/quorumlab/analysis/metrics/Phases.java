@@ -1,6 +1,5 @@
 package quorumlab.analysis.metrics;
 
-import java.util.List;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -16,6 +15,10 @@ import quorumlab.protocols.trace.TraceRecord;
  * @param traceEnd the last record's instant
  */
 public record Phases(long windowStart, long windowEnd, long traceEnd) {
+    Phases withTraceEnd(long end) {
+        return new Phases(windowStart, windowEnd, end);
+    }
+
     static final Phases NONE = new Phases(0, 0, 0);
 
     public double warmupMs() {
@@ -34,13 +37,19 @@ public record Phases(long windowStart, long windowEnd, long traceEnd) {
         return t >= windowStart && t < windowEnd;
     }
 
-    static Phases of(List<TraceRecord> trace) {
-        Long warmup = null;
-        Long end = null;
-        long lastIntended = -1;
-        long firstServed = -1;
-        long traceEnd = 0;
-        for (TraceRecord r : trace) {
+    /**
+     * Follows the records that decide the phases. The window's start is known at the first
+     * committed reply (or, if no client is ever served, at the end); its end is in the meta record
+     * (traces written before it was recorded need the whole trace: the last intended send).
+     */
+    static final class Finder {
+        private Long warmup;
+        private Long end;
+        private long lastIntended = -1;
+        private long firstServed = -1;
+        private long traceEnd;
+
+        void accept(TraceRecord r) {
             traceEnd = Math.max(traceEnd, r.t());
             if (r instanceof TraceRecord.Meta meta) {
                 warmup = meta.warmup();
@@ -51,10 +60,23 @@ public record Phases(long windowStart, long windowEnd, long traceEnd) {
                 firstServed = c.t();
             }
         }
-        // Traces written before the window was recorded: the workload ended with its last send.
-        long windowEnd = end != null ? end : lastIntended + 1;
-        // A run in which no client was ever served is measured from the workload's start: 0 commits.
-        long windowStart = Math.max(warmup != null ? warmup : 0, Math.max(0, firstServed));
-        return new Phases(Math.min(windowStart, Math.max(0, windowEnd)), Math.max(0, windowEnd), traceEnd);
+
+        /** True once the window is known without reading further: a client was served and meta gave the end. */
+        boolean decided() {
+            return firstServed >= 0 && end != null;
+        }
+
+        long traceEnd() {
+            return traceEnd;
+        }
+
+        /** The phases as the records so far decide them; at the end of the trace, the run's phases. */
+        Phases phases() {
+            // Traces written before the window was recorded: the workload ended with its last send.
+            long windowEnd = end != null ? end : lastIntended + 1;
+            // A run in which no client was ever served is measured from the workload's start: 0 commits.
+            long windowStart = Math.max(warmup != null ? warmup : 0, Math.max(0, firstServed));
+            return new Phases(Math.min(windowStart, Math.max(0, windowEnd)), Math.max(0, windowEnd), traceEnd);
+        }
     }
 }

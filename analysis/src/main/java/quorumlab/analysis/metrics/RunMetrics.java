@@ -1,11 +1,14 @@
 package quorumlab.analysis.metrics;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**
@@ -52,9 +55,10 @@ public final class RunMetrics {
     // client-side
     public final Histogram latency = new Histogram(HIGHEST_TRACKABLE, 3);
     public final Map<String, Histogram> latencyByType = new TreeMap<>();
-    public final List<double[]> latencyOverTime = new ArrayList<>(); // {completion ms, latency ms}, window only
-    /** Completion instant (ns) of every committed command over the whole run, for throughput over time. */
-    public long[] commitTimes = new long[0];
+    /** {completion ms, latency ms} of commands committed in the window: all of them, or a bounded sample. */
+    public final LatencySample latencyOverTime = new LatencySample();
+    /** Commands committed over the whole run, counted in time buckets, for throughput over time. */
+    public final TimeBuckets commitsOverTime = new TimeBuckets();
     public long committed;
     public long clientTimeouts;
     public long clientRedirects;
@@ -75,7 +79,9 @@ public final class RunMetrics {
     // ordering
     public long outOfOrder;
     public long maxGapWidth;
-    public final List<Double> gapLifetimesMs = new ArrayList<>();
+    /** Gap lifetimes in ns (3 significant digits), for the CDF; the longest is kept exactly apart. */
+    public final Histogram gapLifetimes = new Histogram(HIGHEST_TRACKABLE, 3);
+    public double maxGapLifetimeMs;
     public final Histogram chooseToApply = new Histogram(HIGHEST_TRACKABLE, 3);
     public final Histogram appendToCommit = new Histogram(HIGHEST_TRACKABLE, 3);
     public final Histogram commitLag = new Histogram(HIGHEST_TRACKABLE, 3);
@@ -142,16 +148,35 @@ public final class RunMetrics {
         return nanos / 1e6;
     }
 
+    /** Something that replays a trace from its start, in file order, each time it is asked. */
+    @FunctionalInterface
+    public interface TraceSource {
+        void forEach(Consumer<TraceRecord> sink);
+    }
+
     public static RunMetrics of(List<TraceRecord> trace) {
-        RunMetrics m = new RunMetrics();
-        m.phases = Phases.of(trace);
-        Timeline timeline = Timeline.of(trace, m.phases);
-        m.faultWindows.addAll(timeline.windows());
-        List<ClientSide.Op> ops = ClientSide.operations(trace);
-        ClientSide.measure(trace, ops, timeline, m);
-        Leadership.measure(trace, ops, timeline, m);
-        Ordering.measure(trace, timeline, m);
-        Cost.measure(trace, timeline, m);
-        return m;
+        return of(trace::forEach);
+    }
+
+    /** Reads the trace file once (twice or three times only in the cases {@link Pass} names), record by record. */
+    public static RunMetrics of(Path trace) {
+        return of(sink -> TraceReader.forEach(trace, sink));
+    }
+
+    /**
+     * One pass over the trace, each concern fed every record in order, then finished. A pass that
+     * cannot decide exactly in bounded memory says what it learned, and the next pass starts with it
+     * (see {@link Pass}); the third pass always decides.
+     */
+    public static RunMetrics of(TraceSource source) {
+        Pass.Hints hints = Pass.Hints.NONE;
+        for (int i = 0; i < 3; i++) {
+            Pass pass = new Pass(hints);
+            source.forEach(pass);
+            RunMetrics m = pass.finish();
+            if (m != null) return m;
+            hints = pass.hints();
+        }
+        throw new IllegalStateException("the metrics did not settle in three passes");
     }
 }

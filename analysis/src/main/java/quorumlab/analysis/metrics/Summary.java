@@ -77,7 +77,7 @@ public record Summary(String protocol, int seeds, Map<String, Stat> fields, List
         seed("candidacies_failed", m -> m.candidaciesFailed);
         seed("gaps.out_of_order", m -> m.outOfOrder);
         seed("gaps.max_width", m -> m.maxGapWidth);
-        seed("gaps.lifetime_ms.max", m -> m.gapLifetimesMs.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        seed("gaps.lifetime_ms.max", m -> m.maxGapLifetimeMs);
         seed("choose_to_apply_ms.p99", m -> percentileMs(m.chooseToApply, 99));
         seed("append_to_commit_ms.p50", m -> percentileMs(m.appendToCommit, 50));
         seed("append_to_commit_ms.p99", m -> percentileMs(m.appendToCommit, 99));

@@ -11,43 +11,87 @@ import quorumlab.protocols.Role;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**
- * What the faults and the leader did over the run, read once: the fault windows, the faults in
- * order, and who led when (a node leads from its LeaderEstablished until it steps down, crashes or
- * another node is established).
+ * What the faults and the leader did over the run, followed record by record: the faults in order,
+ * their windows, and who led when (a node leads from its LeaderEstablished until it steps down,
+ * crashes or another node is established). Its size grows with faults and leader changes only.
  */
 final class Timeline {
     static final Set<String> CUTS = Set.of("partition", "isolate", "one-way");
 
-    private final List<RunMetrics.Window> windows;
-    private final List<TraceRecord.Fault> faults;
-    private final TreeMap<Long, NodeId> leaderFrom; // instant -> leader from then on (null: no leader)
-    final Phases phases;
-
-    private Timeline(List<RunMetrics.Window> windows, List<TraceRecord.Fault> faults, TreeMap<Long, NodeId> leaderFrom,
-            Phases phases) {
-        this.windows = windows;
-        this.faults = faults;
-        this.leaderFrom = leaderFrom;
-        this.phases = phases;
-    }
+    private final List<TraceRecord.Fault> faults = new ArrayList<>();
+    private final List<TraceRecord.Fault> open = new ArrayList<>();
+    private final List<RunMetrics.Window> windows = new ArrayList<>();
+    private final TreeMap<Long, NodeId> leaderFrom = new TreeMap<>(); // instant -> leader from then on (null: no leader)
+    private NodeId leader;
+    private boolean finished;
 
     List<RunMetrics.Window> windows() {
         return windows;
     }
 
-    List<TraceRecord.Fault> faults() {
-        return faults;
-    }
-
-    /** The leader at instant {@code t}, or null when no node leads. */
+    /** The leader at instant {@code t} (at most the latest record's), or null when no node leads. */
     NodeId leaderAt(long t) {
         Map.Entry<Long, NodeId> e = leaderFrom.floorEntry(t);
         return e == null ? null : e.getValue();
     }
 
+    void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Fault f) {
+            faults.add(f);
+            window(f);
+            if (leader != null && f.fault().equals("crash") && f.nodes().contains(leader)) {
+                leader = null;
+                leaderFrom.put(f.t(), null);
+            }
+        } else if (r instanceof TraceRecord.Event e) {
+            if (e.event() instanceof ProtocolEvent.LeaderEstablished) {
+                leader = e.node();
+                leaderFrom.put(e.t(), leader);
+            } else if (e.event() instanceof ProtocolEvent.RoleChanged rc && rc.from() == Role.LEADER && e.node().equals(leader)) {
+                leader = null;
+                leaderFrom.put(e.t(), null);
+            }
+        }
+    }
+
+    /**
+     * Fault windows: a fault until the record that undoes it (restart, resume, heal, X-end), else to
+     * the end of the trace. A heal ends every cut.
+     */
+    private void window(TraceRecord.Fault f) {
+        String undoes = switch (f.fault()) {
+            case "restart" -> "crash";
+            case "resume" -> "pause";
+            case "heal" -> "*cut";
+            default -> f.fault().endsWith("-end") ? f.fault().substring(0, f.fault().length() - 4) : null;
+        };
+        if (undoes == null) {
+            if (!f.fault().equals("drift")) open.add(f);
+            return;
+        }
+        for (var it = open.iterator(); it.hasNext(); ) {
+            TraceRecord.Fault o = it.next();
+            boolean match = undoes.equals("*cut") ? CUTS.contains(o.fault())
+                    : o.fault().equals(undoes) && (f.nodes().isEmpty() || o.nodes().equals(f.nodes()));
+            if (match) {
+                windows.add(new RunMetrics.Window(o.fault(), RunMetrics.ms(o.t()), RunMetrics.ms(f.t())));
+                it.remove();
+            }
+        }
+    }
+
+    /** Windows still open at the end of the trace run to its end. */
+    void finish(long traceEnd) {
+        if (finished) return;
+        finished = true;
+        for (TraceRecord.Fault o : open) windows.add(new RunMetrics.Window(o.fault(), RunMetrics.ms(o.t()), RunMetrics.ms(traceEnd)));
+        open.clear();
+    }
+
     /**
      * The fault to blame for something that began at {@code start} and ended at {@code end}: the
      * latest fault that took effect between {@code grace} before the start and the end, or null.
+     * Asked only once the trace is finished, so every fault and window is known.
      */
     TraceRecord.Fault blame(long start, long end, long grace) {
         TraceRecord.Fault before = null;
@@ -66,62 +110,5 @@ final class Timeline {
             }
         }
         return null;
-    }
-
-    static Timeline of(List<TraceRecord> trace, Phases phases) {
-        List<TraceRecord.Fault> faults = new ArrayList<>();
-        TreeMap<Long, NodeId> leaderFrom = new TreeMap<>();
-        NodeId leader = null;
-        for (TraceRecord r : trace) {
-            if (r instanceof TraceRecord.Fault f) {
-                faults.add(f);
-                if (leader != null && f.fault().equals("crash") && f.nodes().contains(leader)) {
-                    leader = null;
-                    leaderFrom.put(f.t(), null);
-                }
-            } else if (r instanceof TraceRecord.Event e) {
-                if (e.event() instanceof ProtocolEvent.LeaderEstablished) {
-                    leader = e.node();
-                    leaderFrom.put(e.t(), leader);
-                } else if (e.event() instanceof ProtocolEvent.RoleChanged rc && rc.from() == Role.LEADER
-                        && e.node().equals(leader)) {
-                    leader = null;
-                    leaderFrom.put(e.t(), null);
-                }
-            }
-        }
-        return new Timeline(windows(faults, phases.traceEnd()), faults, leaderFrom, phases);
-    }
-
-    /**
-     * Fault windows: a fault until the record that undoes it (restart, resume, heal, X-end), else to
-     * the end of the trace. A heal ends every cut.
-     */
-    private static List<RunMetrics.Window> windows(List<TraceRecord.Fault> faults, long end) {
-        List<RunMetrics.Window> out = new ArrayList<>();
-        List<TraceRecord.Fault> open = new ArrayList<>();
-        for (TraceRecord.Fault f : faults) {
-            String undoes = switch (f.fault()) {
-                case "restart" -> "crash";
-                case "resume" -> "pause";
-                case "heal" -> "*cut";
-                default -> f.fault().endsWith("-end") ? f.fault().substring(0, f.fault().length() - 4) : null;
-            };
-            if (undoes == null) {
-                if (!f.fault().equals("drift")) open.add(f);
-                continue;
-            }
-            for (var it = open.iterator(); it.hasNext(); ) {
-                TraceRecord.Fault o = it.next();
-                boolean match = undoes.equals("*cut") ? CUTS.contains(o.fault())
-                        : o.fault().equals(undoes) && (f.nodes().isEmpty() || o.nodes().equals(f.nodes()));
-                if (match) {
-                    out.add(new RunMetrics.Window(o.fault(), RunMetrics.ms(o.t()), RunMetrics.ms(f.t())));
-                    it.remove();
-                }
-            }
-        }
-        for (TraceRecord.Fault o : open) out.add(new RunMetrics.Window(o.fault(), RunMetrics.ms(o.t()), RunMetrics.ms(end)));
-        return out;
     }
 }

@@ -21,7 +21,6 @@ import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
-import quorumlab.protocols.trace.TraceReader;
 
 /**
  * Turns run directories ({@code <run>/<protocol>/seed-<n>/trace.jsonl.gz}, with {@code verdict.json}
@@ -59,7 +58,7 @@ public final class Report {
             List<String> lines = new ArrayList<>();
             String linearizable = "true";
             for (Path s : seeds) {
-                metrics.add(RunMetrics.of(TraceReader.readAll(s.resolve(TRACE))));
+                metrics.add(RunMetrics.of(s.resolve(TRACE)));
                 JsonNode v = readJson(s.resolve("verdict.json"));
                 String seed = s.getFileName().toString();
                 if (v == null) {
@@ -343,7 +342,8 @@ public final class Report {
             Map.entry("latency-percentiles", "Client latency at each percentile, both axes logarithmic: a thin line per seed, the seeds "
                     + "merged in bold. Latency runs from the instant the client meant to send (open loop) to the committed reply, "
                     + "for commands sent in the measurement window, so neither the start-up election nor a stall is hidden or added."),
-            Map.entry("latency-over-time", "Each committed command's latency at its completion time, first seed; grey bands are fault windows."),
+            Map.entry("latency-over-time", "Each committed command's latency at its completion time, first seed; grey bands are fault "
+                    + "windows. A window of more than 20,000 commands draws, per 1/2,000 of the window, its fastest and slowest command."),
             Map.entry("throughput-over-time", "Commands committed per second in buckets sized to the run (title), first seed, from the "
                     + "start of the run: the vertical lines mark the measurement window (before: warm-up; after: drain). "
                     + "Grey bands are fault windows."),
@@ -360,7 +360,7 @@ public final class Report {
                     + "(its backlog is catch-up, listed above). Both panels share one y scale."),
             Map.entry("gap-lifetime-cdf", "Gap lifetime on a log axis: on a node that is up and caught up, from the moment an index is "
                     + "learned above an unlearned lower one to the moment every index below the highest learned is learned, "
-                    + "pooled over nodes and seeds."),
+                    + "pooled over nodes and seeds (histogram buckets of 3 significant digits)."),
             Map.entry("messages-per-commit", "Peer messages sent in the window per committed command, stacked by the categories both "
                     + "protocols share (election, replication, heartbeat, commit notification, catch-up), mean over seeds."),
             Map.entry("messages-by-node", "Messages each node sent per second of the window, mean over seeds: the leader's bar shows "

@@ -56,7 +56,8 @@ final class Timeline {
 
     /**
      * Fault windows: a fault until the record that undoes it (restart, resume, heal, X-end), else to
-     * the end of the trace. A heal ends every cut.
+     * the end of the trace. A heal ends every cut, a restart or resume every window on its node, an
+     * X-end only one window of kind X.
      */
     private void window(TraceRecord.Fault f) {
         String undoes = switch (f.fault()) {
@@ -76,6 +77,9 @@ final class Timeline {
             if (match) {
                 windows.add(new RunMetrics.Window(o.fault(), RunMetrics.ms(o.t()), RunMetrics.ms(f.t())));
                 it.remove();
+                // An X-end closes one window of its kind; the others stay open (windows compose). Which
+                // one does not change the time covered, so the oldest is taken.
+                if (f.fault().endsWith("-end")) break;
             }
         }
     }

@@ -108,8 +108,10 @@ public final class LinearizabilityChecker {
      * windows at quiescent points, where no operation on the key is open; a window is searched as
      * soon as it closes, from each configuration the earlier windows may have left, and only those
      * configurations are kept: the register's value, with the writes of unknown outcome already
-     * used. A configuration is every way a window can end ({@link RegisterSearch#terminals()});
-     * one that another dominates (same value, a subset used) is dropped. Past
+     * used. The configurations after a window are every way it can end from one before it (see
+     * {@code endings}); one that another dominates (same value, a subset used) is dropped.
+     * {@link Result#states()} counts the configurations of each window's verdict search, not
+     * those of the searches for its endings. Past
      * {@value #MAX_CONFIGURATIONS} configurations the key is undecided.
      *
      * <p>A write or cas that completed {@code info}, or never completed, may take effect at any
@@ -188,23 +190,29 @@ public final class LinearizabilityChecker {
             List<ClientOp> window = w.takeWindow();
             if (window.isEmpty() || w.status != CheckStatus.OK) return;
             Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
+            // Configurations that used the same pending writes differ only in the value: one search
+            // starts from all their values at once (the register holds one of them, unknown which).
+            Map<Set<Integer>, List<Object>> groups = new java.util.LinkedHashMap<>();
             for (RegisterSearch.Terminal config : w.configs) {
+                groups.computeIfAbsent(config.used(), k -> new ArrayList<>()).add(config.value());
+            }
+            for (Map.Entry<Set<Integer>, List<Object>> group : groups.entrySet()) {
                 List<ClientOp> ops = new ArrayList<>();
                 for (ClientOp p : w.pending) {
-                    if (!config.used().contains(p.index())) ops.add(p);
+                    if (!group.getKey().contains(p.index())) ops.add(p);
                 }
                 ops.addAll(window);
-                RegisterSearch search = new RegisterSearch(ops, java.util.Collections.singletonList(config.value()), true);
-                RegisterSearch.Outcome outcome = search.run(bound.maxStates(), deadline);
-                w.states += search.states();
+                RegisterSearch verdict = new RegisterSearch(ops, group.getValue(), false);
+                RegisterSearch.Outcome outcome = verdict.run(bound.maxStates(), deadline);
+                w.states += verdict.states();
                 if (outcome == RegisterSearch.Outcome.BOUND_REACHED) {
                     w.status = CheckStatus.UNKNOWN;
                     return;
                 }
-                for (RegisterSearch.Terminal t : search.terminals()) {
-                    Set<Integer> used = new HashSet<>(config.used());
-                    used.addAll(t.used());
-                    next.add(new RegisterSearch.Terminal(t.value(), used));
+                if (outcome == RegisterSearch.Outcome.NOT_LINEARIZABLE) continue;
+                if (!endings(ops, group.getKey(), group.getValue(), next)) {
+                    w.status = CheckStatus.UNKNOWN;
+                    return;
                 }
             }
             if (next.isEmpty()) {
@@ -218,6 +226,99 @@ public final class LinearizabilityChecker {
             w.settle(next);
             w.retain(window);
             if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
+        }
+
+        /**
+         * Adds to {@code next} every way {@code ops}, started from {@code config}, can end (the
+         * window is known to be linearizable from it). A value can end the window when the window
+         * followed by a read of that value is linearizable: one quick search per value that could
+         * be last. The writes of unknown outcome it used are those in the linearization found;
+         * when such a write's value is also written by another operation (or held at the start),
+         * which of them was used is ambiguous, and every ending is enumerated instead.
+         *
+         * @return false when a search reached the bound
+         */
+        private boolean endings(List<ClientOp> ops, Set<Integer> usedBefore, List<Object> starts,
+                Set<RegisterSearch.Terminal> next) {
+            Map<Object, Integer> writers = new java.util.HashMap<>();
+            int last = 0;
+            for (ClientOp op : ops) {
+                last = Math.max(last, Math.max(op.invokeEvent(), op.completeEvent()));
+                if (op.f() != Fn.READ && op.outcome() != Type.FAIL) writers.merge(op.written(), 1, Integer::sum);
+            }
+            boolean ambiguous = false;
+            for (ClientOp op : ops) {
+                if (op.f() != Fn.READ && op.outcome() != Type.OK && op.outcome() != Type.FAIL
+                        && (writers.get(op.written()) > 1 || starts.contains(op.written()))) {
+                    ambiguous = true;
+                }
+            }
+            if (ambiguous) {
+                for (Object start : starts) {
+                    RegisterSearch all = new RegisterSearch(ops, java.util.Collections.singletonList(start), true);
+                    if (all.run(bound.maxStates(), deadline) == RegisterSearch.Outcome.BOUND_REACHED) return false;
+                    for (RegisterSearch.Terminal t : all.terminals()) next.add(withUsed(usedBefore, t.value(), t.used()));
+                }
+                return true;
+            }
+            for (Object value : lastValues(ops, starts, writers)) {
+                List<ClientOp> probe = new ArrayList<>(ops);
+                probe.add(new ClientOp(-1, -1, Fn.READ, null, null, Type.OK, value, last + 1, last + 2,
+                        HistoryEvent.NO_TIME, HistoryEvent.NO_TIME));
+                RegisterSearch search = new RegisterSearch(probe, starts, false);
+                RegisterSearch.Outcome outcome = search.run(bound.maxStates(), deadline);
+                if (outcome == RegisterSearch.Outcome.BOUND_REACHED) return false;
+                if (outcome != RegisterSearch.Outcome.LINEARIZABLE) continue;
+                Set<Integer> used = new HashSet<>();
+                for (ClientOp op : search.linearization()) {
+                    if (op.outcome() != Type.OK) used.add(op.index());
+                }
+                next.add(withUsed(usedBefore, value, used));
+            }
+            return true;
+        }
+
+        /**
+         * The values that may be in the register when the window ends. A value that at most one
+         * operation writes cannot be last when some operation that must happen, invoked after that
+         * write completed (after the window opened, for a start value no one writes), leaves the
+         * register holding something else: a read of another value, a write or a cas of another.
+         */
+        private static Set<Object> lastValues(List<ClientOp> ops, List<Object> starts, Map<Object, Integer> writers) {
+            List<ClientOp> latestFirst = new ArrayList<>();
+            for (ClientOp op : ops) {
+                if (op.outcome() == Type.OK) latestFirst.add(op);
+            }
+            latestFirst.sort((x, y) -> Integer.compare(y.invokeEvent(), x.invokeEvent()));
+            Set<Object> values = new java.util.LinkedHashSet<>();
+            for (Object start : starts) {
+                if (writers.getOrDefault(start, 0) > 0 || !leftElsewhereAfter(latestFirst, start, Integer.MIN_VALUE)) {
+                    values.add(start);
+                }
+            }
+            for (ClientOp op : ops) {
+                if (op.f() == Fn.READ || op.outcome() == Type.FAIL) continue;
+                boolean overwritten = op.outcome() == Type.OK && writers.get(op.written()) == 1
+                        && leftElsewhereAfter(latestFirst, op.written(), op.completeEvent());
+                if (!overwritten) values.add(op.written());
+            }
+            return values;
+        }
+
+        /** True when an operation in {@code latestFirst} invoked after {@code position} leaves a value other than {@code value}. */
+        private static boolean leftElsewhereAfter(List<ClientOp> latestFirst, Object value, int position) {
+            for (ClientOp op : latestFirst) {
+                if (op.invokeEvent() <= position) return false;
+                Object after = op.f() == Fn.READ ? op.result() : op.written();
+                if (!java.util.Objects.equals(after, value)) return true;
+            }
+            return false;
+        }
+
+        private static RegisterSearch.Terminal withUsed(Set<Integer> before, Object value, Set<Integer> used) {
+            Set<Integer> all = new HashSet<>(before);
+            all.addAll(used);
+            return new RegisterSearch.Terminal(value, all);
         }
 
         /** A window no configuration can explain, narrowed down as a whole history would be, from the values it may start in. */

@@ -189,6 +189,7 @@ public final class LinearizabilityChecker {
         private void close(KeyWindow w) {
             List<ClientOp> window = w.takeWindow();
             if (window.isEmpty() || w.status != CheckStatus.OK) return;
+            if (alone(w, window)) return;
             Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
             // Configurations that used the same pending writes differ only in the value: one search
             // starts from all their values at once (the register holds one of them, unknown which).
@@ -226,6 +227,36 @@ public final class LinearizabilityChecker {
             w.settle(next);
             w.retain(window);
             if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
+        }
+
+        /**
+         * The common window: one operation with a known outcome, from one configuration, with no
+         * write of unknown outcome pending. It is stepped directly, without a search; false when
+         * it is not that window or the step fails (the search then explains the failure).
+         */
+        private boolean alone(KeyWindow w, List<ClientOp> window) {
+            if (window.size() != 1 || !w.pending.isEmpty() || w.configs.size() != 1) return false;
+            ClientOp op = window.get(0);
+            RegisterSearch.Terminal config = w.configs.iterator().next();
+            Object value = config.value();
+            Object after;
+            if (op.outcome() == Type.FAIL || (op.f() == Fn.READ && op.outcome() != Type.OK)) {
+                after = value;
+            } else if (op.outcome() != Type.OK) {
+                return false;
+            } else if (op.f() == Fn.READ) {
+                if (!java.util.Objects.equals(op.result(), value)) return false;
+                after = value;
+            } else if (op.f() == Fn.WRITE) {
+                after = op.written();
+            } else {
+                if (!java.util.Objects.equals(op.expected(), value)) return false;
+                after = op.written();
+            }
+            w.states++;
+            w.configs = Set.of(new RegisterSearch.Terminal(after, config.used()));
+            w.retain(window);
+            return true;
         }
 
         /**

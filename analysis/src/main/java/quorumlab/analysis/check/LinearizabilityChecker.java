@@ -230,13 +230,20 @@ public final class LinearizabilityChecker {
         }
 
         /**
-         * The common window: one operation with a known outcome, from one configuration, with no
-         * write of unknown outcome pending. It is stepped directly, without a search; false when
-         * it is not that window or the step fails (the search then explains the failure).
+         * The common window: one operation with a known outcome, from one configuration, that
+         * observes no value a pending write of unknown outcome writes (so whether those took effect
+         * before it changes nothing). It is stepped directly, without a search; false when it is
+         * not that window or the step fails (the search then explains the failure).
          */
         private boolean alone(KeyWindow w, List<ClientOp> window) {
-            if (window.size() != 1 || !w.pending.isEmpty() || w.configs.size() != 1) return false;
+            if (window.size() != 1 || w.configs.size() != 1) return false;
             ClientOp op = window.get(0);
+            if (op.outcome() == Type.OK && op.f() != Fn.WRITE) {
+                Object observed = op.f() == Fn.READ ? op.result() : op.expected();
+                for (ClientOp p : w.pending) {
+                    if (java.util.Objects.equals(p.written(), observed)) return false;
+                }
+            }
             RegisterSearch.Terminal config = w.configs.iterator().next();
             Object value = config.value();
             Object after;

@@ -2,6 +2,7 @@ package quorumlab.paxos;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -60,8 +61,8 @@ public final class MultiPaxosProtocol implements Protocol {
 
     /** At most one value chosen per slot, the same command applied at each index, one leadership per ballot. */
     @Override
-    public List<SafetyChecks.Checker> invariants() {
-        return List.of(PaxosInvariants::violations);
+    public List<Supplier<SafetyChecks.Checker>> invariants() {
+        return List.of(PaxosInvariants::new);
     }
 
     @Override

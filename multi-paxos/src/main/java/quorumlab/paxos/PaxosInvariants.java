@@ -6,109 +6,166 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.check.AppliedFloor;
+import quorumlab.protocols.check.CommandsByIndex;
+import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**
- * The safety properties of Multi-Paxos, checked on a trace: at most one value is chosen per slot
- * (as learned by every node, and as counted from the acceptors' own ValueAccepted events), every
- * node applies the same command at each index, and a ballot {@code (round, node)} has at most one
- * leadership, which exists before any value is accepted in it ("Paxos Made Simple" §2.2: a
- * proposer issues one value per proposal number). Compaction may forget only slots that every
- * node holds in a durable snapshot. The cluster size comes from the trace's meta record, or else
- * from the highest node id seen.
+ * The safety properties of Multi-Paxos, checked on a trace as it streams by: at most one value is
+ * chosen per slot (as learned by every node, and as counted from the acceptors' own ValueAccepted
+ * events), every node applies the same command at each index, and a ballot {@code (round, node)}
+ * has at most one leadership, which exists before any value is accepted in it ("Paxos Made Simple"
+ * §2.2: a proposer issues one value per proposal number). Compaction may forget only slots that
+ * every node holds in a durable snapshot. The cluster size comes from the trace's meta record, or
+ * else from the highest node id seen so far.
+ *
+ * <p>Memory: a slot at or below the {@link AppliedFloor} (every node has applied it) is settled:
+ * its learned value is compared with the acceptors' choice then, and afterwards only fingerprints
+ * of the chosen, learned and applied commands stay, to compare late learners and restarted nodes.
+ * A late acceptance in a settled slot starts its count afresh. Ballots established are kept (one
+ * per election).
  */
-final class PaxosInvariants {
+final class PaxosInvariants implements SafetyChecks.Checker {
     private record SlotBallot(long slot, Ballot ballot) {}
 
     private record Chosen(String command, long t, NodeId node) {}
 
-    private PaxosInvariants() {}
+    private final List<String> violations = new ArrayList<>();
+    private final TreeMap<Long, Chosen> learned = new TreeMap<>();
+    private final CommandsByIndex learnedSettled = new CommandsByIndex();
+    private final TreeMap<Long, Chosen> chosenByAcceptors = new TreeMap<>();
+    private final CommandsByIndex chosenSettled = new CommandsByIndex();
+    private final TreeMap<Long, Map<Ballot, String>> valueInBallot = new TreeMap<>();
+    private final TreeMap<Long, Map<Ballot, Set<NodeId>>> acceptors = new TreeMap<>();
+    private final TreeMap<Long, Chosen> applied = new TreeMap<>();
+    private final CommandsByIndex appliedSettled = new CommandsByIndex();
+    private final Set<Ballot> established = new HashSet<>();
+    private final Map<NodeId, Long> snapshotOf = new HashMap<>();
+    private final AppliedFloor floor = new AppliedFloor();
+    private int clusterSize;
+    private boolean sizeFromMeta;
 
+    /** The violations in a trace held in memory. */
     static List<String> violations(List<TraceRecord> trace) {
-        int clusterSize = clusterSize(trace);
-        int majority = clusterSize / 2 + 1;
-        List<String> violations = new ArrayList<>();
-        Map<Long, Chosen> learned = new HashMap<>();
-        Map<Long, Chosen> chosenByAcceptors = new HashMap<>();
-        Map<SlotBallot, String> valueInBallot = new HashMap<>();
-        Map<SlotBallot, Set<NodeId>> acceptors = new HashMap<>();
-        Map<Long, Chosen> applied = new HashMap<>();
-        Set<Ballot> established = new HashSet<>();
-        Map<NodeId, Long> snapshotOf = new HashMap<>();
+        return SafetyChecks.violations(PaxosInvariants::new, trace);
+    }
 
-        for (TraceRecord r : trace) {
-            if (!(r instanceof TraceRecord.Event e)) continue;
-            String where = "t=" + r.t() + " node " + e.node();
-            ProtocolEvent event = e.event();
-            if (event instanceof ProtocolEvent.LeaderEstablished le) {
-                if (!established.add(new Ballot(le.term(), e.node()))) {
-                    violations.add(where + " ballot (" + le.term() + "," + e.node() + ") established twice");
+    @Override
+    public void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Meta m && !sizeFromMeta) {
+            clusterSize = m.nodes();
+            sizeFromMeta = true;
+        }
+        if (r instanceof TraceRecord.Event e) {
+            if (!sizeFromMeta) clusterSize = Math.max(clusterSize, e.node().id());
+            onEvent(r.t(), e.node(), e.event());
+        }
+        if (floor.accept(r)) settleThrough(floor.floor());
+    }
+
+    private void onEvent(long t, NodeId node, ProtocolEvent event) {
+        int majority = Math.max(1, clusterSize) / 2 + 1;
+        String where = "t=" + t + " node " + node;
+        if (event instanceof ProtocolEvent.LeaderEstablished le) {
+            if (!established.add(new Ballot(le.term(), node))) {
+                violations.add(where + " ballot (" + le.term() + "," + node + ") established twice");
+            }
+        } else if (event instanceof ProtocolEvent.ValueAccepted va) {
+            Ballot ballot = new Ballot(va.term(), va.proposer());
+            if (!established.contains(ballot)) {
+                violations.add(where + " slot " + va.slot() + ": accepted in ballot (" + va.term() + ","
+                        + va.proposer() + "), which no leader established");
+            }
+            String earlier = valueInBallot.computeIfAbsent(va.slot(), k -> new HashMap<>())
+                    .putIfAbsent(ballot, va.command());
+            if (earlier != null && !earlier.equals(va.command())) {
+                violations.add(where + " slot " + va.slot() + ": ballot (" + va.term() + "," + va.proposer()
+                        + ") proposed both " + earlier + " and " + va.command());
+                return;
+            }
+            Set<NodeId> who = acceptors.computeIfAbsent(va.slot(), k -> new HashMap<>())
+                    .computeIfAbsent(ballot, k -> new HashSet<>());
+            if (who.add(node) && who.size() == majority) {
+                String before;
+                if (va.slot() <= floor.floor()) {
+                    before = chosenSettled.conflict(va.slot(), va.command());
+                    if (before != null) before += " was chosen";
+                } else {
+                    Chosen c = chosenByAcceptors.putIfAbsent(va.slot(), new Chosen(va.command(), t, node));
+                    before = c == null || c.command().equals(va.command()) ? null : c.command() + " was chosen (t=" + c.t() + ")";
                 }
-            } else if (event instanceof ProtocolEvent.ValueAccepted va) {
-                Ballot ballot = new Ballot(va.term(), va.proposer());
-                SlotBallot key = new SlotBallot(va.slot(), ballot);
-                if (!established.contains(ballot)) {
-                    violations.add(where + " slot " + va.slot() + ": accepted in ballot (" + va.term() + ","
-                            + va.proposer() + "), which no leader established");
-                }
-                String earlier = valueInBallot.putIfAbsent(key, va.command());
-                if (earlier != null && !earlier.equals(va.command())) {
-                    violations.add(where + " slot " + va.slot() + ": ballot (" + va.term() + "," + va.proposer()
-                            + ") proposed both " + earlier + " and " + va.command());
-                    continue;
-                }
-                Set<NodeId> who = acceptors.computeIfAbsent(key, k -> new HashSet<>());
-                if (who.add(e.node()) && who.size() == majority) {
-                    Chosen now = new Chosen(va.command(), r.t(), e.node());
-                    Chosen before = chosenByAcceptors.putIfAbsent(va.slot(), now);
-                    if (before != null && !before.command().equals(va.command())) {
-                        violations.add(where + " slot " + va.slot() + ": a majority accepted " + va.command()
-                                + " in ballot (" + va.term() + "," + va.proposer() + ") after " + before.command()
-                                + " was chosen (t=" + before.t() + ")");
-                    }
-                }
-            } else if (event instanceof ProtocolEvent.SlotChosen sc) {
-                Chosen before = learned.putIfAbsent(sc.slot(), new Chosen(sc.command(), r.t(), e.node()));
-                if (before != null && !before.command().equals(sc.command())) {
-                    violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before.node()
-                            + " learned " + before.command() + " (t=" + before.t() + ")");
-                }
-            } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
-                snapshotOf.merge(e.node(), st.index(), Math::max);
-            } else if (event instanceof ProtocolEvent.SlotsForgotten sf) {
-                long everyNode = snapshotOf.size() < clusterSize ? 0
-                        : snapshotOf.values().stream().mapToLong(Long::longValue).min().orElse(0);
-                if (sf.throughSlot() > everyNode) {
-                    violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every node has a snapshot"
-                            + " beyond " + everyNode + " (snapshots: " + snapshotOf + ")");
-                }
-            } else if (event instanceof ProtocolEvent.EntryApplied ea) {
-                Chosen before = applied.putIfAbsent(ea.index(), new Chosen(ea.command(), r.t(), e.node()));
-                if (before != null && !before.command().equals(ea.command())) {
-                    violations.add(where + " index " + ea.index() + ": applied " + ea.command() + " but " + before.node()
-                            + " applied " + before.command() + " (t=" + before.t() + ")");
+                if (before != null) {
+                    violations.add(where + " slot " + va.slot() + ": a majority accepted " + va.command()
+                            + " in ballot (" + va.term() + "," + va.proposer() + ") after " + before);
                 }
             }
+        } else if (event instanceof ProtocolEvent.SlotChosen sc) {
+            String before = firstOrConflict(sc.slot(), new Chosen(sc.command(), t, node), learned, learnedSettled);
+            if (before != null) {
+                violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before);
+            }
+        } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
+            snapshotOf.merge(node, st.index(), Math::max);
+        } else if (event instanceof ProtocolEvent.SlotsForgotten sf) {
+            long everyNode = snapshotOf.size() < clusterSize ? 0
+                    : snapshotOf.values().stream().mapToLong(Long::longValue).min().orElse(0);
+            if (sf.throughSlot() > everyNode) {
+                violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every node has a snapshot"
+                        + " beyond " + everyNode + " (snapshots: " + snapshotOf + ")");
+            }
+        } else if (event instanceof ProtocolEvent.EntryApplied ea) {
+            String before = firstOrConflict(ea.index(), new Chosen(ea.command(), t, node), applied, appliedSettled);
+            if (before != null) {
+                violations.add(where + " index " + ea.index() + ": applied " + ea.command() + " but " + before);
+            }
         }
-        // A value learned must be the one the acceptors chose, when the trace shows the acceptances.
-        for (Map.Entry<Long, Chosen> l : learned.entrySet()) {
+    }
+
+    /** Records {@code now} at {@code slot} if it is the first; else null if it agrees, or who did what before. */
+    private String firstOrConflict(long slot, Chosen now, TreeMap<Long, Chosen> recent, CommandsByIndex settled) {
+        if (slot <= floor.floor()) {
+            String before = settled.conflict(slot, now.command());
+            return before == null ? null : "a node did " + before;
+        }
+        Chosen before = recent.putIfAbsent(slot, now);
+        if (before == null || before.command().equals(now.command())) return null;
+        return before.node() + (recent == learned ? " learned " : " applied ") + before.command() + " (t=" + before.t() + ")";
+    }
+
+    /** A value learned must be the one the acceptors chose, when the trace shows the acceptances. */
+    private void compareLearned(Map<Long, Chosen> slots) {
+        for (Map.Entry<Long, Chosen> l : slots.entrySet()) {
             Chosen byAcceptors = chosenByAcceptors.get(l.getKey());
             if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
                 violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
                         + ": learned " + l.getValue().command() + " but a majority accepted " + byAcceptors.command());
             }
         }
-        return violations;
     }
 
-    private static int clusterSize(List<TraceRecord> trace) {
-        int highest = 0;
-        for (TraceRecord r : trace) {
-            if (r instanceof TraceRecord.Meta m) return m.nodes();
-            if (r instanceof TraceRecord.Event e) highest = Math.max(highest, e.node().id());
-        }
-        return Math.max(1, highest);
+    private void settleThrough(long through) {
+        Map<Long, Chosen> done = learned.headMap(through, true);
+        compareLearned(done);
+        moveInto(done, learnedSettled, through);
+        moveInto(chosenByAcceptors.headMap(through, true), chosenSettled, through);
+        moveInto(applied.headMap(through, true), appliedSettled, through);
+        valueInBallot.headMap(through, true).clear();
+        acceptors.headMap(through, true).clear();
+    }
+
+    private static void moveInto(Map<Long, Chosen> done, CommandsByIndex settled, long through) {
+        for (Map.Entry<Long, Chosen> c : done.entrySet()) settled.conflict(c.getKey(), c.getValue().command());
+        done.clear();
+        settled.settleThrough(through);
+    }
+
+    @Override
+    public List<String> finish() {
+        compareLearned(learned);
+        return violations;
     }
 }

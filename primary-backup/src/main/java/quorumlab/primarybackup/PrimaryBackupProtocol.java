@@ -2,6 +2,7 @@ package quorumlab.primarybackup;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -58,8 +59,8 @@ public final class PrimaryBackupProtocol implements Protocol {
 
     /** Epochs only grow; nothing more can be promised (see the class it names). */
     @Override
-    public List<SafetyChecks.Checker> invariants() {
-        return List.of(PrimaryBackupInvariants::violations);
+    public List<Supplier<SafetyChecks.Checker>> invariants() {
+        return List.of(PrimaryBackupInvariants::new);
     }
 
     /** Also checks what single options cannot: the timeout range must not be empty. */

@@ -3,6 +3,7 @@ package quorumlab.protocols;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import quorumlab.protocols.check.SafetyChecks;
 
@@ -34,9 +35,10 @@ public interface Protocol {
 
     /**
      * This protocol's own safety invariants, checked on every trace it produces beside the checks
-     * every protocol shares ({@link SafetyChecks}). A protocol that can promise nothing more lists none.
+     * every protocol shares ({@link SafetyChecks}): one factory per checker, called once per trace.
+     * A protocol that can promise nothing more lists none.
      */
-    default List<SafetyChecks.Checker> invariants() {
+    default List<Supplier<SafetyChecks.Checker>> invariants() {
         return List.of();
     }
 

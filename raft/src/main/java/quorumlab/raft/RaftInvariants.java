@@ -1,44 +1,54 @@
 package quorumlab.raft;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.check.AppliedFloor;
+import quorumlab.protocols.check.CommandsByIndex;
+import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceRecord;
 
 /**
- * The safety properties of the Raft paper's Figure 3, checked on a trace: election safety, log
- * matching, leader completeness and state machine safety. Each node's log is rebuilt from its
- * {@code EntryAppended} and {@code LogTruncated} events; the log is durable, so a crash keeps it. A
- * snapshot ({@code SnapshotTaken}, {@code SnapshotInstalled}) replaces a prefix of it, and must hold
- * only committed entries (Raft §7).
+ * The safety properties of the Raft paper's Figure 3, checked on a trace as it streams by: election
+ * safety, log matching, leader completeness and state machine safety. Each node's log is rebuilt
+ * from its {@code EntryAppended} and {@code LogTruncated} events; the log is durable, so a crash
+ * keeps it. A snapshot ({@code SnapshotTaken}, {@code SnapshotInstalled}) replaces a prefix of it,
+ * and must hold only committed entries (Raft §7).
+ *
+ * <p>Memory: an index at or below the {@link AppliedFloor} (every node has applied it) is settled:
+ * every node's log holds the committed entry there (each node checked it when it committed), so
+ * the logs forget it and the checker keeps only its term and a fingerprint of its command, to
+ * compare a restarted node that commits or applies it again. What stays in full is the part of
+ * the logs above the floor, and one leader per term.
  */
-final class RaftInvariants {
+final class RaftInvariants implements SafetyChecks.Checker {
     private record Entry(long term, String command) {}
+
+    /** What an append at (index, term) held, and the term it followed. */
+    private record Appended(Entry entry, long prevTerm) {}
 
     /** One node's log as the trace shows it: the entries after its snapshot, and the snapshot's last index and term. */
     private static final class NodeLog {
         final TreeMap<Long, Entry> entries = new TreeMap<>();
         long snapshotIndex;
         long snapshotTerm;
+        /** Entries through here are settled and forgotten: they are the committed ones. */
+        long settledIndex;
+        long settledTerm;
 
         long lastIndex() {
-            return entries.isEmpty() ? snapshotIndex : entries.lastKey();
-        }
-
-        /** Term at {@code index}, 0 if the trace does not show it. */
-        long termAt(long index) {
-            if (index == snapshotIndex) return snapshotTerm;
-            Entry e = entries.get(index);
-            return e == null ? 0 : e.term();
+            return entries.isEmpty() ? Math.max(snapshotIndex, settledIndex) : entries.lastKey();
         }
 
         void snapshotThrough(long index, long term, boolean keepFollowing) {
             if (keepFollowing) entries.headMap(index, true).clear();
             else entries.clear();
+            if (!keepFollowing && index < settledIndex) settledIndex = 0;
             snapshotIndex = index;
             snapshotTerm = term;
         }
@@ -47,123 +57,200 @@ final class RaftInvariants {
     /** What a committed entry held, and the highest term any leader had reached when it was first committed. */
     private record Committed(long term, String command, long highestLeaderTerm) {}
 
-    private RaftInvariants() {}
+    private final List<String> violations = new ArrayList<>();
+    private final Map<NodeId, NodeLog> logs = new HashMap<>();
+    private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
+    // Log matching, one step at a time: an (index, term) pair names one command and always
+    // follows the same term at index - 1. By induction, equal (index, term) means equal prefixes.
+    private final TreeMap<Long, Map<Long, Appended>> appendedAt = new TreeMap<>();
+    private final TreeMap<Long, Committed> committed = new TreeMap<>();
+    private final CommandsByIndex settledCommands = new CommandsByIndex();
+    private long[] settledTerms = new long[1024];
+    private final CommandsByIndex applied = new CommandsByIndex();
+    private final AppliedFloor floor = new AppliedFloor();
+    private long highestLeaderTerm;
 
+    /** The violations in a trace held in memory. */
     static List<String> violations(List<TraceRecord> trace) {
-        List<String> violations = new ArrayList<>();
-        Map<NodeId, NodeLog> logs = new HashMap<>();
-        Map<Long, NodeId> leaderOfTerm = new HashMap<>();
-        // Log matching, one step at a time: an (index, term) pair names one command and always
-        // follows the same term at index - 1. By induction, equal (index, term) means equal prefixes.
-        Map<String, Entry> entryAt = new HashMap<>();
-        Map<String, Long> prevTermOf = new HashMap<>();
-        Map<Long, Committed> committed = new TreeMap<>();
-        Map<Long, String> applied = new HashMap<>();
-        long highestLeaderTerm = 0;
+        return SafetyChecks.violations(RaftInvariants::new, trace);
+    }
 
-        for (TraceRecord r : trace) {
-            if (!(r instanceof TraceRecord.Event e)) continue;
-            NodeId node = e.node();
-            String where = "t=" + r.t() + " node " + node;
-            NodeLog nodeLog = logs.computeIfAbsent(node, n -> new NodeLog());
-            TreeMap<Long, Entry> log = nodeLog.entries;
-            ProtocolEvent event = e.event();
+    @Override
+    public void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Event e) onEvent(r.t(), e.node(), e.event());
+        if (floor.accept(r)) settleThrough(floor.floor());
+    }
 
-            if (event instanceof ProtocolEvent.LeaderEstablished le) {
-                NodeId other = leaderOfTerm.putIfAbsent(le.term(), node);
-                if (other != null && !other.equals(node)) {
-                    violations.add(where + " election safety: leads term " + le.term() + ", which " + other + " leads");
-                }
-                highestLeaderTerm = Math.max(highestLeaderTerm, le.term());
-                // Leader completeness (§5.4): a leader of a later term holds every committed entry.
-                for (Map.Entry<Long, Committed> c : committed.entrySet()) {
-                    // Entries up to the leader's snapshot are in it; a snapshot holds only committed ones (checked below).
-                    if (le.term() <= c.getValue().highestLeaderTerm() || c.getKey() <= nodeLog.snapshotIndex) continue;
-                    Entry mine = log.get(c.getKey());
-                    if (mine == null || mine.term() != c.getValue().term()
-                            || !mine.command().equals(c.getValue().command())) {
-                        violations.add(where + " leader completeness: leader of term " + le.term()
-                                + " lacks committed entry " + c.getValue().command() + " (term " + c.getValue().term()
-                                + ") at index " + c.getKey() + ", has " + mine);
-                    }
-                }
-            } else if (event instanceof ProtocolEvent.EntryAppended a) {
-                Entry entry = new Entry(a.term(), a.command());
-                if (a.index() != nodeLog.lastIndex() + 1) {
-                    violations.add(where + " log: appended index " + a.index() + " after last index " + nodeLog.lastIndex());
-                }
-                String key = a.index() + "/" + a.term();
-                Entry before = entryAt.putIfAbsent(key, entry);
-                if (before != null && !before.equals(entry)) {
-                    violations.add(where + " log matching: index " + a.index() + " term " + a.term() + " holds "
-                            + a.command() + ", elsewhere " + before.command());
-                }
-                long prevTerm = nodeLog.termAt(a.index() - 1);
-                Long knownPrev = prevTermOf.putIfAbsent(key, prevTerm);
-                if (knownPrev != null && knownPrev != prevTerm) {
-                    violations.add(where + " log matching: index " + a.index() + " term " + a.term()
-                            + " follows term " + prevTerm + " here, term " + knownPrev + " elsewhere");
-                }
-                log.put(a.index(), entry);
-            } else if (event instanceof ProtocolEvent.LogTruncated t) {
-                Map<Long, Entry> removed = log.tailMap(t.fromIndex(), true);
-                for (Map.Entry<Long, Entry> gone : removed.entrySet()) {
-                    Committed c = committed.get(gone.getKey());
-                    if (c != null && c.term() == gone.getValue().term() && c.command().equals(gone.getValue().command())) {
-                        violations.add(where + " state machine safety: truncated committed entry " + c.command()
-                                + " at index " + gone.getKey());
-                    }
-                }
-                removed.clear();
-            } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
-                Entry mine = log.get(st.index());
-                if (st.index() != nodeLog.snapshotIndex && (mine == null || mine.term() != st.term())) {
-                    violations.add(where + " snapshot through index " + st.index() + " (term " + st.term()
-                            + ") does not match its own log, which has " + mine);
-                }
-                snapshotHoldsOnlyCommitted(where, st.index(), st.term(), committed, violations);
-                nodeLog.snapshotThrough(st.index(), st.term(), true);
-            } else if (event instanceof ProtocolEvent.SnapshotInstalled si) {
-                snapshotHoldsOnlyCommitted(where, si.index(), si.term(), committed, violations);
-                // Raft §7: a matching entry at the snapshot's last index keeps what follows it; else the log goes.
-                nodeLog.snapshotThrough(si.index(), si.term(), nodeLog.termAt(si.index()) == si.term());
-            } else if (event instanceof ProtocolEvent.EntryCommitted c) {
-                Entry mine = log.get(c.index());
-                if (c.index() <= nodeLog.snapshotIndex) {
-                    violations.add(where + " committed index " + c.index() + " again, inside its snapshot through "
-                            + nodeLog.snapshotIndex);
-                } else if (mine == null || mine.term() != c.term() || !mine.command().equals(c.command())) {
-                    violations.add(where + " committed index " + c.index() + " (" + c.command() + ", term " + c.term()
-                            + ") not in its own log, which has " + mine);
-                }
-                Committed known = committed.get(c.index());
-                if (known == null) {
-                    committed.put(c.index(), new Committed(c.term(), c.command(), highestLeaderTerm));
-                } else if (known.term() != c.term() || !known.command().equals(c.command())) {
-                    violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
-                            + ") at index " + c.index() + ", elsewhere " + known.command() + " (term " + known.term() + ")");
-                }
-            } else if (event instanceof ProtocolEvent.EntryApplied a) {
-                String before = applied.putIfAbsent(a.index(), a.command());
-                if (before != null && !before.equals(a.command())) {
-                    violations.add(where + " state machine safety: applied " + a.command() + " at index " + a.index()
-                            + ", elsewhere " + before);
-                }
-            }
-        }
+    @Override
+    public List<String> finish() {
         return violations;
     }
 
+    private void onEvent(long t, NodeId node, ProtocolEvent event) {
+        String where = "t=" + t + " node " + node;
+        NodeLog nodeLog = logs.computeIfAbsent(node, n -> new NodeLog());
+        TreeMap<Long, Entry> log = nodeLog.entries;
+
+        if (event instanceof ProtocolEvent.LeaderEstablished le) {
+            NodeId other = leaderOfTerm.putIfAbsent(le.term(), node);
+            if (other != null && !other.equals(node)) {
+                violations.add(where + " election safety: leads term " + le.term() + ", which " + other + " leads");
+            }
+            highestLeaderTerm = Math.max(highestLeaderTerm, le.term());
+            // Leader completeness (§5.4): a leader of a later term holds every committed entry.
+            for (Map.Entry<Long, Committed> c : committed.entrySet()) {
+                // Entries up to the leader's snapshot are in it; a snapshot holds only committed ones (checked below).
+                if (le.term() <= c.getValue().highestLeaderTerm() || c.getKey() <= nodeLog.snapshotIndex
+                        || c.getKey() <= nodeLog.settledIndex) continue;
+                Entry mine = log.get(c.getKey());
+                if (mine == null || mine.term() != c.getValue().term()
+                        || !mine.command().equals(c.getValue().command())) {
+                    violations.add(where + " leader completeness: leader of term " + le.term()
+                            + " lacks committed entry " + c.getValue().command() + " (term " + c.getValue().term()
+                            + ") at index " + c.getKey() + ", has " + mine);
+                }
+            }
+        } else if (event instanceof ProtocolEvent.EntryAppended a) {
+            Entry entry = new Entry(a.term(), a.command());
+            if (a.index() != nodeLog.lastIndex() + 1) {
+                violations.add(where + " log: appended index " + a.index() + " after last index " + nodeLog.lastIndex());
+            }
+            long prevTerm = termAt(nodeLog, a.index() - 1);
+            if (a.index() > floor.floor()) {
+                Appended before = appendedAt.computeIfAbsent(a.index(), k -> new HashMap<>())
+                        .putIfAbsent(a.term(), new Appended(entry, prevTerm));
+                if (before != null && !before.entry().equals(entry)) {
+                    violations.add(where + " log matching: index " + a.index() + " term " + a.term() + " holds "
+                            + a.command() + ", elsewhere " + before.entry().command());
+                }
+                if (before != null && before.prevTerm() != prevTerm) {
+                    violations.add(where + " log matching: index " + a.index() + " term " + a.term()
+                            + " follows term " + prevTerm + " here, term " + before.prevTerm() + " elsewhere");
+                }
+            } else if (settledTerm(a.index()) == a.term() && settledCommands.differs(a.index(), a.command()) != null) {
+                violations.add(where + " log matching: index " + a.index() + " term " + a.term() + " holds "
+                        + a.command() + ", elsewhere " + settledCommands.differs(a.index(), a.command()));
+            }
+            log.put(a.index(), entry);
+        } else if (event instanceof ProtocolEvent.LogTruncated cut) {
+            for (long i = cut.fromIndex(); i <= nodeLog.settledIndex; i++) {
+                violations.add(where + " state machine safety: truncated committed entry (settled) at index " + i);
+            }
+            if (cut.fromIndex() <= nodeLog.settledIndex) {
+                nodeLog.settledIndex = cut.fromIndex() - 1;
+                nodeLog.settledTerm = settledTerm(nodeLog.settledIndex);
+            }
+            Map<Long, Entry> removed = log.tailMap(cut.fromIndex(), true);
+            for (Map.Entry<Long, Entry> gone : removed.entrySet()) {
+                Committed c = committed.get(gone.getKey());
+                if (c != null && c.term() == gone.getValue().term() && c.command().equals(gone.getValue().command())) {
+                    violations.add(where + " state machine safety: truncated committed entry " + c.command()
+                            + " at index " + gone.getKey());
+                }
+            }
+            removed.clear();
+        } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
+            if (st.index() != nodeLog.snapshotIndex && termAt(nodeLog, st.index()) != st.term()) {
+                violations.add(where + " snapshot through index " + st.index() + " (term " + st.term()
+                        + ") does not match its own log, which has " + log.get(st.index()));
+            }
+            snapshotHoldsOnlyCommitted(where, st.index(), st.term());
+            nodeLog.snapshotThrough(st.index(), st.term(), true);
+        } else if (event instanceof ProtocolEvent.SnapshotInstalled si) {
+            snapshotHoldsOnlyCommitted(where, si.index(), si.term());
+            // Raft §7: a matching entry at the snapshot's last index keeps what follows it; else the log goes.
+            nodeLog.snapshotThrough(si.index(), si.term(), termAt(nodeLog, si.index()) == si.term());
+        } else if (event instanceof ProtocolEvent.EntryCommitted c) {
+            onCommitted(where, nodeLog, c);
+        } else if (event instanceof ProtocolEvent.EntryApplied a) {
+            String before = applied.conflict(a.index(), a.command());
+            if (before != null) {
+                violations.add(where + " state machine safety: applied " + a.command() + " at index " + a.index()
+                        + ", elsewhere " + before);
+            }
+        }
+    }
+
+    private void onCommitted(String where, NodeLog nodeLog, ProtocolEvent.EntryCommitted c) {
+        if (c.index() <= nodeLog.snapshotIndex) {
+            violations.add(where + " committed index " + c.index() + " again, inside its snapshot through "
+                    + nodeLog.snapshotIndex);
+        } else if (c.index() <= nodeLog.settledIndex) {
+            // A settled entry of this log is the committed one: compared with the settled record below.
+        } else {
+            Entry mine = nodeLog.entries.get(c.index());
+            if (mine == null || mine.term() != c.term() || !mine.command().equals(c.command())) {
+                violations.add(where + " committed index " + c.index() + " (" + c.command() + ", term " + c.term()
+                        + ") not in its own log, which has " + mine);
+            }
+        }
+        if (c.index() <= floor.floor()) {
+            long term = settledTerm(c.index());
+            String other = settledCommands.differs(c.index(), c.command());
+            if (term != 0 && (term != c.term() || other != null)) {
+                violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
+                        + ") at index " + c.index() + ", elsewhere " + (other != null ? other : "the same command")
+                        + " (term " + term + ")");
+            }
+            return;
+        }
+        Committed known = committed.get(c.index());
+        if (known == null) {
+            committed.put(c.index(), new Committed(c.term(), c.command(), highestLeaderTerm));
+        } else if (known.term() != c.term() || !known.command().equals(c.command())) {
+            violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
+                    + ") at index " + c.index() + ", elsewhere " + known.command() + " (term " + known.term() + ")");
+        }
+    }
+
+    /** Term at {@code index} in {@code nodeLog}, 0 if the trace does not show it. */
+    private long termAt(NodeLog nodeLog, long index) {
+        if (index == nodeLog.snapshotIndex) return nodeLog.snapshotTerm;
+        Entry e = nodeLog.entries.get(index);
+        if (e != null) return e.term();
+        if (index == nodeLog.settledIndex) return nodeLog.settledTerm;
+        return index < nodeLog.settledIndex ? settledTerm(index) : 0;
+    }
+
     /** Raft §7: a snapshot replaces committed entries only; its last entry must be one some node committed. */
-    private static void snapshotHoldsOnlyCommitted(String where, long index, long term, Map<Long, Committed> committed,
-            List<String> violations) {
+    private void snapshotHoldsOnlyCommitted(String where, long index, long term) {
         if (index == 0) return;
         Committed c = committed.get(index);
-        if (c == null) {
+        long knownTerm = c != null ? c.term() : settledTerm(index);
+        if (knownTerm == 0) {
             violations.add(where + " snapshot through index " + index + " holds an entry no node committed");
-        } else if (c.term() != term) {
-            violations.add(where + " snapshot through index " + index + " says term " + term + ", committed entry there has term "
-                    + c.term());
+        } else if (knownTerm != term) {
+            violations.add(where + " snapshot through index " + index + " says term " + term
+                    + ", committed entry there has term " + knownTerm);
+        }
+    }
+
+    private long settledTerm(long index) {
+        return index > 0 && index < settledTerms.length ? settledTerms[(int) index] : 0;
+    }
+
+    /** Every node has applied through {@code through}: those indexes shrink to their settled form. */
+    private void settleThrough(long through) {
+        Map<Long, Committed> done = committed.headMap(through, true);
+        for (Map.Entry<Long, Committed> c : done.entrySet()) {
+            long index = c.getKey();
+            if (index >= settledTerms.length) {
+                settledTerms = Arrays.copyOf(settledTerms, (int) Math.max(index + 1, settledTerms.length * 2L));
+            }
+            settledTerms[(int) index] = c.getValue().term();
+            settledCommands.conflict(index, c.getValue().command());
+        }
+        done.clear();
+        settledCommands.settleThrough(through);
+        applied.settleThrough(through);
+        appendedAt.headMap(through, true).clear();
+        for (NodeLog nodeLog : logs.values()) {
+            if (through <= nodeLog.settledIndex) continue;
+            Map<Long, Entry> old = nodeLog.entries.headMap(through, true);
+            if (old.isEmpty() && nodeLog.lastIndex() < through) continue;
+            nodeLog.settledTerm = termAt(nodeLog, through);
+            nodeLog.settledIndex = through;
+            old.clear();
         }
     }
 }

@@ -2,6 +2,7 @@ package quorumlab.raft;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -51,8 +52,8 @@ public final class RaftProtocol implements Protocol {
 
     /** Figure 3's properties: election safety, log matching, leader completeness, state machine safety. */
     @Override
-    public List<SafetyChecks.Checker> invariants() {
-        return List.of(RaftInvariants::violations);
+    public List<Supplier<SafetyChecks.Checker>> invariants() {
+        return List.of(RaftInvariants::new);
     }
 
     @Override

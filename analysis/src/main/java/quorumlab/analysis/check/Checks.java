@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceReader;
@@ -132,9 +133,10 @@ public final class Checks {
     }
 
     static Verdict checkTrace(Path file, Settings settings) {
-        List<TraceRecord> trace;
-        try {
-            trace = TraceReader.readAll(file);
+        boolean linearizability = !hasHistoryBeside(file);
+        TraceCheck check = new TraceCheck(settings.bound(), linearizability);
+        try (TraceReader reader = TraceReader.open(file)) {
+            while (reader.hasNext()) check.accept(reader.next());
         } catch (BadInputException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -143,47 +145,84 @@ public final class Checks {
             if (m.matches()) throw new BadInputException(file, Long.parseLong(m.group(1)), m.group(2));
             throw new BadInputException(file, 0, e.getMessage());
         }
-        List<Verdict.Check> checks = new ArrayList<>(traceChecks(trace));
-        String protocol = !trace.isEmpty() && trace.get(0) instanceof TraceRecord.Meta meta ? meta.protocol() : "";
-        if (quorumlab.protocols.Protocol.all().stream().noneMatch(p -> p.name().equals(protocol))) {
-            // the common check has run; the protocol's own invariants are not on the class path
-            checks.add(skipped("protocol-invariants", protocol.isEmpty() ? "the trace names no protocol"
-                    : "no protocol named '" + protocol + "' is known here (see 'quorumlab protocols')"));
-        }
-        if (TraceHistory.hasClients(trace) && !hasHistoryBeside(file)) {
-            History history = TraceHistory.fromTrace(file.toString(), trace);
-            checks.add(linearizability(history, settings, picturesFor(file, settings), stem(file)));
-        } else if (!hasHistoryBeside(file)) {
-            checks.add(skipped(LINEARIZABILITY, "the trace has no client records and no history file lies beside it"));
-        }
-        return new Verdict(file.toString(), checks);
+        return new Verdict(file.toString(), check.finish(settings, picturesFor(file, settings), stem(file)));
     }
 
     /** The protocol's safety invariants and "no acknowledged write lost", on a trace. */
-    public static List<Verdict.Check> traceChecks(List<TraceRecord> trace) {
-        String protocol = trace.isEmpty() || !(trace.get(0) instanceof TraceRecord.Meta meta) ? "" : meta.protocol();
-        List<SafetyChecks.Checker> checkers = SafetyChecks.forProtocol(protocol);
-        List<Verdict.Check> checks = new ArrayList<>();
-        if (trace.stream().noneMatch(r -> r instanceof TraceRecord.Event)) {
-            // Trace level none keeps no protocol events: the invariants cannot run, and saying "ok" would be a lie.
+    public static List<Verdict.Check> traceChecks(Iterable<TraceRecord> trace) {
+        TraceCheck check = new TraceCheck(LinearizabilityChecker.Bound.DEFAULT, false);
+        for (TraceRecord r : trace) check.accept(r);
+        return check.finish(Settings.DEFAULT, null, "");
+    }
+
+    /**
+     * Every check of one trace, fed its records in order: the safety checkers the meta record's
+     * protocol calls for, and (when asked) linearizability of the history its invoke and complete
+     * records make ({@link TraceHistory.Builder} into a {@link LinearizabilityChecker.Stream}).
+     * Memory is what those keep, never the trace.
+     */
+    public static final class TraceCheck {
+        private final boolean linearizability;
+        private final LinearizabilityChecker.Stream history;
+        private final TraceHistory.Builder builder;
+        private String protocol;
+        private List<SafetyChecks.Checker> checkers;
+        private boolean sawEvents;
+
+        public TraceCheck(LinearizabilityChecker.Bound bound, boolean linearizability) {
+            this.linearizability = linearizability;
+            this.history = linearizability ? new LinearizabilityChecker.Stream(bound) : null;
+            this.builder = linearizability ? new TraceHistory.Builder(history) : null;
+        }
+
+        public void accept(TraceRecord r) {
+            if (checkers == null) {
+                protocol = r instanceof TraceRecord.Meta meta ? meta.protocol() : "";
+                checkers = SafetyChecks.forProtocol(protocol).stream().map(Supplier::get).toList();
+            }
+            if (r instanceof TraceRecord.Event) sawEvents = true;
+            for (SafetyChecks.Checker c : checkers) c.accept(r);
+            if (builder != null) builder.accept(r);
+        }
+
+        /** The verdicts; a counterexample is drawn into {@code pictures} unless null. */
+        public List<Verdict.Check> finish(Settings settings, Path pictures, String stem) {
+            if (checkers == null) {
+                protocol = "";
+                checkers = SafetyChecks.forProtocol(protocol).stream().map(Supplier::get).toList();
+            }
+            List<Verdict.Check> checks = new ArrayList<>();
             for (int i = 0; i < checkers.size(); i++) {
+                // SafetyChecks lists the common check first, then the protocol's own invariants.
                 String name = i == 0 ? ACKNOWLEDGED_WRITES : protocol + "-invariants" + (i > 1 ? "-" + i : "");
-                checks.add(new Verdict.Check(name, CheckStatus.UNKNOWN,
-                        "not checked: the trace holds no protocol events (trace level none)", List.of(), List.of()));
+                List<String> violations = checkers.get(i).finish();
+                if (!sawEvents) {
+                    // Trace level none keeps no protocol events: the invariants cannot run, and saying "ok" would be a lie.
+                    checks.add(new Verdict.Check(name, CheckStatus.UNKNOWN,
+                            "not checked: the trace holds no protocol events (trace level none)", List.of(), List.of()));
+                } else {
+                    checks.add(violations.isEmpty()
+                            ? new Verdict.Check(name, CheckStatus.OK, "holds", List.of(), List.of())
+                            : new Verdict.Check(name, CheckStatus.VIOLATION, violations.size() + " violation"
+                                    + (violations.size() == 1 ? "" : "s") + ", first: " + violations.get(0),
+                                    cap(violations), List.of()));
+                }
+            }
+            if (quorumlab.protocols.Protocol.all().stream().noneMatch(p -> p.name().equals(protocol))) {
+                // the common check has run; the protocol's own invariants are not on the class path
+                checks.add(skipped("protocol-invariants", protocol.isEmpty() ? "the trace names no protocol"
+                        : "no protocol named '" + protocol + "' is known here (see 'quorumlab protocols')"));
+            }
+            if (linearizability) {
+                builder.finish();
+                if (builder.sawClients()) {
+                    checks.add(linearizability(history.finish(), settings, pictures, stem));
+                } else {
+                    checks.add(skipped(LINEARIZABILITY, "the trace has no client records and no history file lies beside it"));
+                }
             }
             return checks;
         }
-        for (int i = 0; i < checkers.size(); i++) {
-            // SafetyChecks lists the common check first, then the protocol's own invariants.
-            String name = i == 0 ? ACKNOWLEDGED_WRITES : protocol + "-invariants" + (i > 1 ? "-" + i : "");
-            List<String> violations = checkers.get(i).violations(trace);
-            checks.add(violations.isEmpty()
-                    ? new Verdict.Check(name, CheckStatus.OK, "holds", List.of(), List.of())
-                    : new Verdict.Check(name, CheckStatus.VIOLATION, violations.size() + " violation"
-                            + (violations.size() == 1 ? "" : "s") + ", first: " + violations.get(0),
-                            cap(violations), List.of()));
-        }
-        return checks;
     }
 
     /** A check that was asked for and could not run: unknown, never ok, and the summary says why. */
@@ -196,7 +235,12 @@ public final class Checks {
      * (unless null) as {@code <stem>-<key>.svg} and {@code .html}.
      */
     public static Verdict.Check linearizability(History history, Settings settings, Path pictures, String stem) {
-        LinearizabilityChecker.Result result = LinearizabilityChecker.check(history, settings.bound());
+        return linearizability(LinearizabilityChecker.check(history, settings.bound()), settings, pictures, stem);
+    }
+
+    /** As {@link #linearizability(History, Settings, Path, String)}, for a result already found. */
+    public static Verdict.Check linearizability(LinearizabilityChecker.Result result, Settings settings, Path pictures,
+            String stem) {
         List<String> details = new ArrayList<>();
         List<String> drawn = new ArrayList<>();
         for (Counterexample c : result.counterexamples()) {

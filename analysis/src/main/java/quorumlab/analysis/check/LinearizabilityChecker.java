@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.IntStream;
 import quorumlab.analysis.check.HistoryEvent.Fn;
 import quorumlab.analysis.check.HistoryEvent.Type;
 
@@ -15,7 +14,8 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  *
  * <p>Linearizability is compositional: a history is linearizable exactly when the sub-history of
  * each key is (Herlihy and Wing's locality; Horn and Kroening call the split P-compositionality),
- * so each key is searched on its own, in parallel. Each key's search is {@link RegisterSearch}.
+ * so each key is searched on its own, as the history streams by ({@link Stream}). Each window's
+ * search is {@link RegisterSearch}.
  *
  * <p>A search that reaches its {@link Bound} makes the result {@code unknown}, never {@code ok}.
  * When a key is not linearizable, the result carries a {@link Counterexample}.
@@ -77,42 +77,405 @@ public final class LinearizabilityChecker {
         return check(history.operations(), bound);
     }
 
-    /** Checks {@code ops} (as {@link Histories#operations} makes them) within {@code bound}. */
+    /**
+     * Checks {@code ops} (as {@link Histories#operations} makes them) within {@code bound}: their
+     * invocations and completions are fed, in history order, to a {@link Stream}.
+     */
     public static Result check(List<ClientOp> ops, Bound bound) {
-        long start = System.nanoTime();
-        long deadline = start + bound.maxTime().toNanos();
-        List<Map.Entry<Object, List<ClientOp>>> keys = new ArrayList<>(Histories.byKey(ops).entrySet());
-        KeyResult[] results = new KeyResult[keys.size()];
-        IntStream.range(0, keys.size()).parallel().forEach(i -> {
-            Map.Entry<Object, List<ClientOp>> key = keys.get(i);
-            results[i] = checkKey(key.getKey(), key.getValue(), bound.maxStates(), deadline);
-        });
-        CheckStatus status = CheckStatus.OK;
-        long states = 0;
-        List<Counterexample> counterexamples = new ArrayList<>();
-        List<Object> undecided = new ArrayList<>();
-        for (int i = 0; i < results.length; i++) {
-            KeyResult r = results[i];
-            states += r.states();
-            status = status.worst(r.status());
-            if (r.counterexample() != null) counterexamples.add(r.counterexample());
-            if (r.status() == CheckStatus.UNKNOWN) undecided.add(keys.get(i).getKey());
+        long[] order = new long[2 * ops.size()];
+        int n = 0;
+        for (ClientOp op : ops) {
+            order[n++] = ((long) op.invokeEvent() << 32) | ((long) op.index() << 1);
+            if (op.completed()) order[n++] = ((long) op.completeEvent() << 32) | ((long) op.index() << 1) | 1;
         }
-        return new Result(status, keys.size(), ops.size(), states, System.nanoTime() - start,
-                counterexamples, undecided);
+        java.util.Arrays.sort(order, 0, n);
+        Stream stream = new Stream(bound);
+        for (int i = 0; i < n; i++) {
+            ClientOp op = ops.get((int) ((order[i] & 0xFFFFFFFFL) >>> 1));
+            if ((order[i] & 1) == 0) {
+                stream.invoke(op.index(), op.process(), op.f(), op.key(), op.argument(), op.invokeEvent(), op.invokeTime());
+            } else {
+                stream.complete(op.index(), op.outcome(), op.result(), op.completeEvent(), op.completeTime());
+            }
+        }
+        return stream.finish();
     }
 
-    private record KeyResult(CheckStatus status, long states, Counterexample counterexample) {}
+    /**
+     * Linearizability checked as the history streams by, in memory bounded by what is open.
+     *
+     * <p>Each key is checked on its own (P-compositionality). A key's operations are cut into
+     * windows at quiescent points, where no operation on the key is open; a window is searched as
+     * soon as it closes, from each configuration the earlier windows may have left, and only those
+     * configurations are kept: the register's value, with the writes of unknown outcome already
+     * used. The configurations after a window are every way it can end from one before it (see
+     * {@code endings}); one that another dominates (same value, a subset used) is dropped.
+     * {@link Result#states()} counts the configurations of each window's verdict search, not
+     * those of the searches for its endings. Past
+     * {@value #MAX_CONFIGURATIONS} configurations the key is undecided.
+     *
+     * <p>A write or cas that completed {@code info}, or never completed, may take effect at any
+     * later instant, as in the whole-history search: it stays pending for every later window of
+     * its key until some configuration has used it in all of them. Past {@value #MAX_PENDING}
+     * pending writes on one key, the key is undecided. An operation open when the history ends is
+     * {@code info}.
+     *
+     * <p>Memory: per key, the open window, the pending writes, the configurations, and the last
+     * {@value #RETAINED} operations for counterexamples: while they hold the key's whole history, a
+     * counterexample is narrowed down exactly as on the whole history; after that, from the
+     * failing window and the values it may start in (the prefix is then the retained operations in
+     * completion order, not a linearization found).
+     */
+    public static final class Stream implements TraceHistory.Sink {
+        static final int MAX_CONFIGURATIONS = 1_000;
+        static final int MAX_PENDING = 10_000;
+        static final int RETAINED = 1_000;
 
-    private static KeyResult checkKey(Object key, List<ClientOp> keyOps, long maxStates, long deadline) {
-        RegisterSearch search = new RegisterSearch(keyOps, 0, Integer.MAX_VALUE);
-        RegisterSearch.Outcome outcome = search.run(maxStates, deadline);
-        return switch (outcome) {
-            case LINEARIZABLE -> new KeyResult(CheckStatus.OK, search.states(), null);
-            case BOUND_REACHED -> new KeyResult(CheckStatus.UNKNOWN, search.states(), null);
-            case NOT_LINEARIZABLE -> new KeyResult(CheckStatus.VIOLATION, search.states(),
-                    explain(key, keyOps, maxStates, deadline));
-        };
+        private final Bound bound;
+        private final long start = System.nanoTime();
+        private final long deadline;
+        private final Map<Object, KeyWindow> keys = new java.util.LinkedHashMap<>();
+        private final Map<Long, KeyWindow> openOps = new java.util.HashMap<>();
+        private int operations;
+
+        public Stream(Bound bound) {
+            this.bound = bound;
+            this.deadline = start + bound.maxTime().toNanos();
+        }
+
+        /**
+         * Operation {@code id} is invoked at {@code position} (positions grow along the history).
+         *
+         * @throws IllegalArgumentException when {@code id} is already open
+         */
+        @Override
+        public void invoke(long id, long process, Fn f, Object key, Object argument, int position, long time) {
+            Object k = key == null ? Histories.NO_KEY : key;
+            KeyWindow w = keys.computeIfAbsent(k, KeyWindow::new);
+            if (openOps.putIfAbsent(id, w) != null) throw new IllegalArgumentException("operation " + id + " invoked twice");
+            w.invoke(id, new ClientOp(operations++, process, f, key, argument, Type.INFO, null, position, -1, time,
+                    HistoryEvent.NO_TIME));
+        }
+
+        /** Operation {@code id} completed; an {@code info} completion may name an earlier position. */
+        @Override
+        public void complete(long id, Type outcome, Object result, int position, long time) {
+            KeyWindow w = openOps.remove(id);
+            if (w == null) throw new IllegalArgumentException("operation " + id + " completes but is not open");
+            if (w.complete(id, outcome, result, position, time)) close(w);
+        }
+
+        /** The operations still open become {@code info}; every key's last window is checked. */
+        public Result finish() {
+            for (KeyWindow w : keys.values()) {
+                w.endOpen();
+                close(w);
+            }
+            openOps.clear();
+            CheckStatus status = CheckStatus.OK;
+            long states = 0;
+            List<Counterexample> counterexamples = new ArrayList<>();
+            List<Object> undecided = new ArrayList<>();
+            for (KeyWindow w : keys.values()) {
+                states += w.states;
+                status = status.worst(w.status);
+                if (w.counterexample != null) counterexamples.add(w.counterexample);
+                if (w.status == CheckStatus.UNKNOWN) undecided.add(w.key);
+            }
+            return new Result(status, keys.size(), operations, states, System.nanoTime() - start,
+                    counterexamples, undecided);
+        }
+
+        private void close(KeyWindow w) {
+            List<ClientOp> window = w.takeWindow();
+            if (window.isEmpty() || w.status != CheckStatus.OK) return;
+            if (alone(w, window)) return;
+            Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
+            // Configurations that used the same pending writes differ only in the value: one search
+            // starts from all their values at once (the register holds one of them, unknown which).
+            Map<Set<Integer>, List<Object>> groups = new java.util.LinkedHashMap<>();
+            for (RegisterSearch.Terminal config : w.configs) {
+                groups.computeIfAbsent(config.used(), k -> new ArrayList<>()).add(config.value());
+            }
+            for (Map.Entry<Set<Integer>, List<Object>> group : groups.entrySet()) {
+                List<ClientOp> ops = new ArrayList<>();
+                for (ClientOp p : w.pending) {
+                    if (!group.getKey().contains(p.index())) ops.add(p);
+                }
+                ops.addAll(window);
+                RegisterSearch verdict = new RegisterSearch(ops, group.getValue(), false);
+                RegisterSearch.Outcome outcome = verdict.run(bound.maxStates(), deadline);
+                w.states += verdict.states();
+                if (outcome == RegisterSearch.Outcome.BOUND_REACHED) {
+                    w.status = CheckStatus.UNKNOWN;
+                    return;
+                }
+                if (outcome == RegisterSearch.Outcome.NOT_LINEARIZABLE) continue;
+                if (!endings(ops, group.getKey(), group.getValue(), next)) {
+                    w.status = CheckStatus.UNKNOWN;
+                    return;
+                }
+            }
+            if (next.isEmpty()) {
+                w.status = CheckStatus.VIOLATION;
+                w.counterexample = explainWindow(w, window);
+                return;
+            }
+            for (ClientOp op : window) {
+                if (op.f() != Fn.READ && op.outcome() == Type.INFO) w.pending.add(op);
+            }
+            w.settle(next);
+            w.retain(window);
+            if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
+        }
+
+        /**
+         * The common window: one operation with a known outcome, from one configuration, that
+         * observes no value a pending write of unknown outcome writes (so whether those took effect
+         * before it changes nothing). It is stepped directly, without a search; false when it is
+         * not that window or the step fails (the search then explains the failure).
+         */
+        private boolean alone(KeyWindow w, List<ClientOp> window) {
+            if (window.size() != 1 || w.configs.size() != 1) return false;
+            ClientOp op = window.get(0);
+            if (op.outcome() == Type.OK && op.f() != Fn.WRITE) {
+                Object observed = op.f() == Fn.READ ? op.result() : op.expected();
+                for (ClientOp p : w.pending) {
+                    if (java.util.Objects.equals(p.written(), observed)) return false;
+                }
+            }
+            RegisterSearch.Terminal config = w.configs.iterator().next();
+            Object value = config.value();
+            Object after;
+            if (op.outcome() == Type.FAIL || (op.f() == Fn.READ && op.outcome() != Type.OK)) {
+                after = value;
+            } else if (op.outcome() != Type.OK) {
+                return false;
+            } else if (op.f() == Fn.READ) {
+                if (!java.util.Objects.equals(op.result(), value)) return false;
+                after = value;
+            } else if (op.f() == Fn.WRITE) {
+                after = op.written();
+            } else {
+                if (!java.util.Objects.equals(op.expected(), value)) return false;
+                after = op.written();
+            }
+            w.states++;
+            w.configs = Set.of(new RegisterSearch.Terminal(after, config.used()));
+            w.retain(window);
+            return true;
+        }
+
+        /**
+         * Adds to {@code next} every way {@code ops}, started from {@code config}, can end (the
+         * window is known to be linearizable from it). A value can end the window when the window
+         * followed by a read of that value is linearizable: one quick search per value that could
+         * be last. The writes of unknown outcome it used are those in the linearization found;
+         * when such a write's value is also written by another operation (or held at the start),
+         * which of them was used is ambiguous, and every ending is enumerated instead.
+         *
+         * @return false when a search reached the bound
+         */
+        private boolean endings(List<ClientOp> ops, Set<Integer> usedBefore, List<Object> starts,
+                Set<RegisterSearch.Terminal> next) {
+            Map<Object, Integer> writers = new java.util.HashMap<>();
+            int last = 0;
+            for (ClientOp op : ops) {
+                last = Math.max(last, Math.max(op.invokeEvent(), op.completeEvent()));
+                if (op.f() != Fn.READ && op.outcome() != Type.FAIL) writers.merge(op.written(), 1, Integer::sum);
+            }
+            boolean ambiguous = false;
+            for (ClientOp op : ops) {
+                if (op.f() != Fn.READ && op.outcome() != Type.OK && op.outcome() != Type.FAIL
+                        && (writers.get(op.written()) > 1 || starts.contains(op.written()))) {
+                    ambiguous = true;
+                }
+            }
+            if (ambiguous) {
+                for (Object start : starts) {
+                    RegisterSearch all = new RegisterSearch(ops, java.util.Collections.singletonList(start), true);
+                    if (all.run(bound.maxStates(), deadline) == RegisterSearch.Outcome.BOUND_REACHED) return false;
+                    for (RegisterSearch.Terminal t : all.terminals()) next.add(withUsed(usedBefore, t.value(), t.used()));
+                }
+                return true;
+            }
+            for (Object value : lastValues(ops, starts, writers)) {
+                List<ClientOp> probe = new ArrayList<>(ops);
+                probe.add(new ClientOp(-1, -1, Fn.READ, null, null, Type.OK, value, last + 1, last + 2,
+                        HistoryEvent.NO_TIME, HistoryEvent.NO_TIME));
+                RegisterSearch search = new RegisterSearch(probe, starts, false);
+                RegisterSearch.Outcome outcome = search.run(bound.maxStates(), deadline);
+                if (outcome == RegisterSearch.Outcome.BOUND_REACHED) return false;
+                if (outcome != RegisterSearch.Outcome.LINEARIZABLE) continue;
+                Set<Integer> used = new HashSet<>();
+                for (ClientOp op : search.linearization()) {
+                    if (op.outcome() != Type.OK) used.add(op.index());
+                }
+                next.add(withUsed(usedBefore, value, used));
+            }
+            return true;
+        }
+
+        /**
+         * The values that may be in the register when the window ends. A value that at most one
+         * operation writes cannot be last when some operation that must happen, invoked after that
+         * write completed (after the window opened, for a start value no one writes), leaves the
+         * register holding something else: a read of another value, a write or a cas of another.
+         */
+        private static Set<Object> lastValues(List<ClientOp> ops, List<Object> starts, Map<Object, Integer> writers) {
+            List<ClientOp> latestFirst = new ArrayList<>();
+            for (ClientOp op : ops) {
+                if (op.outcome() == Type.OK) latestFirst.add(op);
+            }
+            latestFirst.sort((x, y) -> Integer.compare(y.invokeEvent(), x.invokeEvent()));
+            Set<Object> values = new java.util.LinkedHashSet<>();
+            for (Object start : starts) {
+                if (writers.getOrDefault(start, 0) > 0 || !leftElsewhereAfter(latestFirst, start, Integer.MIN_VALUE)) {
+                    values.add(start);
+                }
+            }
+            for (ClientOp op : ops) {
+                if (op.f() == Fn.READ || op.outcome() == Type.FAIL) continue;
+                boolean overwritten = op.outcome() == Type.OK && writers.get(op.written()) == 1
+                        && leftElsewhereAfter(latestFirst, op.written(), op.completeEvent());
+                if (!overwritten) values.add(op.written());
+            }
+            return values;
+        }
+
+        /** True when an operation in {@code latestFirst} invoked after {@code position} leaves a value other than {@code value}. */
+        private static boolean leftElsewhereAfter(List<ClientOp> latestFirst, Object value, int position) {
+            for (ClientOp op : latestFirst) {
+                if (op.invokeEvent() <= position) return false;
+                Object after = op.f() == Fn.READ ? op.result() : op.written();
+                if (!java.util.Objects.equals(after, value)) return true;
+            }
+            return false;
+        }
+
+        private static RegisterSearch.Terminal withUsed(Set<Integer> before, Object value, Set<Integer> used) {
+            Set<Integer> all = new HashSet<>(before);
+            all.addAll(used);
+            return new RegisterSearch.Terminal(value, all);
+        }
+
+        /** A window no configuration can explain, narrowed down as a whole history would be, from the values it may start in. */
+        private Counterexample explainWindow(KeyWindow w, List<ClientOp> window) {
+            if (!w.forgotAny) {
+                // The whole key is still at hand: narrow it down exactly as a whole-history check would.
+                List<ClientOp> all = new ArrayList<>(w.retained);
+                all.addAll(window);
+                return explain(w.key, all, java.util.Collections.singletonList(null), bound.maxStates(), deadline);
+            }
+            Set<Integer> usedByAll = null;
+            Set<Object> starts = new java.util.LinkedHashSet<>();
+            for (RegisterSearch.Terminal c : w.configs) {
+                starts.add(c.value());
+                if (usedByAll == null) usedByAll = new HashSet<>(c.used());
+                else usedByAll.retainAll(c.used());
+            }
+            List<ClientOp> ops = new ArrayList<>();
+            for (ClientOp p : w.pending) {
+                if (usedByAll == null || !usedByAll.contains(p.index())) ops.add(p);
+            }
+            ops.addAll(window);
+            Counterexample c = explain(w.key, ops, new ArrayList<>(starts), bound.maxStates(), deadline);
+            List<ClientOp> prefix = new ArrayList<>(w.retained);
+            prefix.addAll(c.linearizablePrefix());
+            List<ClientOp> all = new ArrayList<>(w.retained);
+            all.addAll(ops);
+            boolean fromState = c.windowFromState() || !w.retained.isEmpty() || !w.pending.isEmpty();
+            return new Counterexample(w.key, c.failing(), c.window(), fromState, prefix, all);
+        }
+    }
+
+    /** One key's part of a {@link Stream}. */
+    private static final class KeyWindow {
+        final Object key;
+        final List<ClientOp> window = new ArrayList<>(); // invocation order; open operations as invoked
+        final Map<Long, Integer> slotOf = new java.util.HashMap<>();
+        int open;
+        List<ClientOp> pending = new ArrayList<>();
+        Set<RegisterSearch.Terminal> configs = Set.of(new RegisterSearch.Terminal(null, Set.of()));
+        final java.util.ArrayDeque<ClientOp> retained = new java.util.ArrayDeque<>();
+        boolean forgotAny;
+        CheckStatus status = CheckStatus.OK;
+        long states;
+        Counterexample counterexample;
+
+        KeyWindow(Object key) {
+            this.key = key;
+        }
+
+        void invoke(long id, ClientOp op) {
+            slotOf.put(id, window.size());
+            window.add(op);
+            open++;
+        }
+
+        /** @return true when the key has become quiescent */
+        boolean complete(long id, Type outcome, Object result, int position, long time) {
+            int slot = slotOf.remove(id);
+            ClientOp inv = window.get(slot);
+            window.set(slot, new ClientOp(inv.index(), inv.process(), inv.f(), inv.key(), inv.argument(), outcome,
+                    outcome == Type.OK && inv.f() == Fn.READ ? result : null, inv.invokeEvent(), position,
+                    inv.invokeTime(), time));
+            return --open == 0;
+        }
+
+        void endOpen() {
+            slotOf.clear();
+            open = 0;
+        }
+
+        List<ClientOp> takeWindow() {
+            List<ClientOp> taken = new ArrayList<>(window);
+            window.clear();
+            slotOf.clear();
+            return taken;
+        }
+
+        /** Keeps the new configurations, without those another dominates, and forgets pending writes every one used. */
+        void settle(Set<RegisterSearch.Terminal> next) {
+            Set<Integer> usedByAll = null;
+            for (RegisterSearch.Terminal c : next) {
+                if (usedByAll == null) usedByAll = new HashSet<>(c.used());
+                else usedByAll.retainAll(c.used());
+            }
+            Set<Integer> gone = usedByAll;
+            pending.removeIf(p -> gone.contains(p.index()));
+            Set<Integer> live = new HashSet<>();
+            for (ClientOp p : pending) live.add(p.index());
+            List<RegisterSearch.Terminal> kept = new ArrayList<>();
+            for (RegisterSearch.Terminal c : next) {
+                Set<Integer> used = new HashSet<>(c.used());
+                used.retainAll(live);
+                kept.add(new RegisterSearch.Terminal(c.value(), used));
+            }
+            Set<RegisterSearch.Terminal> result = new java.util.LinkedHashSet<>();
+            for (RegisterSearch.Terminal c : kept) {
+                boolean dominated = false;
+                for (RegisterSearch.Terminal d : kept) {
+                    if (java.util.Objects.equals(d.value(), c.value()) && d.used().size() < c.used().size()
+                            && c.used().containsAll(d.used())) {
+                        dominated = true;
+                        break;
+                    }
+                }
+                if (!dominated) result.add(c);
+            }
+            configs = result;
+        }
+
+        void retain(List<ClientOp> done) {
+            for (ClientOp op : done) {
+                retained.addLast(op);
+                if (retained.size() > Stream.RETAINED) {
+                    retained.removeFirst();
+                    forgotAny = true;
+                }
+            }
+        }
     }
 
     /**
@@ -123,7 +486,8 @@ public final class LinearizabilityChecker {
      * window that are not needed to show it. Each step only keeps what a search proved, so a step
      * that reaches the bound leaves the counterexample larger, never wrong.
      */
-    static Counterexample explain(Object key, List<ClientOp> keyOps, long maxStates, long deadline) {
+    static Counterexample explain(Object key, List<ClientOp> keyOps, List<Object> starts, long maxStates,
+            long deadline) {
         List<ClientOp> required = new ArrayList<>();
         for (ClientOp op : keyOps) {
             if (op.outcome() == Type.OK) required.add(op);
@@ -135,7 +499,7 @@ public final class LinearizabilityChecker {
         int hi = required.size() - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            RegisterSearch s = new RegisterSearch(keyOps, 0, required.get(mid).completeEvent() + 1);
+            RegisterSearch s = new RegisterSearch(keyOps, starts, 0, required.get(mid).completeEvent() + 1, Set.of(), false);
             if (s.run(maxStates, deadline) == RegisterSearch.Outcome.NOT_LINEARIZABLE) hi = mid;
             else lo = mid + 1;
         }
@@ -144,7 +508,7 @@ public final class LinearizabilityChecker {
 
         List<ClientOp> prefix = List.of();
         if (hi > 0) {
-            RegisterSearch s = new RegisterSearch(keyOps, 0, required.get(hi - 1).completeEvent() + 1);
+            RegisterSearch s = new RegisterSearch(keyOps, starts, 0, required.get(hi - 1).completeEvent() + 1, Set.of(), false);
             if (s.run(maxStates, deadline) == RegisterSearch.Outcome.LINEARIZABLE) prefix = s.linearization();
         }
 
@@ -163,7 +527,7 @@ public final class LinearizabilityChecker {
         int bad = cuts.size();
         while (bad - good > 1) {
             int mid = (good + bad) >>> 1;
-            RegisterSearch s = new RegisterSearch(keyOps, cuts.get(mid), limit);
+            RegisterSearch s = new RegisterSearch(keyOps, starts, cuts.get(mid), limit, Set.of(), false);
             if (s.run(maxStates, deadline) == RegisterSearch.Outcome.NOT_LINEARIZABLE) good = mid;
             else bad = mid;
         }
@@ -172,18 +536,19 @@ public final class LinearizabilityChecker {
         // 3. Leave out the reads that are not needed: fewer reads constrain less, so what still
         // fails without them failed with them too.
         Set<Integer> without = new HashSet<>();
-        List<ClientOp> window = new RegisterSearch(keyOps, cut, limit).operations();
+        List<ClientOp> window = new RegisterSearch(keyOps, starts, cut, limit, Set.of(), false).operations();
         if (window.size() <= 200) {
             for (ClientOp op : window) {
                 if (op.f() != Fn.READ || op == failing) continue;
                 without.add(op.index());
-                RegisterSearch s = new RegisterSearch(keyOps, cut, limit, without);
+                RegisterSearch s = new RegisterSearch(keyOps, starts, cut, limit, without, false);
                 if (s.run(maxStates, deadline) != RegisterSearch.Outcome.NOT_LINEARIZABLE) without.remove(op.index());
             }
-            window = new RegisterSearch(keyOps, cut, limit, without).operations();
+            window = new RegisterSearch(keyOps, starts, cut, limit, without, false).operations();
         }
         boolean fromState = keyOps.stream().anyMatch(
                 op -> op.invokeEvent() < cut && op.f() != Fn.READ && op.outcome() != Type.FAIL);
+        fromState |= !(starts.size() == 1 && starts.get(0) == null);
         return new Counterexample(key, failing, window, fromState, prefix, keyOps);
     }
 

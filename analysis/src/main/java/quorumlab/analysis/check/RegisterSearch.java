@@ -40,6 +40,13 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * had not completed by then count as pending), and only those invoked from a quiescent cut on,
  * starting from any state the earlier operations could have left. That is how a counterexample is
  * narrowed down.
+ *
+ * <p>A search may also start from given register values ({@code startValues}: the states the
+ * operations before a quiescent cut may have left) and, instead of stopping at the first
+ * linearization, find every way the window can end ({@link #terminals()}): each final value with
+ * the set of not-required writes it used, which a streaming check carries into the next window.
+ * Then no two values are folded into one state, and the memo key also names the not-required
+ * operations linearized, so that no ending is lost to the memo.
  */
 final class RegisterSearch {
     enum Outcome { LINEARIZABLE, NOT_LINEARIZABLE, BOUND_REACHED }
@@ -83,6 +90,15 @@ final class RegisterSearch {
     private int[] linearization = new int[0];
     private long states;
 
+    /** One way a window can end: the register's value and the not-required operations linearized (by index). */
+    record Terminal(Object value, java.util.Set<Integer> used) {}
+
+    private final boolean enumerate;
+    private final Object[] valueOf; // enumerate: the value behind each state id
+    private final int[] optionalBit; // enumerate: per operation, its bit among the not-required ones, or -1
+    private final long[] optionalLinearized;
+    private final java.util.Set<Terminal> terminals = new java.util.LinkedHashSet<>();
+
     /**
      * @param keyOps the operations of one key, in invocation order
      * @param cutEvent operations invoked before this position are summed up by the states they may
@@ -95,6 +111,20 @@ final class RegisterSearch {
 
     /** @param without operations (by {@link ClientOp#index()}) to leave out, as if never invoked */
     RegisterSearch(List<ClientOp> keyOps, int cutEvent, int limitEvent, java.util.Set<Integer> without) {
+        this(keyOps, java.util.Collections.singletonList(null), cutEvent, limitEvent, without, false);
+    }
+
+    /**
+     * A window that starts in one of {@code startValues} (with no cut: every operation given takes
+     * part), finding every ending when {@code enumerate}.
+     */
+    RegisterSearch(List<ClientOp> windowOps, java.util.Collection<Object> startValues, boolean enumerate) {
+        this(windowOps, startValues, 0, Integer.MAX_VALUE, java.util.Set.of(), enumerate);
+    }
+
+    RegisterSearch(List<ClientOp> keyOps, java.util.Collection<Object> startValues, int cutEvent,
+            int limitEvent, java.util.Set<Integer> without, boolean enumerate) {
+        this.enumerate = enumerate;
         Map<Object, Integer> ids = new HashMap<>();
         List<ClientOp> kept = new ArrayList<>();
         List<Boolean> keptRequired = new ArrayList<>();
@@ -142,7 +172,7 @@ final class RegisterSearch {
         Map<Object, Integer> values = new HashMap<>();
         values.put(UNOBSERVED_VALUES, UNOBSERVED);
         java.util.function.Function<Object, Integer> id =
-                v -> observedValues.contains(v) ? intern(values, v) : UNOBSERVED;
+                v -> enumerate || observedValues.contains(v) ? intern(values, v) : UNOBSERVED;
 
         int n = kept.size();
         ops.addAll(kept);
@@ -166,10 +196,18 @@ final class RegisterSearch {
             }
         }
         requiredCount = needed;
+        for (Object v : startValues) id.apply(v);
+        for (Object v : priorWrites) id.apply(v);
         candidate = new boolean[values.size()];
-        candidate[id.apply(null)] = true;
+        for (Object v : startValues) candidate[id.apply(v)] = true;
         for (Object v : priorWrites) candidate[id.apply(v)] = true;
-        initialState = priorWrites.isEmpty() ? id.apply(null) : ANY;
+        initialState = priorWrites.isEmpty() && startValues.size() == 1 ? id.apply(startValues.iterator().next()) : ANY;
+        valueOf = new Object[values.size()];
+        for (Map.Entry<Object, Integer> v : values.entrySet()) valueOf[v.getValue()] = v.getKey();
+        optionalBit = new int[n];
+        int optional = 0;
+        for (int i = 0; i < n; i++) optionalBit[i] = required[i] ? -1 : optional++;
+        optionalLinearized = new long[enumerate ? (optional + 63) >>> 6 : 0];
         observers = new int[values.size()];
         for (int i = 0; i < n; i++) {
             if (kind[i] != Fn.WRITE) observers[a[i]]++;
@@ -299,7 +337,22 @@ final class RegisterSearch {
         int entry = next[head];
         long steps = 0;
         states = 0;
-        while (remaining > 0) {
+        while (true) {
+            if (remaining == 0) {
+                if (!enumerate) break;
+                terminals.add(terminal(state, stackOp, depth));
+                // Every ending is wanted: carry on as if this one had failed.
+                if (depth == 0) break;
+                int op = stackOp[--depth];
+                state = stackState[depth];
+                k.undo(op, stackTrail[depth]);
+                unlift(op);
+                count(op, needs, sources, +1);
+                markOptional(op, false);
+                if (required[op]) remaining++;
+                entry = next[callEntry[op]];
+                continue;
+            }
             if ((++steps & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
                 states = cache.size();
                 return Outcome.BOUND_REACHED;
@@ -314,6 +367,7 @@ final class RegisterSearch {
                 if (after != ILLEGAL && !strands(state, op, after, needs, sources)) {
                     int mark = k.trailSize();
                     k.linearize(op);
+                    markOptional(op, true);
                     if (verifyEveryStep) k.verify(stackOp, depth, op);
                     if (cache.add(k.key(after))) {
                         if (cache.size() > maxStates) {
@@ -331,18 +385,17 @@ final class RegisterSearch {
                         entry = next[head];
                         continue;
                     }
+                    markOptional(op, false);
                     k.undo(op, mark);
                     if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 }
                 entry = next[entry];
             } else {
                 // A return entry: its operation should already be linearized. Undo the latest choice.
-                if (depth == 0) {
-                    states = cache.size();
-                    return Outcome.NOT_LINEARIZABLE;
-                }
+                if (depth == 0) break;
                 int op = stackOp[--depth];
                 state = stackState[depth];
+                markOptional(op, false);
                 k.undo(op, stackTrail[depth]);
                 if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 unlift(op);
@@ -353,8 +406,35 @@ final class RegisterSearch {
             }
         }
         states = cache.size();
+        if (enumerate) return terminals.isEmpty() ? Outcome.NOT_LINEARIZABLE : Outcome.LINEARIZABLE;
+        if (remaining > 0) return Outcome.NOT_LINEARIZABLE;
         linearization = Arrays.copyOf(stackOp, depth);
         return Outcome.LINEARIZABLE;
+    }
+
+    /** After {@link #run} with enumerate: every way the window can end. */
+    java.util.Set<Terminal> terminals() {
+        return terminals;
+    }
+
+    private Terminal terminal(int state, int[] stack, int depth) {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int i = 0; i < depth; i++) {
+            if (!required[stack[i]]) used.add(ops.get(stack[i]).index());
+        }
+        Object value = state >= 0 ? valueOf[state] : null;
+        if (state == ANY) {
+            // Nothing in the window wrote: the register still holds whichever start value it held.
+            throw new IllegalStateException("an enumerating search starts from one value");
+        }
+        return new Terminal(value, used);
+    }
+
+    private void markOptional(int op, boolean on) {
+        if (!enumerate || optionalBit[op] < 0) return;
+        int bit = optionalBit[op];
+        if (on) optionalLinearized[bit >>> 6] |= 1L << bit;
+        else optionalLinearized[bit >>> 6] &= ~(1L << bit);
     }
 
     /**
@@ -493,11 +573,13 @@ final class RegisterSearch {
         long[] key(int state) {
             int from = low >>> 6;
             int to = high >= low ? high >>> 6 : from - 1;
-            int length = 1 + Math.max(0, to - from + 1);
+            int words = Math.max(0, to - from + 1);
+            int length = 1 + words + optionalLinearized.length;
             if (key.length < length + 1) key = new long[Math.max(length + 1, key.length * 2)];
             key[0] = length;
             key[1] = ((long) state << 32) | (low & 0xFFFFFFFFL);
             for (int w = from; w <= to; w++) key[2 + w - from] = bits[w];
+            System.arraycopy(optionalLinearized, 0, key, 2 + words, optionalLinearized.length);
             return key;
         }
     }

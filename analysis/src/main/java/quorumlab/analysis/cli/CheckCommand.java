@@ -100,7 +100,17 @@ final class CheckCommand implements Callable<Integer> {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, files.size())));
         try {
             List<Future<Verdict>> verdicts = new ArrayList<>();
-            for (Path file : files) verdicts.add(pool.submit(() -> Checks.checkFile(file, settings)));
+            long[] nanos = new long[files.size()];
+            for (int i = 0; i < files.size(); i++) {
+                Path file = files.get(i);
+                int at = i;
+                verdicts.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    Verdict v = Checks.checkFile(file, settings);
+                    nanos[at] = System.nanoTime() - start;
+                    return v;
+                }));
+            }
             for (int i = 0; i < files.size(); i++) {
                 Verdict verdict;
                 try {
@@ -116,7 +126,7 @@ final class CheckCommand implements Callable<Integer> {
                     continue;
                 }
                 worst = worst.worst(verdict.status());
-                print(out, verdict);
+                print(out, verdict, nanos[i]);
             }
         } finally {
             pool.shutdownNow();
@@ -126,14 +136,18 @@ final class CheckCommand implements Callable<Integer> {
         return worst == CheckStatus.UNKNOWN ? Main.EXIT_UNKNOWN : Main.EXIT_OK;
     }
 
-    private void print(PrintWriter out, Verdict verdict) {
+    /** One line per check; the file's last line also says how long the whole file took to check. */
+    private void print(PrintWriter out, Verdict verdict, long nanos) {
         if (json) {
             out.println(VerdictWriter.toJsonLine(verdict));
         } else {
-            for (Verdict.Check check : verdict.checks()) {
+            for (int i = 0; i < verdict.checks().size(); i++) {
+                Verdict.Check check = verdict.checks().get(i);
                 String pictureNote = check.pictures().isEmpty() ? "" : " [picture: " + check.pictures().get(0) + "]";
-                out.println(String.format(Locale.ROOT, "%-9s %-22s %s  %s%s", check.status().label(), check.name(),
-                        verdict.file(), check.summary(), pictureNote));
+                String time = i == verdict.checks().size() - 1
+                        ? String.format(Locale.ROOT, " (file checked in %.3f s)", nanos / 1e9) : "";
+                out.println(String.format(Locale.ROOT, "%-9s %-22s %s  %s%s%s", check.status().label(), check.name(),
+                        verdict.file(), check.summary(), pictureNote, time));
             }
         }
         out.flush();

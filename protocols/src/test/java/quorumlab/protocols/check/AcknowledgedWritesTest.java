@@ -96,7 +96,15 @@ class AcknowledgedWritesTest {
 
     @Test
     void aProtocolGetsTheCommonCheckFirstThenItsOwnInvariants() {
-        SafetyChecks.Checker own = trace -> List.of("own invariant broken");
+        java.util.function.Supplier<SafetyChecks.Checker> own = () -> new SafetyChecks.Checker() {
+            @Override
+            public void accept(TraceRecord record) {}
+
+            @Override
+            public List<String> finish() {
+                return List.of("own invariant broken");
+            }
+        };
         Protocol withOwn = new Protocol() {
             @Override
             public String name() {
@@ -119,7 +127,7 @@ class AcknowledgedWritesTest {
             }
 
             @Override
-            public List<SafetyChecks.Checker> invariants() {
+            public List<java.util.function.Supplier<SafetyChecks.Checker>> invariants() {
                 return List.of(own);
             }
         };

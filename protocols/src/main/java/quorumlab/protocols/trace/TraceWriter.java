@@ -1,9 +1,5 @@
 package quorumlab.protocols.trace;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,25 +21,23 @@ import quorumlab.protocols.Result;
  * anything else plain. Every line is an object with {@code "kind"} and {@code "v":1} first, then the
  * record's fields in declaration order, nulls left out (docs/trace-format.md).
  *
- * <p>Each record kind is written field by field with Jackson's streaming generator: a run writes
- * millions of records, and reflective serialization per record cost more than the simulation itself.
- * Call {@link #close()} to finish the file; an I/O error becomes an {@link UncheckedIOException}
- * naming the file.
+ * <p>Each record kind is written field by field into a byte buffer ({@link JsonLine}), with every
+ * constant part (the kind, field names, punctuation) encoded once: a run writes millions of records,
+ * and reflective serialization per record cost more than the simulation itself. The output is the
+ * same, byte for byte, as Jackson's data binding of {@link TraceRecord} with {@link TraceJson} (a test
+ * holds it so). Call {@link #close()} to finish the file; an I/O error becomes an
+ * {@link UncheckedIOException} naming the file.
  */
 public final class TraceWriter implements TraceSink, Closeable {
-    private static final JsonFactory FACTORY = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-
     private final String name;
     private final OutputStream out;
-    private final JsonGenerator gen;
+    private final JsonLine gen = new JsonLine();
     private long lines;
     private boolean closed;
 
     private TraceWriter(String name, OutputStream out) throws IOException {
         this.name = name;
         this.out = out;
-        this.gen = FACTORY.createGenerator(out);
-        gen.setRootValueSeparator(new SerializedString("\n"));
     }
 
     /** Opens {@code path} for writing (replacing it), compressed as its name says ({@link TraceCompression#forName}). */
@@ -72,6 +66,8 @@ public final class TraceWriter implements TraceSink, Closeable {
         if (closed) throw new IllegalStateException("trace " + name + " is closed");
         try {
             write(record);
+            gen.writeRaw('\n');
+            if (gen.size() >= FLUSH_AT) gen.drainTo(out);
             lines++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
@@ -85,7 +81,8 @@ public final class TraceWriter implements TraceSink, Closeable {
 
     public synchronized void flush() {
         try {
-            gen.flush();
+            gen.drainTo(out);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
         }
@@ -96,8 +93,7 @@ public final class TraceWriter implements TraceSink, Closeable {
         if (closed) return;
         closed = true;
         try {
-            if (lines > 0) gen.writeRaw('\n');
-            gen.close();
+            gen.drainTo(out);
             out.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
@@ -196,7 +192,7 @@ public final class TraceWriter implements TraceSink, Closeable {
         gen.writeEndObject();
     }
 
-    private void begin(SerializableString kind, long t) throws IOException {
+    private void begin(byte[] kind, long t) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName(F_KIND);
         gen.writeString(kind);
@@ -379,24 +375,24 @@ public final class TraceWriter implements TraceSink, Closeable {
         gen.writeEndArray();
     }
 
-    private void number(SerializableString field, long value) throws IOException {
+    private void number(byte[] field, long value) throws IOException {
         gen.writeFieldName(field);
         gen.writeNumber(value);
     }
 
-    private void bool(SerializableString field, boolean value) throws IOException {
+    private void bool(byte[] field, boolean value) throws IOException {
         gen.writeFieldName(field);
         gen.writeBoolean(value);
     }
 
     /** A null string is left out, as every null field is. */
-    private void string(SerializableString field, String value) throws IOException {
+    private void string(byte[] field, String value) throws IOException {
         if (value == null) return;
         gen.writeFieldName(field);
         gen.writeString(value);
     }
 
-    private void node(SerializableString field, NodeId node) throws IOException {
+    private void node(byte[] field, NodeId node) throws IOException {
         if (node == null) return;
         gen.writeFieldName(field);
         gen.writeString(NODE_NAMES.name(node));
@@ -404,28 +400,30 @@ public final class TraceWriter implements TraceSink, Closeable {
 
     /** "n1", "n2", ... pre-encoded, so a node id costs no string building. */
     private static final class NodeNames {
-        private final SerializableString[] names = new SerializableString[64];
+        private final byte[][] names = new byte[64][];
 
         NodeNames() {
-            for (int i = 1; i < names.length; i++) names[i] = new SerializedString("n" + i);
+            for (int i = 1; i < names.length; i++) names[i] = JsonLine.quoted("n" + i);
         }
 
-        SerializableString name(NodeId node) {
-            return node.id() < names.length ? names[node.id()] : new SerializedString(node.toString());
+        byte[] name(NodeId node) {
+            return node.id() < names.length ? names[node.id()] : JsonLine.quoted(node.toString());
         }
     }
 
     private static final NodeNames NODE_NAMES = new NodeNames();
+    /** A record's bytes go to the stream in chunks of about this size. */
+    private static final int FLUSH_AT = 1 << 15;
 
-    private static SerializableString s(String text) {
-        return new SerializedString(text);
+    private static byte[] s(String text) {
+        return JsonLine.quoted(text);
     }
 
-    private static final SerializableString F_KIND = s("kind"), F_VERSION = s(TraceJson.VERSION_FIELD), F_T = s("t");
-    private static final SerializableString K_META = s("meta"), K_SEND = s("send"), K_DELIVER = s("deliver"),
+    private static final byte[] F_KIND = s("kind"), F_VERSION = s(TraceJson.VERSION_FIELD), F_T = s("t");
+    private static final byte[] K_META = s("meta"), K_SEND = s("send"), K_DELIVER = s("deliver"),
             K_DROP = s("drop"), K_TIMER_SET = s("timer_set"), K_TIMER_FIRE = s("timer_fire"), K_EVENT = s("event"),
             K_INVOKE = s("invoke"), K_COMPLETE = s("complete"), K_FAULT = s("fault"), K_COUNTS = s("counts");
-    private static final SerializableString F_NODE = s("node"), F_EVENT = s("event"), F_FROM = s("from"), F_TO = s("to"),
+    private static final byte[] F_NODE = s("node"), F_EVENT = s("event"), F_FROM = s("from"), F_TO = s("to"),
             F_ID = s("id"), F_TYPE = s("type"), F_BYTES = s("bytes"), F_INTENDED = s("intended"), F_REQUEST = s("request"),
             F_CLIENT_ID = s("clientId"), F_SEQ = s("seq"), F_REPLY = s("reply"), F_OUTCOME = s("outcome"),
             F_NAME = s("name"), F_DELAY = s("delay"), F_SINCE = s("since"), F_CATEGORY = s("category"),
@@ -438,7 +436,7 @@ public final class TraceWriter implements TraceSink, Closeable {
             F_BY = s("by"), F_FROM_INDEX = s("fromIndex"), F_LEADER = s("leader"), F_PREV_LOG_INDEX = s("prevLogIndex"),
             F_THROUGH_SLOT = s("throughSlot"), F_OPERATION = s("operation"), F_F = s("f"), F_KEY = s("key"),
             F_VALUE = s("value"), F_EXPECTED = s("expected"), F_RESULT = s("result"), F_OK = s("ok"), F_HINT = s("hint");
-    private static final SerializableString E_ROLE_CHANGED = s("RoleChanged"), E_ELECTION_STARTED = s("ElectionStarted"),
+    private static final byte[] E_ROLE_CHANGED = s("RoleChanged"), E_ELECTION_STARTED = s("ElectionStarted"),
             E_LEADER_ESTABLISHED = s("LeaderEstablished"), E_VOTE_GRANTED = s("VoteGranted"), E_VOTE_DENIED = s("VoteDenied"),
             E_PREEMPTED = s("Preempted"), E_ENTRY_APPENDED = s("EntryAppended"), E_LOG_TRUNCATED = s("LogTruncated"),
             E_APPEND_REJECTED = s("AppendRejected"), E_VALUE_ACCEPTED = s("ValueAccepted"), E_SLOT_CHOSEN = s("SlotChosen"),
@@ -446,6 +444,6 @@ public final class TraceWriter implements TraceSink, Closeable {
             E_GAP_CLOSED = s("GapClosed"), E_NO_OP_PROPOSED = s("NoOpProposed"), E_SNAPSHOT_TAKEN = s("SnapshotTaken"),
             E_SNAPSHOT_INSTALLED = s("SnapshotInstalled"), E_SLOTS_FORGOTTEN = s("SlotsForgotten"),
             E_STATE_MACHINE_RESTORED = s("StateMachineRestored");
-    private static final SerializableString V_REQUEST = s("request"), V_WRITE = s("write"), V_READ = s("read"),
+    private static final byte[] V_REQUEST = s("request"), V_WRITE = s("write"), V_READ = s("read"),
             V_CAS = s("cas"), V_COMMITTED = s("committed"), V_NOT_LEADER = s("not_leader"), V_REJECTED = s("rejected");
 }

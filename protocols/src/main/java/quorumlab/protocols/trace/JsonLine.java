@@ -1,5 +1,6 @@
 package quorumlab.protocols.trace;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Arrays;
  */
 final class JsonLine {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -110,22 +110,9 @@ final class JsonLine {
 
     void writeNumber(long value) {
         comma();
-        if (value == Long.MIN_VALUE) {
-            append(MIN_LONG);
-        } else {
-            ensure(20);
-            if (value < 0) {
-                buf[size++] = '-';
-                value = -value;
-            }
-            int digits = digits(value);
-            int end = size + digits;
-            for (int i = end - 1; i >= size; i--) {
-                buf[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            size = end;
-        }
+        ensure(20);
+        // Jackson's own digit writer: table-driven, three digits at a time.
+        size = NumberOutput.outputLong(value, buf, size);
         needComma = true;
     }
 
@@ -179,15 +166,6 @@ final class JsonLine {
                 buf[size++] = HEX[c & 0xf];
             }
         }
-    }
-
-    private static int digits(long v) {
-        long p = 10;
-        for (int d = 1; d < 19; d++) {
-            if (v < p) return d;
-            p *= 10;
-        }
-        return 19;
     }
 
     private void comma() {

@@ -75,7 +75,10 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
     private TraceReader(String name, InputStream in) {
         this.name = name;
         try {
+            // Creating the parser already reads (to detect the encoding), so a damaged stream can fail here.
             this.parser = FACTORY.createParser(in);
+        } catch (ZipException | ZstdIOException | EOFException e) {
+            throw damaged(name, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read trace " + name + ": " + e.getMessage(), e);
         }
@@ -87,11 +90,15 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("trace " + path + " does not exist", e);
         } catch (ZipException | ZstdIOException | EOFException e) {
-            throw new IllegalArgumentException(("trace " + path + " line 1: the compressed stream is damaged (" + e.getMessage() + ")").replaceAll("\\s*\\R\\s*", " "));
+            throw damaged(path.toString(), e);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("lz4")) throw new IllegalArgumentException("trace " + path + " line 1: " + e.getMessage());
             throw new UncheckedIOException("cannot read trace " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalArgumentException damaged(String name, IOException e) {
+        return new IllegalArgumentException(("trace " + name + " line 1: the file is truncated or its compressed stream damaged (" + e.getMessage() + ")").replaceAll("\\s*\\R\\s*", " "));
     }
 
     /** Reads from {@code in} (compressed or not, by its first bytes); {@code name} is used in error messages. */

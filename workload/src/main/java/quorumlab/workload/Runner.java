@@ -72,9 +72,20 @@ public final class Runner {
     /** Open-loop operations one run may offer over all seeds and protocols: beyond it the traces alone need far more than a disk. */
     public static final long MAX_OPERATIONS = 100_000_000L;
 
-    public static final String TRACE_FILE = "trace.jsonl.gz";
+    /** The trace of one seed's run: zstd-compressed JSON Lines (docs/trace-format.md). */
+    public static final String TRACE_FILE = "trace.jsonl.zst";
+    /** The name runs written before zstd gave their (gzip) trace; still read. */
+    public static final String OLD_TRACE_FILE = "trace.jsonl.gz";
     public static final String HISTORY_FILE = "history.jsonl";
     public static final String RUN_FILE = "run.json";
+
+    /** The trace in a seed's run directory: {@link #TRACE_FILE}, or an older run's {@link #OLD_TRACE_FILE}; null if neither exists. */
+    public static Path traceIn(Path seedDir) {
+        Path trace = seedDir.resolve(TRACE_FILE);
+        if (Files.exists(trace)) return trace;
+        Path old = seedDir.resolve(OLD_TRACE_FILE);
+        return Files.exists(old) ? old : null;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

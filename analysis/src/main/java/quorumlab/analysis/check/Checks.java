@@ -96,7 +96,7 @@ public final class Checks {
 
     static boolean looksCheckable(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        name = name.replaceFirst("\\.(gz|zst)$", "");
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".edn");
     }
 
@@ -291,7 +291,7 @@ public final class Checks {
 
     private static String stem(Path file) {
         String name = file.getFileName().toString();
-        name = name.replaceFirst("\\.gz$", "").replaceFirst("\\.(jsonl|ndjson|edn)$", "");
+        name = name.replaceFirst("\\.(gz|zst)$", "").replaceFirst("\\.(jsonl|ndjson|edn)$", "");
         return safe(name) + "-nonlinearizable";
     }
 

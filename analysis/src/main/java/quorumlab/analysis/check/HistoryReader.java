@@ -3,19 +3,16 @@ package quorumlab.analysis.check;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import quorumlab.analysis.check.HistoryEvent.Fn;
 import quorumlab.analysis.check.HistoryEvent.Type;
 import us.bpsm.edn.EdnException;
@@ -58,23 +55,16 @@ public final class HistoryReader {
         return new History(name, plain, ops);
     }
 
-    /** Opens {@code file} as UTF-8 text, gunzipping it when it starts with the gzip magic number. */
+    /** Opens {@code file} as UTF-8 text, decompressing it when it starts with the gzip or zstd magic number. */
     static Reader open(Path file) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b1 = in.read();
-        int b2 = in.read();
-        in.reset();
-        if (b1 == 0x1f && b2 == 0x8b) {
-            in = new GZIPInputStream(in, 1 << 16);
-        }
+        InputStream in = quorumlab.protocols.trace.TraceCompression.open(file);
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     }
 
     /** The format by the file name, else by the first characters: {@code {"} is JSON, {@code {:} EDN. */
     static Format formatOf(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
+        name = name.replaceFirst("\\.(gz|zst)$", "");
         if (name.endsWith(".edn")) return Format.EDN;
         if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
             return Format.JSON_LINES;

@@ -21,15 +21,16 @@ import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.metrics.RunMetrics;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
+import quorumlab.workload.Runner;
 
 /**
- * Turns run directories ({@code <run>/<protocol>/seed-<n>/trace.jsonl.gz}, with {@code verdict.json}
+ * Turns run directories ({@code <run>/<protocol>/seed-<n>/trace.jsonl.zst}, or an older run's {@code trace.jsonl.gz}, with {@code verdict.json}
  * beside it when checked) into report.md, report.html, summary.csv, summary.json and the charts.
  * Reads only the files, so an old run can be re-analysed.
  */
 public final class Report {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    static final String TRACE = "trace.jsonl.gz";
+    static final String TRACE = Runner.TRACE_FILE;
 
     /** One scenario's analysed runs. */
     public record Section(String scenario, Path runDir, Map<String, List<RunMetrics>> runs, Map<String, Summary> summaries,
@@ -50,7 +51,7 @@ public final class Report {
         if (run != null && run.path("scenario").isTextual()) scenario = run.get("scenario").asText();
         else if (run != null && run.path("scenario").path("name").isTextual()) scenario = run.path("scenario").path("name").asText();
         for (Path p : protocols) {
-            List<Path> seeds = list(p).stream().filter(s -> Files.exists(s.resolve(TRACE))).sorted(Report::bySeed).toList();
+            List<Path> seeds = list(p).stream().filter(s -> Runner.traceIn(s) != null).sorted(Report::bySeed).toList();
             if (seeds.isEmpty()) continue;
             String protocol = p.getFileName().toString();
             List<RunMetrics> metrics = new ArrayList<>();
@@ -58,7 +59,7 @@ public final class Report {
             List<String> lines = new ArrayList<>();
             String linearizable = "true";
             for (Path s : seeds) {
-                metrics.add(RunMetrics.of(s.resolve(TRACE)));
+                metrics.add(RunMetrics.of(Runner.traceIn(s)));
                 JsonNode v = readJson(s.resolve("verdict.json"));
                 String seed = s.getFileName().toString();
                 if (v == null) {

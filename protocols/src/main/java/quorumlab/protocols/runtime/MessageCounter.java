@@ -17,7 +17,7 @@ import quorumlab.protocols.trace.TraceSink;
  * then does with it (a dropped message was still paid for; a duplicate the network makes was not sent).
  *
  * <p>Counting allocates nothing once a (type, category) pair has been seen: a pair gets a small id,
- * and each node has an array of counters indexed by it. Not thread-safe; the Pekko runtime locks.
+ * and each node has an array of counters indexed by it; the type name is found by reference first. Not thread-safe; the Pekko runtime locks.
  */
 public final class MessageCounter {
     /** How often the runtimes write counts: every 100 ms of run time. */
@@ -30,6 +30,10 @@ public final class MessageCounter {
     private final int[] rowOf;
     /** Type name to the pair id for each category (by ordinal), -1 until the pair is first counted. */
     private final Map<String, int[]> pairIds = new HashMap<>();
+    /** Type-name objects seen, and their entries in {@link #pairIds}, for lookup by reference. */
+    private final String[] knownTypes = new String[32];
+    private final int[][] knownPairs = new int[32][];
+    private int known;
     private String[] pairType = new String[16];
     private MessageCategory[] pairCategory = new MessageCategory[16];
     private int pairs;
@@ -60,11 +64,15 @@ public final class MessageCounter {
     }
 
     private int pairId(String type, MessageCategory category) {
-        int[] byCategory = pairIds.get(type);
+        int[] byCategory = byIdentity(type);
         if (byCategory == null) {
-            byCategory = new int[CATEGORIES.length];
-            Arrays.fill(byCategory, -1);
-            pairIds.put(type, byCategory);
+            byCategory = pairIds.get(type);
+            if (byCategory == null) {
+                byCategory = new int[CATEGORIES.length];
+                Arrays.fill(byCategory, -1);
+                pairIds.put(type, byCategory);
+            }
+            remember(type, byCategory);
         }
         int id = byCategory[category.ordinal()];
         if (id < 0) {
@@ -72,6 +80,23 @@ public final class MessageCounter {
             byCategory[category.ordinal()] = id;
         }
         return id;
+    }
+
+    /**
+     * A type name is nearly always the same String object (a literal, or the class's cached simple
+     * name), so a short scan by reference finds it without hashing the name for every message.
+     */
+    private int[] byIdentity(String type) {
+        for (int i = 0; i < known; i++) {
+            if (knownTypes[i] == type) return knownPairs[i];
+        }
+        return null;
+    }
+
+    private void remember(String type, int[] byCategory) {
+        if (known == knownTypes.length) return;
+        knownTypes[known] = type;
+        knownPairs[known++] = byCategory;
     }
 
     private int newPair(String type, MessageCategory category) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
@@ -76,6 +78,40 @@ public final class SimBenchmark {
         }
         return new Result(workload, cluster.size(), virtualMillis, runs, deliveries, events,
                 median(measured, 0), median(measured, 1));
+    }
+
+    /**
+     * The ceiling for the simulator: events per wall second of the plainest discrete-event loop, a
+     * {@link PriorityQueue} of (time, sequence) events in which each event handled schedules one
+     * more 0.5-1.5 ms later, with {@code pending} events always waiting (the bounce workload's
+     * messages and timers). It does no work per event, so no simulator of the same queue discipline
+     * can beat it. The median of {@code runs} measured runs of {@code events} events each, after
+     * {@code warmups} unmeasured ones.
+     */
+    public static double bareEventLoop(int pending, long events, int warmups, int runs) {
+        if (pending < 1 || events < 1 || runs < 1) throw new IllegalArgumentException("a bare event loop needs pending, events and runs of at least 1");
+        List<double[]> measured = new ArrayList<>();
+        for (int i = 0; i < warmups + runs; i++) {
+            SplittableRandom random = new SplittableRandom(1000 + i);
+            PriorityQueue<BareEvent> queue = new PriorityQueue<>();
+            long seq = 0;
+            for (int k = 0; k < pending; k++) queue.add(new BareEvent(random.nextLong(500_000, 1_500_000), seq++));
+            long start = System.nanoTime();
+            for (long n = 0; n < events; n++) {
+                BareEvent e = queue.poll();
+                queue.add(new BareEvent(e.time + random.nextLong(500_000, 1_500_000), seq++));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (i >= warmups) measured.add(new double[] {events / seconds});
+        }
+        return median(measured, 0);
+    }
+
+    private record BareEvent(long time, long seq) implements Comparable<BareEvent> {
+        @Override
+        public int compareTo(BareEvent o) {
+            return time != o.time ? Long.compare(time, o.time) : Long.compare(seq, o.seq);
+        }
     }
 
     private static double median(List<double[]> values, int column) {

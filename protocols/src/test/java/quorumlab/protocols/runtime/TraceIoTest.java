@@ -67,12 +67,22 @@ class TraceIoTest {
                 new TraceRecord.Complete(93, 7, 3, N2, new ClientReply.NotLeader(7, 3, Optional.empty()), "not_leader"),
                 new TraceRecord.Complete(94, 7, 3, N2, new ClientReply.Rejected(7, 3, "bad"), "rejected"),
                 new TraceRecord.Complete(95, 7, 4, null, null, "timeout"),
-                new TraceRecord.Fault(100, "partition", List.of(N1, N2), "{n1} | {n2}"));
+                new TraceRecord.Event(75, N1, new ProtocolEvent.SnapshotTaken(10, 2)),
+                new TraceRecord.Event(76, N2, new ProtocolEvent.SnapshotInstalled(10, 2)),
+                new TraceRecord.Event(77, N2, new ProtocolEvent.SlotsForgotten(9)),
+                new TraceRecord.Event(78, N2, new ProtocolEvent.StateMachineRestored(10)),
+                new TraceRecord.Event(79, N2, new ProtocolEvent.RoleChanged(null, Role.FOLLOWER, 0)),
+                new TraceRecord.Event(79, N2, new ProtocolEvent.VoteDenied(N1, 2, true, null)),
+                new TraceRecord.Meta(0, "multi-paxos", 3, -7, "local", "s", 0L, 6_000_000_000L),
+                new TraceRecord.Fault(100, "partition", List.of(N1, N2), "{n1} | {n2}"),
+                new TraceRecord.Fault(101, "partition", List.of(N1), "d", List.of(List.of(N1), List.of(N2, NodeId.of(3)))),
+                new TraceRecord.MessageCounts(300_000_000, 200_000_000, N1, "AppendEntries", "heartbeat", 8, 384),
+                new TraceRecord.Invoke(83, 83, N1, new ClientRequest(8, 1, new Operation.Put("k\"\u00e9\n", "v\u2603"))));
     }
 
     @Test
     void everyRecordKindRoundTripsThroughPlainAndGzipFiles(@TempDir Path dir) throws IOException {
-        for (String file : List.of("trace.jsonl", "trace.jsonl.gz")) {
+        for (String file : List.of("trace.jsonl", "trace.jsonl.gz", "trace.jsonl.zst")) {
             Path path = dir.resolve(file);
             try (TraceWriter w = TraceWriter.open(path)) {
                 everyKind().forEach(w::record);
@@ -82,6 +92,23 @@ class TraceIoTest {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("trace.jsonl.gz")))) {
             assertEquals(Files.readString(dir.resolve("trace.jsonl")), new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(dir.resolve("trace.jsonl.zst")))) {
+            assertEquals(Files.readString(dir.resolve("trace.jsonl")), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The hand-written writer writes exactly what Jackson's data binding writes for the records (the format did not change). */
+    @Test
+    void writesTheSameBytesAsJacksonDataBinding() throws IOException {
+        var reference = quorumlab.protocols.trace.TraceJson.mapper().writerFor(TraceRecord.class)
+                .withAttribute(quorumlab.protocols.trace.TraceJson.VERSION_FIELD, TraceRecord.SCHEMA_VERSION);
+        StringBuilder expected = new StringBuilder();
+        for (TraceRecord r : everyKind()) expected.append(reference.writeValueAsString(r)).append('\n');
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TraceWriter w = TraceWriter.to(bytes, "memory")) {
+            everyKind().forEach(w::record);
+        }
+        assertEquals(expected.toString(), bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test

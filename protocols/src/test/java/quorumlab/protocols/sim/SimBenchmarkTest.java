@@ -17,4 +17,12 @@ class SimBenchmarkTest {
         assertTrue(r.toString().contains("deliveries/s"));
         assertThrows(IllegalArgumentException.class, () -> SimBenchmark.runBounce(3, 1, 10, 0, 0));
     }
+
+    @Test
+    void theBareEventLoopRunsItsEventsAndRefusesAnEmptyQueue() {
+        double perSecond = SimBenchmark.bareEventLoop(10, 10_000, 0, 1);
+        assertTrue(perSecond > 0 && Double.isFinite(perSecond), "events/s: " + perSecond);
+        assertThrows(IllegalArgumentException.class, () -> SimBenchmark.bareEventLoop(0, 10, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> SimBenchmark.bareEventLoop(10, 10, 0, 0));
+    }
 }

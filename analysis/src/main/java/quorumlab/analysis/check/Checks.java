@@ -67,9 +67,22 @@ public final class Checks {
                 settings.drawPictures());
         // Paths are written relative to the run directory, which the runner moves into place after
         // this call: verdict.json sits beside the files it names.
+        // The runner's history.jsonl holds the same client records as the trace beside it. Checking
+        // linearizability from the trace as it streams keeps memory bounded by the open operations;
+        // reading the history file would hold every operation of the run.
+        List<Path> traces = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                if (kindOf(file) == Kind.TRACE) traces.add(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (traces.size() == 1) files = traces;
         List<Verdict.Check> checks = new ArrayList<>();
         for (Path file : files) {
-            for (Verdict.Check c : checkFile(file, here).checks()) {
+            Verdict checked = traces.size() == 1 ? checkTrace(file, here, true) : checkFile(file, here);
+            for (Verdict.Check c : checked.checks()) {
                 List<String> pictures = c.pictures().stream().map(p -> relative(runDir, p)).toList();
                 checks.add(new Verdict.Check(c.name(), c.status(), c.summary(), c.details(), pictures));
             }
@@ -133,7 +146,10 @@ public final class Checks {
     }
 
     static Verdict checkTrace(Path file, Settings settings) {
-        boolean linearizability = !hasHistoryBeside(file);
+        return checkTrace(file, settings, !hasHistoryBeside(file));
+    }
+
+    private static Verdict checkTrace(Path file, Settings settings, boolean linearizability) {
         TraceCheck check = new TraceCheck(settings.bound(), linearizability);
         try (TraceReader reader = TraceReader.open(file)) {
             while (reader.hasNext()) check.accept(reader.next());

@@ -259,10 +259,14 @@ public final class ScenarioLoader {
             probability("network.loss", n.loss());
             probability("network.duplicate", n.duplicate());
             probability("network.reorder", n.reorder());
-            if (n.regions() != null) regions("network.regions", n.regions());
+            if (n.regions() != null) regions("network.regions", n.regions(), true);
         }
 
-        private void regions(String prefix, Scenario.Regions r) {
+        /**
+         * A region matrix. The scenario's network must place every node; a latency-matrix fault may
+         * place only some, and sets the links between those (docs/scenario-format.md).
+         */
+        private void regions(String prefix, Scenario.Regions r, boolean everyNode) {
             if (r.placement() == null || r.placement().isEmpty()) throw error(prefix + ".placement", "place every node in a region");
             Set<NodeId> placed = new HashSet<>();
             for (Map.Entry<String, List<String>> e : r.placement().entrySet()) {
@@ -272,7 +276,7 @@ public final class ScenarioLoader {
                     if (!placed.add(node(field, name))) throw error(field, "node " + name + " is placed twice");
                 }
             }
-            for (int i = 1; i <= s.nodeCount(); i++) {
+            for (int i = 1; i <= s.nodeCount() && everyNode; i++) {
                 if (!placed.contains(new NodeId(i))) {
                     throw error(prefix + ".placement", "node n" + i + " is in no region (place every node n1 .. n" + s.nodeCount() + ")");
                 }
@@ -385,7 +389,7 @@ public final class ScenarioLoader {
                     }
                     case "latency-matrix" -> {
                         if (f.regions() == null) throw error(at + ".regions", "the region matrix is required (placement, within, between)");
-                        regions(at + ".regions", f.regions());
+                        regions(at + ".regions", f.regions(), false);
                     }
                     case "delay" -> {
                         if (f.delay() == null) throw error(at + ".delay", "the delay is required (for example uniform(50ms,100ms))");

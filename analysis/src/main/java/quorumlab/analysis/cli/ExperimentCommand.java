@@ -14,13 +14,25 @@ import quorumlab.analysis.experiment.LeaderElectionRun;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Runs a published experiment on Raft and Multi-Paxos.",
             "leader-election: the Raft paper's Figure 16, the time to elect a new leader",
-            "after the leader crashes, for many election timeout settings."})
+            "after the leader crashes, for many election timeout settings;",
+            "with --setup wan, the thesis's wide-area election run."})
 final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The experiment: leader-election.")
     String name;
 
-    @Option(names = "--trials", defaultValue = "1000", paramLabel = "N", description = "Trials per setting (default: ${DEFAULT-VALUE}).")
-    int trials;
+    @Option(names = "--trials", paramLabel = "N",
+            description = {"Trials per setting (default: 1000, the paper's;", "--setup wan: 10000, the thesis's)."})
+    Integer trials;
+
+    @Option(names = "--setup", defaultValue = "paper", paramLabel = "paper|wan",
+            description = {"leader-election: paper (Figure 16) or wan (the",
+                "thesis's wide-area run: 30-40 ms one way, 300-600 ms,", "one and two servers failed). Default: ${DEFAULT-VALUE}."})
+    String setup;
+
+    @Option(names = "--logs", defaultValue = "two-behind", paramLabel = "equal|two-behind",
+            description = {"Logs at the crash: two-behind (the paper's: two", "followers missed the last entry) or equal.",
+                "Default: ${DEFAULT-VALUE}."})
+    String logs;
 
     @Option(names = "--settings", paramLabel = "MIN-MAX,...", split = ",",
             description = {"Election timeout ranges in ms (default: the",
@@ -30,15 +42,16 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "5", paramLabel = "N", description = "Cluster size (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--delay", defaultValue = LeaderElectionExperiment.DEFAULT_DELAY, paramLabel = "DIST",
-            description = {"Per-message network delay, in the scenario", "notation (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--delay", paramLabel = "DIST",
+            description = {"Per-message network delay, in the scenario", "notation (default: " + LeaderElectionExperiment.DEFAULT_DELAY
+                + ";", "--setup wan: " + LeaderElectionExperiment.WAN_DELAY + ")."})
     String delay;
 
-    @Option(names = "--write", defaultValue = LeaderElectionExperiment.DEFAULT_WRITE, paramLabel = "DURATION",
+    @Option(names = "--write", paramLabel = "DURATION",
             description = {"How long a durable write takes: a vote's or",
                 "an append's reply leaves only after it.",
-                "Default: ${DEFAULT-VALUE}; with the default delay,",
-                "the paper's ~15 ms broadcast time."})
+                "Default: " + LeaderElectionExperiment.DEFAULT_WRITE + "; with the default delay,",
+                "the paper's ~15 ms broadcast time (--setup wan: 0)."})
     String write;
 
     @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all", completionCandidates = ProtocolNames.class,
@@ -59,14 +72,17 @@ final class ExperimentCommand implements Callable<Integer> {
         if (!name.equals("leader-election")) {
             throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election)");
         }
+        int trials = this.trials != null ? this.trials
+                : setup.equals("wan") ? LeaderElectionExperiment.WAN_DEFAULT_TRIALS : 1000;
         if (trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
         Path dir = out != null ? out
-                : Path.of("results", "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : Path.of("results", setup.equals("wan") ? "leader-election-wan" : "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> protocols = protocol.equals("all")
                 ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name).toList()
                 : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
-        boolean violated = LeaderElectionRun.run(protocols, settings, trials, nodes, delay, write, preVote, seed, dir, System.out, System.err);
+        boolean violated = LeaderElectionRun.run(setup, logs, protocols, settings, trials, nodes, delay, write, preVote, seed, dir,
+                System.out, System.err);
         return violated ? Main.EXIT_VIOLATION : Main.EXIT_OK;
     }
 

@@ -21,7 +21,8 @@ final class ExperimentCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--trials", paramLabel = "N",
-            description = {"Trials per setting (default: 1000, the paper's;", "--setup wan: 10000, the thesis's)."})
+            description = {"Trials per setting (default: " + LeaderElectionExperiment.DEFAULT_TRIALS + "; the paper ran",
+                "1000; --setup wan: " + LeaderElectionExperiment.WAN_DEFAULT_TRIALS + ", the thesis 10000)."})
     Integer trials;
 
     @Option(names = "--setup", defaultValue = "paper", paramLabel = "paper|wan",
@@ -29,9 +30,9 @@ final class ExperimentCommand implements Callable<Integer> {
                 "thesis's wide-area run: 30-40 ms one way, 300-600 ms,", "one and two servers failed). Default: ${DEFAULT-VALUE}."})
     String setup;
 
-    @Option(names = "--logs", defaultValue = "two-behind", paramLabel = "equal|two-behind",
-            description = {"Logs at the crash: two-behind (the paper's: two", "followers missed the last entry) or equal.",
-                "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--logs", paramLabel = "equal|two-behind",
+            description = {"Logs at the crash: two-behind (two followers", "missed the last entry; the paper's default)",
+                "or equal (the default of --setup wan)."})
     String logs;
 
     @Option(names = "--settings", paramLabel = "MIN-MAX,...", split = ",",
@@ -73,13 +74,16 @@ final class ExperimentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election)");
         }
         int trials = this.trials != null ? this.trials
-                : setup.equals("wan") ? LeaderElectionExperiment.WAN_DEFAULT_TRIALS : 1000;
+                : setup.equals("wan") ? LeaderElectionExperiment.WAN_DEFAULT_TRIALS : LeaderElectionExperiment.DEFAULT_TRIALS;
+        String logs = this.logs != null ? this.logs : setup.equals("wan") ? "equal" : "two-behind";
         if (trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
         Path dir = out != null ? out
                 : Path.of("results", setup.equals("wan") ? "leader-election-wan" : "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        // "all": the protocols that elect a leader (Figure 16 times elections; primary-backup has none).
         List<String> protocols = protocol.equals("all")
-                ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name).toList()
+                ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name)
+                        .filter(p -> p.equals("raft") || p.equals("multi-paxos")).toList()
                 : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
         boolean violated = LeaderElectionRun.run(setup, logs, protocols, settings, trials, nodes, delay, write, preVote, seed, dir,
                 System.out, System.err);

@@ -26,8 +26,8 @@ final class ExperimentCommand implements Callable<Integer> {
     Integer trials;
 
     @Option(names = "--setup", defaultValue = "paper", paramLabel = "paper|wan",
-            description = {"leader-election: paper (Figure 16) or wan (the",
-                "thesis's wide-area run: 30-40 ms one way, 300-600 ms,", "one and two servers failed). Default: ${DEFAULT-VALUE}."})
+            description = {"paper (Figure 16) or wan (the thesis's",
+                "wide-area run: 30-40 ms one way, 300-600 ms,", "one and two servers failed). Default: ${DEFAULT-VALUE}."})
     String setup;
 
     @Option(names = "--logs", paramLabel = "equal|two-behind",
@@ -56,7 +56,8 @@ final class ExperimentCommand implements Callable<Integer> {
     String write;
 
     @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all", completionCandidates = ProtocolNames.class,
-            description = {"One of: ${COMPLETION-CANDIDATES};", "or all of them. Default: ${DEFAULT-VALUE}."})
+            description = {"One of: ${COMPLETION-CANDIDATES};", "or all those that elect a leader (raft,",
+                "multi-paxos). Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--pre-vote", description = "Run Raft with the thesis's pre-vote.")

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"Runs a published experiment on Raft and Multi-Paxos.",
             "leader-election: the Raft paper's Figure 16, the time to elect a new leader",
-            "after the leader crashes, for many election timeout settings.",
+            "after the leader crashes, for many election timeout settings;",
+            "with --setup wan, the thesis's wide-area election run.",
             "partial-partition: Jensen, Howard & Mortier 2021, leader changes",
             "and throughput while some links between live nodes fail.",
             "election-cost: Howard & Mortier 2020, what an election costs",
@@ -27,8 +28,20 @@ final class ExperimentCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The experiment: leader-election, partial-partition, election-cost.")
     String name;
 
-    @Option(names = "--trials", defaultValue = "1000", paramLabel = "N", description = "Trials per setting (default: ${DEFAULT-VALUE}).")
-    int trials;
+    @Option(names = "--trials", paramLabel = "N",
+            description = {"Trials per setting (default: " + LeaderElectionExperiment.DEFAULT_TRIALS + "; the paper ran",
+                "1000; --setup wan: " + LeaderElectionExperiment.WAN_DEFAULT_TRIALS + ", the thesis 10000)."})
+    Integer trials;
+
+    @Option(names = "--setup", defaultValue = "paper", paramLabel = "paper|wan",
+            description = {"paper (Figure 16) or wan (the thesis's",
+                "wide-area run: 30-40 ms one way, 300-600 ms,", "one and two servers failed). Default: ${DEFAULT-VALUE}."})
+    String setup;
+
+    @Option(names = "--logs", paramLabel = "equal|two-behind",
+            description = {"Logs at the crash: two-behind (two followers", "missed the last entry; the paper's default)",
+                "or equal (the default of --setup wan)."})
+    String logs;
 
     @Option(names = "--settings", paramLabel = "MIN-MAX,...", split = ",",
             description = {"Election timeout ranges in ms (default: the",
@@ -38,19 +51,21 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "5", paramLabel = "N", description = "Cluster size (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--delay", defaultValue = LeaderElectionExperiment.DEFAULT_DELAY, paramLabel = "DIST",
-            description = {"Per-message network delay, in the scenario", "notation (default: ${DEFAULT-VALUE})."})
+    @Option(names = "--delay", paramLabel = "DIST",
+            description = {"Per-message network delay, in the scenario", "notation (default: " + LeaderElectionExperiment.DEFAULT_DELAY
+                + ";", "--setup wan: " + LeaderElectionExperiment.WAN_DELAY + ")."})
     String delay;
 
-    @Option(names = "--write", defaultValue = LeaderElectionExperiment.DEFAULT_WRITE, paramLabel = "DURATION",
+    @Option(names = "--write", paramLabel = "DURATION",
             description = {"How long a durable write takes: a vote's or",
                 "an append's reply leaves only after it.",
-                "Default: ${DEFAULT-VALUE}; with the default delay,",
-                "the paper's ~15 ms broadcast time."})
+                "Default: " + LeaderElectionExperiment.DEFAULT_WRITE + "; with the default delay,",
+                "the paper's ~15 ms broadcast time (--setup wan: 0)."})
     String write;
 
     @Option(names = "--protocol", defaultValue = "all", paramLabel = "NAME|all", completionCandidates = ProtocolNames.class,
-            description = {"One of: ${COMPLETION-CANDIDATES};", "or all of them. Default: ${DEFAULT-VALUE}."})
+            description = {"One of: ${COMPLETION-CANDIDATES};", "or all those that elect a leader (raft,",
+                "multi-paxos). Default: ${DEFAULT-VALUE}."})
     String protocol;
 
     @Option(names = "--pre-vote", description = "Run Raft with the thesis's pre-vote.")
@@ -87,14 +102,20 @@ final class ExperimentCommand implements Callable<Integer> {
         if (!name.equals("leader-election")) {
             throw new IllegalArgumentException("unknown experiment '" + name + "' (known: leader-election, partial-partition, election-cost)");
         }
+        int trials = this.trials != null ? this.trials
+                : setup.equals("wan") ? LeaderElectionExperiment.WAN_DEFAULT_TRIALS : LeaderElectionExperiment.DEFAULT_TRIALS;
+        String logs = this.logs != null ? this.logs : setup.equals("wan") ? "equal" : "two-behind";
         if (trials < 1) throw new IllegalArgumentException("--trials must be at least 1, got " + trials);
         if (nodes < 1) throw new IllegalArgumentException("--nodes must be at least 1, got " + nodes);
         Path dir = out != null ? out
-                : Path.of("results", "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                : Path.of("results", setup.equals("wan") ? "leader-election-wan" : "leader-election", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        // "all": the protocols that elect a leader (Figure 16 times elections; primary-backup has none).
         List<String> protocols = protocol.equals("all")
-                ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name).toList()
+                ? quorumlab.protocols.Protocol.all().stream().map(quorumlab.protocols.Protocol::name)
+                        .filter(p -> p.equals("raft") || p.equals("multi-paxos")).toList()
                 : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
-        boolean violated = LeaderElectionRun.run(protocols, settings, trials, nodes, delay, write, preVote, seed, dir, System.out, System.err);
+        boolean violated = LeaderElectionRun.run(setup, logs, protocols, settings, trials, nodes, delay, write, preVote, seed, dir,
+                System.out, System.err);
         return violated ? Main.EXIT_VIOLATION : Main.EXIT_OK;
     }
 

@@ -76,7 +76,7 @@ class RunMetricsTest {
         invoke(t, 2, 1, 1100, N1, new Operation.Put("k", "late")); // after the workload: drain
         committed(t, 2, 1, 1105, N1);
         t.add(ev(2500, N1, new ProtocolEvent.EntryApplied(4, "c2:1"))); // the idle tail
-        RunMetrics m = Agreement.measure(t);
+        RunMetrics m = RunMetrics.of(t);
         assertEquals(150, m.phases.warmupMs(), 1e-9);
         assertEquals(850, m.phases.windowMs(), 1e-9);
         assertEquals(1500, m.phases.drainMs(), 1e-9);
@@ -97,7 +97,7 @@ class RunMetricsTest {
         committed(t, 1, 1, 10, N1);
         t.add(new TraceRecord.Invoke(150 * MS, 100 * MS, N1, new ClientRequest(2, 1, new Operation.Put("k", "w"))));
         committed(t, 2, 1, 220, N1);
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(120.0, m.latency.getMaxValue() / 1e6, 0.2, "sent late: 120 ms from the intended send, not 70");
     }
 
@@ -123,7 +123,7 @@ class RunMetricsTest {
         committed(t, 1, 100, 1495, N2);
         steady(t, 1, 101, 1500, 2990, 10, 3);
         t.add(fault(2000, "restart", N1));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(1, m.leaderChanges.size());
         RunMetrics.LeaderChange c = m.leaderChanges.get(0);
         assertEquals("crash", c.cause());
@@ -146,7 +146,7 @@ class RunMetricsTest {
         t.add(ev(700, N1, new ProtocolEvent.RoleChanged(Role.LEADER, Role.FOLLOWER, 2)));
         t.add(ev(700, N2, new ProtocolEvent.ElectionStarted(2, false)));
         t.add(ev(730, N2, new ProtocolEvent.LeaderEstablished(2)));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(1, m.leaderChanges.size());
         assertEquals("spontaneous", m.leaderChanges.get(0).cause());
         assertEquals(30.0, m.leaderChanges.get(0).electionMs(), 1e-9);
@@ -165,7 +165,7 @@ class RunMetricsTest {
         t.add(ev(700, N2, new ProtocolEvent.ElectionStarted(3, false))); // term 3: one candidate, refused
         t.add(ev(900, N3, new ProtocolEvent.ElectionStarted(4, false)));
         t.add(ev(905, N3, new ProtocolEvent.LeaderEstablished(4)));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(4, m.termsTried);
         assertEquals(1, m.splitVotes);
         assertEquals(1, m.candidaciesFailed);
@@ -185,7 +185,7 @@ class RunMetricsTest {
         t.add(ev(501, N3, new ProtocolEvent.ElectionStarted(3, false)));
         t.add(ev(503, N2, new ProtocolEvent.Preempted(2, 3, N3))); // dueling: n3's ballot began during n2's phase 1
         t.add(ev(506, N3, new ProtocolEvent.LeaderEstablished(3)));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(3, m.termsTried);
         assertEquals(1, m.splitVotes);
         assertEquals(1, m.candidaciesFailed);
@@ -221,7 +221,7 @@ class RunMetricsTest {
         t.add(ev(504, N1, new ProtocolEvent.SlotChosen(11, 1, "c11")));
         t.add(ev(504, N1, new ProtocolEvent.EntryApplied(11, "c11")));
         t.add(ev(504, N1, new ProtocolEvent.EntryApplied(12, "c12")));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(1, m.outOfOrder, "only n1's slot 12");
         assertEquals(1, m.maxGapWidth);
         assertEquals(1, m.gapLifetimes.getTotalCount());
@@ -253,7 +253,7 @@ class RunMetricsTest {
         t.add(ev(102, N2, new ProtocolEvent.EntryAppended(1, 1, "c1:1")));
         t.add(ev(104, N1, new ProtocolEvent.EntryCommitted(1, 1, "c1:1")));
         t.add(ev(150, N2, new ProtocolEvent.EntryCommitted(1, 1, "c1:1")));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(4.0, m.appendToCommit.getMaxValue() / 1e6, 0.01);
         assertEquals(46.0, m.commitLag.getMaxValue() / 1e6, 0.05);
         assertEquals("appended, not committed", m.waiting.what());
@@ -274,7 +274,7 @@ class RunMetricsTest {
         invoke(t, 1, seq, 2505, N1, new Operation.Put("k", "v"));
         committed(t, 1, seq++, 2800, N1);
         steady(t, 1, seq, 2810, 2990, 10, 2);
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(2, m.outages.size(), m.outages.toString());
         assertEquals("spontaneous", m.outages.get(0).cause());
         assertEquals(1792.0, m.outages.get(0).startMs(), 1e-9);
@@ -297,7 +297,7 @@ class RunMetricsTest {
         }
         // the drain: not counted
         t.add(new TraceRecord.MessageCounts(1200 * MS, 1100 * MS, N1, "AppendEntries", "heartbeat", 99, 99));
-        RunMetrics m = Agreement.measure(sorted(t));
+        RunMetrics m = RunMetrics.of(sorted(t));
         assertEquals(99, m.committed);
         assertEquals(620, m.messagesSent());
         assertEquals(620 / 99.0, m.messagesPerCommit(), 1e-9);
@@ -313,7 +313,7 @@ class RunMetricsTest {
         List<TraceRecord> t = new ArrayList<>();
         t.add(meta("raft", 3, 0, 1000));
         steady(t, 1, 1, 0, 1000, 10, 2);
-        RunMetrics m = Agreement.measure(t);
+        RunMetrics m = RunMetrics.of(t);
         assertTrue(Double.isNaN(m.messagesPerCommit()));
     }
 

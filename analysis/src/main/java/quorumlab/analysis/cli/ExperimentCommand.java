@@ -29,8 +29,10 @@ final class ExperimentCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--trials", paramLabel = "N",
-            description = {"Trials per setting (default: " + LeaderElectionExperiment.DEFAULT_TRIALS + "; the paper ran",
-                "1000; --setup wan: " + LeaderElectionExperiment.WAN_DEFAULT_TRIALS + ", the thesis 10000)."})
+            description = {"Trials per setting. leader-election: " + LeaderElectionExperiment.DEFAULT_TRIALS + " (the paper",
+                "ran 1000; --setup wan: " + LeaderElectionExperiment.WAN_DEFAULT_TRIALS + ", the thesis 10000);",
+                "partial-partition: " + PartialPartitionExperiment.DEFAULT_TRIALS + " per topology and variant;",
+                "election-cost: " + ElectionCostExperiment.DEFAULT_TRIALS + " per divergence and spread."})
     Integer trials;
 
     @Option(names = "--setup", defaultValue = "paper", paramLabel = "paper|wan",

@@ -58,7 +58,11 @@ class NoFaultCompareTest {
             JsonNode p = summary.path("protocols").path(protocol);
             assertTrue(p.path("throughput_ops_s").path("value").asDouble() > 0, protocol + " committed commands");
             assertTrue(p.path("messages_per_commit").path("value").asDouble() > 0, protocol + ": message cost is a number at " + level);
-            assertEquals(0, p.path("leader_changes").path("value").asDouble(), 0.0, protocol + ": no fault, no leader change");
+            if (runtime.equals("sim")) {
+                // On the real-time local runtime a loaded machine can delay a heartbeat past an election
+                // timeout, a real (spontaneous) leader change; only the simulator's clock guarantees none.
+                assertEquals(0, p.path("leader_changes").path("value").asDouble(), 0.0, protocol + ": no fault, no leader change");
+            }
         }
     }
 }

@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
 import org.apache.commons.statistics.descriptive.Quantile;
@@ -79,33 +76,21 @@ public final class ElectionCostExperiment {
     }
 
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads());
-        try {
-            List<Future<Trial>> futures = new ArrayList<>();
-            AtomicInteger done = new AtomicInteger();
-            for (String p : config.protocols()) {
-                Protocol protocol = Protocol.byName(p);
-                for (Spread s : config.spreads()) {
-                    for (int d : config.divergence()) {
-                        for (int i = 0; i < config.trials(); i++) {
-                            int index = i;
-                            // The same seeds for both protocols and every setting: only the setting differs.
-                            long seed = config.seed() * 1_000_003L + index;
-                            futures.add(pool.submit(() -> {
-                                Trial t = new Trial(p, s, d, index, seed, ElectionCostTrial.run(protocol, d, s, seed));
-                                progress.accept(done.incrementAndGet());
-                                return t;
-                            }));
-                        }
+        List<Callable<Trial>> tasks = new ArrayList<>();
+        for (String p : config.protocols()) {
+            Protocol protocol = Protocol.byName(p);
+            for (Spread s : config.spreads()) {
+                for (int d : config.divergence()) {
+                    for (int i = 0; i < config.trials(); i++) {
+                        int index = i;
+                        // The same seeds for both protocols and every setting: only the setting differs.
+                        long seed = config.seed() * 1_000_003L + index;
+                        tasks.add(() -> new Trial(p, s, d, index, seed, ElectionCostTrial.run(protocol, d, s, seed)));
                     }
                 }
             }
-            List<Trial> trials = new ArrayList<>();
-            for (Future<Trial> f : futures) trials.add(f.get());
-            return trials;
-        } finally {
-            pool.shutdownNow();
         }
+        return Parallel.runAll(tasks, config.threads(), progress);
     }
 
     static List<Row> rows(List<Trial> trials, Config config) {

@@ -15,10 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import org.apache.commons.statistics.descriptive.Mean;
 import org.apache.commons.statistics.descriptive.Quantile;
@@ -111,33 +108,21 @@ public final class LeaderElectionExperiment {
     /** Runs every trial; returns the trials in a fixed order. */
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
         List<Protocol> protocols = config.protocols().stream().map(Protocol::byName).toList();
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads());
-        try {
-            List<Future<Trial>> futures = new ArrayList<>();
-            AtomicInteger done = new AtomicInteger();
-            for (Protocol p : protocols) {
-                for (Setting s : config.settings()) {
-                    for (int failures : config.failures()) {
-                        ElectionTrial.Spec spec = new ElectionTrial.Spec(p, s, config.nodes(), config.delay(), config.writeNanos(),
-                                config.preVote(), config.logs(), failures, config.capNanos());
-                        for (int i = 0; i < trialsFor(config, s); i++) {
-                            int trial = i;
-                            long seed = seedOf(config.seed(), p.name(), key(s, failures), trial);
-                            futures.add(pool.submit(() -> {
-                                Trial t = new Trial(p.name(), s, failures, trial, seed, ElectionTrial.run(spec, seed));
-                                progress.accept(done.incrementAndGet());
-                                return t;
-                            }));
-                        }
+        List<Callable<Trial>> tasks = new ArrayList<>();
+        for (Protocol p : protocols) {
+            for (Setting s : config.settings()) {
+                for (int failures : config.failures()) {
+                    ElectionTrial.Spec spec = new ElectionTrial.Spec(p, s, config.nodes(), config.delay(), config.writeNanos(),
+                            config.preVote(), config.logs(), failures, config.capNanos());
+                    for (int i = 0; i < trialsFor(config, s); i++) {
+                        int trial = i;
+                        long seed = seedOf(config.seed(), p.name(), key(s, failures), trial);
+                        tasks.add(() -> new Trial(p.name(), s, failures, trial, seed, ElectionTrial.run(spec, seed)));
                     }
                 }
             }
-            List<Trial> trials = new ArrayList<>();
-            for (Future<Trial> f : futures) trials.add(f.get());
-            return trials;
-        } finally {
-            pool.shutdownNow();
         }
+        return Parallel.runAll(tasks, config.threads(), progress);
     }
 
     static int trialsFor(Config config, Setting s) {

@@ -13,10 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import org.apache.commons.statistics.descriptive.Quantile;
 import org.knowm.xchart.CategoryChart;
@@ -114,31 +111,18 @@ public final class PartialPartitionExperiment {
     }
 
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads());
-        try {
-            List<Future<Trial>> futures = new ArrayList<>();
-            AtomicInteger done = new AtomicInteger();
-            for (Topology t : config.topologies()) {
-                for (Variant v : config.variants()) {
-                    for (int i = 0; i < config.trials(); i++) {
-                        int index = i;
-                        // The same seeds for every variant of a topology: the variants differ only in options.
-                        long seed = config.seed() * 1_000_003L + t.ordinal() * 10_007L + index;
-                        futures.add(pool.submit(() -> {
-                            Trial trial = new Trial(t, v, index, seed,
-                                    PartialPartitionTrial.run(t, v, config.thirdNanos(), config.flapNanos(), seed));
-                            progress.accept(done.incrementAndGet());
-                            return trial;
-                        }));
-                    }
+        List<Callable<Trial>> tasks = new ArrayList<>();
+        for (Topology t : config.topologies()) {
+            for (Variant v : config.variants()) {
+                for (int i = 0; i < config.trials(); i++) {
+                    int index = i;
+                    // The same seeds for every variant of a topology: the variants differ only in options.
+                    long seed = config.seed() * 1_000_003L + t.ordinal() * 10_007L + index;
+                    tasks.add(() -> new Trial(t, v, index, seed, PartialPartitionTrial.run(t, v, config.thirdNanos(), config.flapNanos(), seed)));
                 }
             }
-            List<Trial> trials = new ArrayList<>();
-            for (Future<Trial> f : futures) trials.add(f.get());
-            return trials;
-        } finally {
-            pool.shutdownNow();
         }
+        return Parallel.runAll(tasks, config.threads(), progress);
     }
 
     static List<Row> rows(List<Trial> trials, Config config) {

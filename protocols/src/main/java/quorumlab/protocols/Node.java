@@ -20,4 +20,13 @@ public interface Node {
 
     /** The timer named {@code name} fired. */
     void onTimer(String name);
+
+    /**
+     * An operator asks this node to change the membership (see {@link MembershipChange}). Only
+     * protocols whose {@link Protocol#supportsMembershipChange()} is true receive this; the runtime
+     * and the fault injector refuse membership faults for the others before a run starts.
+     */
+    default void onMembershipChange(MembershipChange change) {
+        throw new IllegalStateException("membership change is not supported by " + getClass().getSimpleName());
+    }
 }

@@ -74,6 +74,14 @@ public interface Protocol {
         return false;
     }
 
+    /**
+     * True when the protocol's nodes take {@link MembershipChange}s (and a node added at run time
+     * can join). Membership faults on any other protocol are refused before the run starts.
+     */
+    default boolean supportsMembershipChange() {
+        return false;
+    }
+
     /** Every protocol but the unsafe baselines: what a default comparison runs. */
     static List<Protocol> consensus() {
         return all().stream().filter(p -> !p.unsafeBaseline()).collect(Collectors.toList());

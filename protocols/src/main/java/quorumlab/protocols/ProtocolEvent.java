@@ -2,6 +2,7 @@ package quorumlab.protocols;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 
 /**
  * What a node tells observers about its protocol's progress. The analysis and the safety checkers
@@ -32,6 +33,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(ProtocolEvent.SnapshotInstalled.class),
     @JsonSubTypes.Type(ProtocolEvent.SlotsForgotten.class),
     @JsonSubTypes.Type(ProtocolEvent.StateMachineRestored.class),
+    @JsonSubTypes.Type(ProtocolEvent.ConfigurationChanged.class),
+    @JsonSubTypes.Type(ProtocolEvent.MembershipChangeRefused.class),
+    @JsonSubTypes.Type(ProtocolEvent.MembershipChangeCommitted.class),
+    @JsonSubTypes.Type(ProtocolEvent.LearnerCaughtUp.class),
 })
 public sealed interface ProtocolEvent {
 
@@ -112,4 +117,27 @@ public sealed interface ProtocolEvent {
 
     /** The state machine was replaced by a snapshot as of {@code index}; emitted by the runtime. */
     record StateMachineRestored(long index) implements ProtocolEvent {}
+
+    /**
+     * This node's configuration changed. Raft: a configuration entry at {@code index} was appended
+     * ({@code committed} false; it takes effect at once, thesis §4.1) or committed; during joint
+     * consensus (§6) {@code oldVoters} is C_old and {@code voters} C_new, otherwise {@code oldVoters}
+     * is empty. Paxos: the configuration command chosen in slot {@code index} ({@code committed}
+     * true) governs slots from {@code effectiveFrom} = index + α on. Raft sets {@code effectiveFrom}
+     * to {@code index}.
+     */
+    record ConfigurationChanged(long index, long effectiveFrom, List<NodeId> voters, List<NodeId> oldVoters, boolean committed)
+            implements ProtocolEvent {}
+
+    /** The node refused membership change {@code changeId} (not the leader, a change in progress, ...). */
+    record MembershipChangeRefused(long changeId, String reason) implements ProtocolEvent {}
+
+    /** Membership change {@code changeId} took effect: {@code voters} is the configuration it made, now committed. */
+    record MembershipChangeCommitted(long changeId, List<NodeId> voters) implements ProtocolEvent {}
+
+    /**
+     * The leader judged new server {@code learner} caught up after {@code rounds} replication rounds
+     * and {@code entries} entries sent (thesis §4.2.1), so the change that adds it may proceed.
+     */
+    record LearnerCaughtUp(NodeId learner, long rounds, long entries) implements ProtocolEvent {}
 }

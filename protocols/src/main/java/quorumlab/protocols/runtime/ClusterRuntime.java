@@ -72,4 +72,18 @@ public interface ClusterRuntime {
 
     /** Connects client {@code clientId}; its replies go to {@code handler}. */
     ClientPort addClient(long clientId, ClientHandler handler);
+
+    /**
+     * Creates node {@code node}, which is not in the bootstrap configuration ({@link #cluster()}),
+     * with an empty durable store, and starts it; it waits to be contacted by a leader. Membership
+     * faults call this before they ask the leader to add the node.
+     */
+    default void addNode(NodeId node) {
+        throw new UnsupportedOperationException("this runtime cannot add nodes");
+    }
+
+    /** Hands {@code change} to node {@code at} (its {@code onMembershipChange}), now. */
+    default void requestMembershipChange(NodeId at, quorumlab.protocols.MembershipChange change) {
+        throw new UnsupportedOperationException("this runtime cannot change membership");
+    }
 }

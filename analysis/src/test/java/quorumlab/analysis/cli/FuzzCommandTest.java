@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** {@code quorumlab fuzz}: bad flags are one line and exit 2; a run prints its coverage; a replay checks one file. */
+// swaps System.out/err, so no other test class may run (and print) meanwhile
+@Isolated
 class FuzzCommandTest {
     @TempDir
     Path dir;

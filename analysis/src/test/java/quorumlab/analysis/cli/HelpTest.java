@@ -13,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 import quorumlab.protocols.Protocol;
 
 /**
@@ -25,6 +26,8 @@ import quorumlab.protocols.Protocol;
  * print no warning, each command's first line is a whole sentence (the top-level list shows only
  * that line), and no sentence is cut by the wrapping at the usage width.
  */
+// swaps System.out/err, so no other test class may run (and print) meanwhile
+@Isolated
 class HelpTest {
     /** What {@code --help} printed on stdout, and everything else that reached stderr. */
     record Help(int exit, String out, String err) {}

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import quorumlab.analysis.cli.Main;
 import quorumlab.workload.Bookings;
 
@@ -24,6 +25,8 @@ import quorumlab.workload.Bookings;
  * cut-off primary and the backup that took over both confirm bikes, so some bike goes to both users,
  * the checkers say so and {@code compare} exits 1; Raft and Multi-Paxos book every bike once.
  */
+// swaps System.out/err, so no other test class may run (and print) meanwhile
+@Isolated
 class BikeRentalTest {
     @TempDir
     Path tmp;

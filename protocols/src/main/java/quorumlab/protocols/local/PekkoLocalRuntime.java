@@ -431,8 +431,8 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     }
 
     void storeFailed(NodeId id, UncheckedIOException e) {
-        storeFailure.compareAndSet(null, e);
         status.get(id).up = false;
+        storeFailure.compareAndSet(null, e);
         failed(id, "opening its store", e);
     }
 

@@ -129,6 +129,7 @@ public final class DiskStore implements DurableStore, AutoCloseable {
      * write-ahead log, which recovery read last, is named.
      */
     private static String damagedFile(Path dir, String status) {
+        if (status.contains(dir.toString())) return "";
         try (Stream<Path> files = Files.list(dir)) {
             java.util.List<Path> all = files.sorted().toList();
             for (Path f : all) {

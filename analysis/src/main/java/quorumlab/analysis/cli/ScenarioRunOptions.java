@@ -10,10 +10,19 @@ final class ScenarioRunOptions {
             description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine.", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
+    @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|disk",
+            description = {"Where the nodes keep their durable state (--runtime local):", "memory, or disk (RocksDB under the run's directory,",
+                    "one fsync per handler; docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
+    String store;
+
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     Runner.RuntimeKind runtimeKind() {
         return Runner.RuntimeKind.parse(runtime);
+    }
+
+    Runner.StoreKind storeKind() {
+        return Runner.StoreKind.parse(store);
     }
 }

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.cluster.PekkoClusterRuntime;
 import quorumlab.protocols.local.PekkoLocalRuntime;
 import quorumlab.protocols.runtime.ClusterRuntime;
 import quorumlab.protocols.trace.TraceLevel;
@@ -43,13 +44,16 @@ import quorumlab.protocols.sim.Simulation;
 public final class Runner {
     public enum RuntimeKind {
         SIM,
-        LOCAL;
+        LOCAL,
+        /** Every node a process of its own, joined by Pekko Cluster (quorumlab.protocols.cluster). */
+        CLUSTER;
 
         public static RuntimeKind parse(String name) {
             return switch (name) {
                 case "sim" -> SIM;
                 case "local" -> LOCAL;
-                default -> throw new IllegalArgumentException("unknown runtime '" + name + "' (known: sim, local)");
+                case "cluster" -> CLUSTER;
+                default -> throw new IllegalArgumentException("unknown runtime '" + name + "' (known: sim, local, cluster)");
             };
         }
     }
@@ -279,6 +283,7 @@ public final class Runner {
             TraceLevel level = TraceLevel.valueOf(scenario.traceLevelName().toUpperCase());
             long completed;
             long delivered = 0;
+            java.util.function.Supplier<List<String>> runtimeFailures = List::of;
             try (TraceWriter trace = TraceWriter.open(dir.resolve(TRACE_FILE));
                     HistoryWriter history = new HistoryWriter(dir.resolve(HISTORY_FILE))) {
                 if (runtime == RuntimeKind.SIM) {
@@ -289,6 +294,15 @@ public final class Runner {
                     completed = drive(sim, ws, history, end, () -> runInSlices(sim, end + drain));
                     sim.close();
                     delivered = sim.messagesDelivered();
+                } else if (runtime == RuntimeKind.CLUSTER) {
+                    try (PekkoClusterRuntime cluster = PekkoClusterRuntime.builder().seed(seed)
+                            .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
+                            .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build()) {
+                        cluster.start();
+                        completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
+                        runtimeFailures = cluster.failuresAfterClose();
+                    }
                 } else {
                     try (PekkoLocalRuntime local = PekkoLocalRuntime.builder().seed(seed)
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
@@ -305,6 +319,7 @@ public final class Runner {
             run.put("options", options.asMap());
             run.put("runtime", runtime.name().toLowerCase());
             run.put("completedOperations", completed);
+            if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
             writeJson(dir.resolve(RUN_FILE), run);
             return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
         }

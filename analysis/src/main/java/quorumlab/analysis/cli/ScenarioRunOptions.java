@@ -6,8 +6,9 @@ import quorumlab.workload.Runner;
 
 /** The options of every command that runs scenarios, mixed into each with {@code @Mixin}. */
 final class ScenarioRunOptions {
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local",
-            description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine.", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local|cluster",
+            description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine;",
+                "cluster: a process per node, joined by Pekko Cluster (docs/cluster-runtime.md).", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")

@@ -8,6 +8,11 @@ package quorumlab.protocols;
  *
  * <p>Besides single values, the store keeps indexed tables (a log, a set of slots) keyed by a
  * positive index, so a protocol need not rewrite a whole log to change one entry.
+ *
+ * <p>Writes may reach the disk only at {@link #sync()}, which the runtime calls after each handler
+ * and before that handler's messages and replies leave the node: a handler that writes several
+ * times pays for one flush (group commit), and nothing the node says can rest on a write a crash
+ * could still lose (Raft Figure 2: "updated on stable storage before responding to RPCs").
  */
 public interface DurableStore {
     /** The value stored under {@code key}, or null. */
@@ -34,4 +39,10 @@ public interface DurableStore {
 
     /** How many writes reached the store, for the cost metrics. */
     long writes();
+
+    /**
+     * Makes every write so far durable. Called by the runtime, never by protocol code; the memory
+     * store has nothing to do.
+     */
+    default void sync() {}
 }

@@ -58,6 +58,21 @@ public final class Runner {
         }
     }
 
+    /** Where the nodes of a {@code local} run keep their durable state. */
+    public enum StoreKind {
+        MEMORY,
+        /** RocksDB under each seed's directory, {@code store/n1 ...}: a restart recovers from the files. */
+        DISK;
+
+        public static StoreKind parse(String name) {
+            return switch (name) {
+                case "memory" -> MEMORY;
+                case "disk" -> DISK;
+                default -> throw new IllegalArgumentException("unknown store '" + name + "' (known: memory, disk)");
+            };
+        }
+    }
+
     /** One protocol on one seed, finished. */
     public record SeedRun(String protocol, long seed, Path dir, long completedOperations, double wallSeconds, long messagesDelivered) {}
 
@@ -96,6 +111,7 @@ public final class Runner {
     private final List<BiConsumer<Path, SeedRun>> afterEachRun = new ArrayList<>();
     private final List<Consumer<Path>> beforeLanding = new ArrayList<>();
     private int threads = Runtime.getRuntime().availableProcessors();
+    private StoreKind store = StoreKind.MEMORY;
 
     /** {@code hook} runs on each finished seed run's directory, before the run lands (e.g. to write verdict.json). */
     public Runner afterEachRun(BiConsumer<Path, SeedRun> hook) {
@@ -106,6 +122,12 @@ public final class Runner {
     /** {@code hook} runs on the whole run's directory just before it is moved into place (e.g. a report). */
     public Runner beforeLanding(Consumer<Path> hook) {
         beforeLanding.add(hook);
+        return this;
+    }
+
+    /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} runtime. */
+    public Runner store(StoreKind kind) {
+        this.store = java.util.Objects.requireNonNull(kind);
         return this;
     }
 
@@ -123,6 +145,9 @@ public final class Runner {
             Path outRoot, Listener listener) {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         if (seeds > MAX_SEEDS) throw new IllegalArgumentException("--seeds: at most " + MAX_SEEDS + ", got " + seeds);
+        if (store == StoreKind.DISK && runtime == RuntimeKind.SIM) {
+            throw new IllegalArgumentException("--store disk needs --runtime local: the simulator keeps the nodes' state in memory");
+        }
         WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
         if (ws.openLoop()) {
             double operations = ws.rate() * (scenario.durationNanos() / 1e9) * seeds * protocolNames.size();
@@ -156,7 +181,7 @@ public final class Runner {
             List<Job> jobs = new ArrayList<>();
             for (Protocol p : protocols) {
                 for (long s = firstSeed; s < firstSeed + seeds; s++) {
-                    jobs.add(new Job(scenario, p, options.get(p.name()), s, runtime, tmp.resolve(p.name()).resolve("seed-" + s)));
+                    jobs.add(new Job(scenario, p, options.get(p.name()), s, runtime, store, tmp.resolve(p.name()).resolve("seed-" + s)));
                 }
             }
             listener.started(jobs.size());
@@ -272,7 +297,7 @@ public final class Runner {
     }
 
     /** One protocol on one seed. */
-    private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, Path dir) {
+    private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, StoreKind store, Path dir) {
         SeedRun run() throws IOException {
             Files.createDirectories(dir);
             long wallStart = System.nanoTime();
@@ -304,12 +329,18 @@ public final class Runner {
                         runtimeFailures = cluster.failuresAfterClose();
                     }
                 } else {
-                    try (PekkoLocalRuntime local = PekkoLocalRuntime.builder().seed(seed)
+                    PekkoLocalRuntime.Builder builder = PekkoLocalRuntime.builder().seed(seed)
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
                             .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
-                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build()) {
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end);
+                    if (store == StoreKind.DISK) builder.diskStore(dir.resolve("store"));
+                    try (PekkoLocalRuntime local = builder.build()) {
                         local.start();
                         completed = drive(local, ws, history, end, () -> sleep(end + drain));
+                        // a node whose store could not be read back at its restart stayed down: not a run to check
+                        local.storeFailure().ifPresent(e -> {
+                            throw e;
+                        });
                     }
                 }
             }
@@ -318,6 +349,7 @@ public final class Runner {
             run.put("seed", seed);
             run.put("options", options.asMap());
             run.put("runtime", runtime.name().toLowerCase());
+            if (runtime != RuntimeKind.SIM) run.put("store", store.name().toLowerCase());
             run.put("completedOperations", completed);
             if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
             writeJson(dir.resolve(RUN_FILE), run);

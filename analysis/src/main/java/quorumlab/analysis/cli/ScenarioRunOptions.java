@@ -11,10 +11,19 @@ final class ScenarioRunOptions {
                 "cluster: a process per node, joined by Pekko Cluster (docs/cluster-runtime.md).", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
+    @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|disk",
+            description = {"Where the nodes keep their durable state (--runtime local):", "memory, or disk (RocksDB under the run's directory,",
+                    "one fsync per handler; docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
+    String store;
+
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     Runner.RuntimeKind runtimeKind() {
         return Runner.RuntimeKind.parse(runtime);
+    }
+
+    Runner.StoreKind storeKind() {
+        return Runner.StoreKind.parse(store);
     }
 }

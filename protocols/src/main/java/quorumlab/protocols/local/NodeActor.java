@@ -1,7 +1,10 @@
 package quorumlab.protocols.local;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -11,18 +14,23 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.DurableStore;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.runtime.AbstractNodeContext;
-import quorumlab.protocols.runtime.MemoryStore;
 import quorumlab.protocols.runtime.NetworkModel;
 
 /**
  * The actor that hosts one protocol node, unchanged: every handler of the node runs inside this
  * actor, one message at a time. It outlives crashes (its state says whether the node is up), so
  * peers and clients keep one address for it; the store and random stream survive, nothing else does.
+ *
+ * <p>What a handler sends, to peers and clients, leaves only after the handler has returned and the
+ * store has synced what it wrote ({@link DurableStore#sync()}): one fsync per handler however often it
+ * wrote, and no message or reply that rests on a write a crash could still lose. A store on disk is
+ * closed at a crash and opened again at the restart, so the node recovers from its files.
  */
 final class NodeActor extends AbstractBehavior<NodeCommand> {
     private final PekkoLocalRuntime runtime;
@@ -33,17 +41,19 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
 
     private boolean up;
     private boolean paused;
+    /** The disk store was closed by a crash and is opened again by the next start. */
+    private boolean storeClosed;
     private long incarnation;
     private Node instance;
     /** What arrived, or came due, while paused, in arrival order. */
     private final ArrayDeque<NodeCommand> waiting = new ArrayDeque<>();
 
-    static Behavior<NodeCommand> create(PekkoLocalRuntime runtime, NodeId id, MemoryStore store, SplittableRandom random) {
+    static Behavior<NodeCommand> create(PekkoLocalRuntime runtime, NodeId id, DurableStore store, SplittableRandom random) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeActor(ctx, runtime, id, timers, store, random)));
     }
 
     private NodeActor(ActorContext<NodeCommand> ctx, PekkoLocalRuntime runtime, NodeId id, TimerScheduler<NodeCommand> timers,
-            MemoryStore store, SplittableRandom random) {
+            DurableStore store, SplittableRandom random) {
         super(ctx);
         this.runtime = runtime;
         this.id = id;
@@ -98,6 +108,15 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
     private void start() {
         if (up) return;
         runtime.leftLeadership(id); // a stale entry from a message handled after the crash was ordered
+        if (storeClosed) {
+            try {
+                context.reopened(runtime.openStore(id));
+            } catch (UncheckedIOException e) {
+                runtime.storeFailed(id, e); // the node stays down: it must not start from a store it cannot read
+                return;
+            }
+            storeClosed = false;
+        }
         up = true;
         paused = false;
         incarnation++;
@@ -123,6 +142,7 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
         paused = false;
         instance = null;
         context.crashed();
+        storeClosed = runtime.closeStore(id);
         runtime.leftLeadership(id);
     }
 
@@ -180,19 +200,54 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
         guarded("onTimer " + t.name(), () -> instance.onTimer(t.name()));
     }
 
-    /** A failing handler is a protocol bug: record it for the test or runner, and keep the actor alive. */
+    /**
+     * Runs one handler, then syncs the store and only then lets out what the handler sent. A failing
+     * handler is a protocol bug: record it for the test or runner, and keep the actor alive. A store
+     * that cannot sync loses the node: nothing it said in the handler leaves, and it crashes.
+     */
     private void guarded(String what, Runnable handler) {
         try {
             handler.run();
         } catch (RuntimeException e) {
             runtime.failed(id, what, e);
         }
+        try {
+            context.store().sync();
+        } catch (RuntimeException e) {
+            context.outbox.clear();
+            runtime.failed(id, "store sync after " + what, e);
+            runtime.crash(id);
+            return;
+        }
+        context.flush();
     }
 
     /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
     private final class Context extends AbstractNodeContext {
-        Context(NodeId id, MemoryStore store, SplittableRandom random) {
+        /** What the running handler sent: a peer message ({@code to} set) or a client reply. */
+        private record Outbound(NodeId to, Message message, ClientReply reply) {}
+
+        private final List<Outbound> outbox = new ArrayList<>();
+
+        Context(NodeId id, DurableStore store, SplittableRandom random) {
             super(id, store, random, runtime.traceEvents());
+        }
+
+        void reopened(DurableStore store) {
+            useStore(store);
+        }
+
+        /** In the order the handler sent them. */
+        void flush() {
+            for (Outbound o : outbox) {
+                try {
+                    if (o.to() != null) runtime.send(id, o.to(), o.message(), route);
+                    else runtime.reply(id, o.reply());
+                } catch (RuntimeException e) {
+                    runtime.failed(id, "send " + (o.to() != null ? o.message().typeName() + " to " + o.to() : "reply"), e);
+                }
+            }
+            outbox.clear();
         }
 
         void newIncarnation() {
@@ -215,12 +270,12 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
 
         @Override
         public void send(NodeId to, Message message) {
-            runtime.send(id, to, message, route);
+            outbox.add(new Outbound(to, message, null));
         }
 
         @Override
         public void reply(ClientReply reply) {
-            runtime.reply(id, reply);
+            outbox.add(new Outbound(null, null, reply));
         }
 
         @Override

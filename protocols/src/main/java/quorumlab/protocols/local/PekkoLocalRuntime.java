@@ -2,6 +2,8 @@ package quorumlab.protocols.local;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.pekko.actor.Cancellable;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.DurableStore;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Options;
@@ -41,6 +45,7 @@ import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.runtime.RuntimeBuilder;
 import quorumlab.protocols.runtime.RuntimeSettings;
+import quorumlab.protocols.store.DiskStore;
 import quorumlab.protocols.trace.TraceSink;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -52,6 +57,10 @@ import quorumlab.protocols.trace.TraceRecord;
  * and scheduled actions run on one client actor, so client code is single-threaded. It writes the same
  * trace records as the simulator, with {@code t} in real nanoseconds since the runtime was built.
  * Runs are not reproducible here; safety must still hold.
+ *
+ * <p>Each node's durable store is a {@link MemoryStore} kept across its crashes, or, with
+ * {@link Builder#diskStore(Path)}, a {@link DiskStore} that a crash closes and a restart opens again
+ * from its files.
  *
  * <p>Message counts are written every {@link MessageCounter#INTERVAL_NANOS} of real time from Pekko's
  * scheduler, and once more by {@link #close()} after every actor has stopped, so nothing counted is lost.
@@ -84,7 +93,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     private final ActorSystem<Void> system;
     private final Map<NodeId, ActorRef<NodeCommand>> nodes;
     private final ActorRef<Runnable> clientActor;
-    private final Map<NodeId, MemoryStore> stores = new HashMap<>();
+    /** Null for stores in memory. */
+    private final Path storeRoot;
+    /** Each node's open store; a disk store is absent while its node is down. */
+    private final Map<NodeId, DurableStore> stores = new ConcurrentHashMap<>();
+    private final AtomicReference<UncheckedIOException> storeFailure = new AtomicReference<>();
     private final Map<NodeId, Status> status = new HashMap<>();
     private final Map<Long, LocalClient> clients = new ConcurrentHashMap<>();
     private final List<NodeId> leaders = new ArrayList<>();
@@ -104,15 +117,21 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         volatile double drift = 1.0;
     }
 
-    private PekkoLocalRuntime(RuntimeSettings settings) {
+    private PekkoLocalRuntime(RuntimeSettings settings, Path storeRoot) {
         this.settings = settings;
+        this.storeRoot = storeRoot;
         this.sink = settings.sink();
         this.traceEvents = settings.traceEvents();
         this.traceMessages = settings.traceMessages();
         this.counter = settings.countMessages() ? new MessageCounter(settings.cluster().members()) : null;
-        for (NodeId id : settings.cluster().members()) {
-            stores.put(id, new MemoryStore());
-            status.put(id, new Status());
+        for (NodeId id : settings.cluster().members()) status.put(id, new Status());
+        try {
+            for (NodeId id : settings.cluster().members()) {
+                stores.put(id, storeRoot == null ? new MemoryStore() : DiskStore.open(id, storeRoot.resolve(id.toString())));
+            }
+        } catch (RuntimeException e) {
+            closeStores();
+            throw e;
         }
 
         CompletableFuture<Map<NodeId, ActorRef<NodeCommand>>> spawnedNodes = new CompletableFuture<>();
@@ -162,10 +181,25 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
      * called under a lock, so it need not be thread-safe.
      */
     public static final class Builder extends RuntimeBuilder<Builder, PekkoLocalRuntime> {
-        /** Starts the actor system (the nodes wait for {@link PekkoLocalRuntime#start()}). */
+        private Path storeRoot;
+
+        /**
+         * Keeps each node's durable state on disk, node {@code n1} in {@code root/n1}; a directory that
+         * already holds a store is read back (default: in memory).
+         */
+        public Builder diskStore(Path root) {
+            this.storeRoot = Objects.requireNonNull(root);
+            return this;
+        }
+
+        /**
+         * Opens the stores and starts the actor system (the nodes wait for {@link PekkoLocalRuntime#start()}).
+         *
+         * @throws quorumlab.protocols.store.CorruptStoreException if a store on disk cannot be read back
+         */
         @Override
         public PekkoLocalRuntime build() {
-            return new PekkoLocalRuntime(settings());
+            return new PekkoLocalRuntime(settings(), storeRoot);
         }
     }
 
@@ -226,7 +260,18 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         return List.copyOf(failures);
     }
 
-    /** Stops every actor, waits for the actor system to end, then writes the last message counts. */
+    /**
+     * The first store that could not be opened again at a node's restart (its node stayed down), if
+     * any: a run that saw one must fail with its one line, not pass on fewer nodes.
+     */
+    public Optional<UncheckedIOException> storeFailure() {
+        return Optional.ofNullable(storeFailure.get());
+    }
+
+    /**
+     * Stops every actor, waits for the actor system to end, closes the stores, then writes the last
+     * message counts.
+     */
     @Override
     public void close() {
         Cancellable timer = countsTimer;
@@ -236,8 +281,17 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the Pekko actor system did not stop: " + e, e);
+        } finally {
+            closeStores();
         }
         flushCounts();
+    }
+
+    private void closeStores() {
+        for (DurableStore s : stores.values()) {
+            if (s instanceof DiskStore disk) disk.close();
+        }
+        stores.clear();
     }
 
     private void flushCounts() {
@@ -359,6 +413,27 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
 
     Options options() {
         return settings.options();
+    }
+
+    /** The node's store for a new incarnation: its disk store opened again (a memory store is never closed). */
+    DurableStore openStore(NodeId id) {
+        DiskStore reopened = DiskStore.open(id, storeRoot.resolve(id.toString()));
+        stores.put(id, reopened);
+        return reopened;
+    }
+
+    /** Closes the node's disk store at its crash and says whether it did (a memory store stays as it is). */
+    boolean closeStore(NodeId id) {
+        if (!(stores.get(id) instanceof DiskStore disk)) return false;
+        stores.remove(id);
+        disk.close();
+        return true;
+    }
+
+    void storeFailed(NodeId id, UncheckedIOException e) {
+        storeFailure.compareAndSet(null, e);
+        status.get(id).up = false;
+        failed(id, "opening its store", e);
     }
 
     double drift(NodeId id) {

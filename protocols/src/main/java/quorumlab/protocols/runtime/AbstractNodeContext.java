@@ -17,13 +17,13 @@ import quorumlab.protocols.Result;
  */
 public abstract class AbstractNodeContext implements NodeContext {
     private final NodeId id;
-    private final MemoryStore store;
+    private DurableStore store;
     private final SplittableRandom random;
     /** Applies are the most frequent event: with tracing off, none is even built. */
     private final boolean traceEvents;
     private KvStateMachine stateMachine;
 
-    protected AbstractNodeContext(NodeId id, MemoryStore store, SplittableRandom random, boolean traceEvents) {
+    protected AbstractNodeContext(NodeId id, DurableStore store, SplittableRandom random, boolean traceEvents) {
         this.id = id;
         this.store = store;
         this.random = random;
@@ -38,6 +38,11 @@ public abstract class AbstractNodeContext implements NodeContext {
     /** A new incarnation starts from an empty state machine; the protocol rebuilds it from its store. */
     protected final void newStateMachine() {
         stateMachine = new KvStateMachine();
+    }
+
+    /** A store on disk is closed at a crash and opened again, read back from its files, at the restart. */
+    protected final void useStore(DurableStore reopened) {
+        store = reopened;
     }
 
     /** A crash loses the state machine. */

@@ -125,7 +125,7 @@ public final class Runner {
         return this;
     }
 
-    /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} runtime. */
+    /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} or {@code cluster} runtime. */
     public Runner store(StoreKind kind) {
         this.store = java.util.Objects.requireNonNull(kind);
         return this;
@@ -146,8 +146,9 @@ public final class Runner {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         if (seeds > MAX_SEEDS) throw new IllegalArgumentException("--seeds: at most " + MAX_SEEDS + ", got " + seeds);
         if (store == StoreKind.DISK && runtime == RuntimeKind.SIM) {
-            throw new IllegalArgumentException("--store disk needs --runtime local: the simulator keeps the nodes' state in memory");
+            throw new IllegalArgumentException("--store disk needs --runtime local or cluster: the simulator keeps the nodes' state in memory");
         }
+        if (runtime == RuntimeKind.CLUSTER) checkClusterFaults(scenario, store);
         WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
         if (ws.openLoop()) {
             double operations = ws.rate() * (scenario.durationNanos() / 1e9) * seeds * protocolNames.size();
@@ -213,6 +214,29 @@ public final class Runner {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
                 // the hook itself is running: nothing to remove
+            }
+        }
+    }
+
+    /** The fault types the cluster runtime applies to its processes and their outbound paths. */
+    private static final java.util.Set<String> CLUSTER_FAULTS = java.util.Set.of("crash", "restart", "pause", "resume", "drift",
+            "partition", "isolate", "one-way", "heal", "loss", "duplicate", "reorder", "delay", "latency-matrix");
+
+    /**
+     * A scenario whose faults the cluster runtime cannot apply is refused before anything starts: a
+     * fault type it does not know, or a restart (an explicit one, or a crash with a duration) on the
+     * memory store, which a new process could not recover from.
+     */
+    private static void checkClusterFaults(Scenario scenario, StoreKind store) {
+        for (Scenario.Fault f : scenario.faultList()) {
+            if (!CLUSTER_FAULTS.contains(f.type())) {
+                throw new IllegalArgumentException(scenario.name() + ": fault '" + f.type() + "' at " + f.at()
+                        + " cannot run under --runtime cluster (it applies " + String.join(", ", new java.util.TreeSet<>(CLUSTER_FAULTS)) + ")");
+            }
+            boolean restarts = f.type().equals("restart") || (f.type().equals("crash") && f.duration() != null);
+            if (restarts && store == StoreKind.MEMORY) {
+                throw new IllegalArgumentException(scenario.name() + ": the " + f.type() + " at " + f.at() + " restarts a node, which under"
+                        + " --runtime cluster needs --store disk (a new process recovers only from its store on disk)");
             }
         }
     }
@@ -323,7 +347,8 @@ public final class Runner {
                     try (PekkoClusterRuntime cluster = PekkoClusterRuntime.builder().seed(seed)
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
                             .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
-                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end).build()) {
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end)
+                            .store(store.name().toLowerCase(), dir.resolve("store")).build()) {
                         cluster.start();
                         completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
                         runtimeFailures = cluster.failuresAfterClose();

@@ -11,9 +11,9 @@ final class ScenarioRunOptions {
                 "cluster: a process per node, joined by Pekko Cluster (docs/cluster-runtime.md).", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
-    @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|disk",
-            description = {"Where the nodes keep their durable state (--runtime local):", "memory, or disk (RocksDB under the run's directory,",
-                    "one fsync per handler; docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--store", paramLabel = "memory|disk",
+            description = {"Where the nodes keep their durable state (--runtime local or cluster):", "memory, or disk (RocksDB under the run's directory,",
+                    "one fsync per handler; docs/durable-store.md).", "Default: disk for cluster (a restarted process", "recovers from it), else memory."})
     String store;
 
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
@@ -24,6 +24,7 @@ final class ScenarioRunOptions {
     }
 
     Runner.StoreKind storeKind() {
+        if (store == null) return runtimeKind() == Runner.RuntimeKind.CLUSTER ? Runner.StoreKind.DISK : Runner.StoreKind.MEMORY;
         return Runner.StoreKind.parse(store);
     }
 }

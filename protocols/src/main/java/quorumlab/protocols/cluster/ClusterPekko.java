@@ -53,9 +53,8 @@ final class ClusterPekko {
                 "pekko.remote.artery.transport = tcp",
                 "pekko.remote.artery.canonical.hostname = " + quoted(host),
                 "pekko.remote.artery.canonical.port = " + port,
-                // a Promise or InstallSnapshot after a long run is larger than the default 256 KiB
-                "pekko.remote.artery.advanced.maximum-frame-size = 4MiB",
-                "pekko.remote.artery.advanced.buffer-pool-size = 32",
+                // a Promise or InstallSnapshot after a long run can be larger than the default 256 KiB
+                "pekko.remote.artery.advanced.maximum-frame-size = 1MiB",
                 "pekko.cluster.seed-nodes = [" + seeds + "]",
                 "pekko.cluster.roles = [" + quoted(role) + "]",
                 // membership and discovery only: nothing ever downs (and so removes) a member
@@ -66,7 +65,11 @@ final class ClusterPekko {
                 "pekko.cluster.allow-weakly-up-members = 200ms",
                 "pekko.cluster.jmx.enabled = off",
                 "pekko.cluster.log-info = off",
-                "pekko.cluster.run-coordinated-shutdown-when-down = off");
+                "pekko.cluster.run-coordinated-shutdown-when-down = off",
+                // at the end of a run the other members are gone: leaving cannot converge, so do not wait for it
+                "pekko.coordinated-shutdown.phases.cluster-leave.timeout = 1s",
+                "pekko.coordinated-shutdown.phases.cluster-exiting.timeout = 500ms",
+                "pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 500ms");
         return ConfigFactory.parseString(text).withFallback(ConfigFactory.load());
     }
 

@@ -20,6 +20,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.DurableStore;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeId;
@@ -28,7 +29,6 @@ import quorumlab.protocols.Protocol;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Role;
 import quorumlab.protocols.runtime.AbstractNodeContext;
-import quorumlab.protocols.runtime.MemoryStore;
 import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.trace.TraceLevel;
@@ -45,9 +45,10 @@ import quorumlab.protocols.trace.TraceWriter;
  * runtime this actor knows no crashed or paused state. What it sends crosses its own copy of the
  * network model first (delay, loss, duplication, cuts), which the coordinator keeps up to date.
  *
- * <p>The trace is written ahead: what a handler did reaches the node's trace file (the kernel, not
- * the disk: a SIGKILL loses nothing written) before any message or reply it produced leaves the
- * process, so no peer or client can see an effect whose cause a killed node's trace lacks.
+ * <p>What a handler sent leaves the process only after the handler returned, the store synced what
+ * it wrote (as the papers require before a node answers) and the trace took what it did (written
+ * to the kernel, not synced: a SIGKILL loses nothing written), so no peer or client sees an effect
+ * whose cause a killed node's store or trace lacks.
  */
 final class NodeHost extends AbstractBehavior<Wire> {
     private static final Duration TICK = Duration.ofNanos(MessageCounter.INTERVAL_NANOS);
@@ -78,11 +79,11 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private double drift = 1.0;
     private long nextMessageId;
 
-    static Behavior<Wire> create(NodeSpec spec) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, spec)));
+    static Behavior<Wire> create(NodeSpec spec, DurableStore store) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, spec, store)));
     }
 
-    private NodeHost(ActorContext<Wire> ctx, TimerScheduler<Wire> timers, NodeSpec spec) {
+    private NodeHost(ActorContext<Wire> ctx, TimerScheduler<Wire> timers, NodeSpec spec, DurableStore store) {
         super(ctx);
         this.spec = spec;
         this.id = spec.node();
@@ -101,7 +102,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
         this.nextMessageId = ((long) id.id() << 48) | ((long) spec.incarnation() << 36);
         network.reseed(NetworkModelSeeds.forIncarnation(spec.networkSeed(), spec.incarnation()));
         SplittableRandom random = new SplittableRandom(NetworkModelSeeds.forIncarnation(spec.randomSeed(), spec.incarnation()));
-        this.context = new Context(id, NodeStores.open(spec), random);
+        this.context = new Context(id, store, random);
         timers.startTimerWithFixedDelay("discovery", new Wire.Tick(), DISCOVERY_TICK);
     }
 
@@ -207,18 +208,36 @@ final class NodeHost extends AbstractBehavior<Wire> {
     }
 
     private Behavior<Wire> stop() {
+        if (context.store() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println(id + ": closing the store: " + e.getMessage());
+            }
+        }
         if (counter != null) counter.flush(now(), trace);
         if (trace != null) trace.close();
-        coordinator.tell(new Wire.Stopped(id));
+        // Everything of the run is on disk; leaving the cluster politely would only wait for members already gone.
+        Runtime.getRuntime().halt(0);
         return Behaviors.stopped();
     }
 
-    /** Runs a handler of the node, then flushes the trace and only then releases what it sent. */
+    /**
+     * Runs a handler of the node, then syncs the store (one fsync however often the handler wrote)
+     * and flushes the trace, and only then releases what it sent. A store that cannot sync ends the
+     * process: nothing the handler said may leave, and the node is as if crashed.
+     */
     private void guarded(String what, Runnable handler) {
         try {
             handler.run();
         } catch (RuntimeException e) {
             coordinator.tell(new Wire.Failed(id, id + " " + what + " at t=" + now() + "ns: " + e));
+        }
+        try {
+            context.store().sync();
+        } catch (RuntimeException e) {
+            System.err.println(id + ": store sync after " + what + " failed: " + e.getMessage());
+            Runtime.getRuntime().halt(3);
         }
         if (trace != null) trace.flush();
         for (Runnable r : outbox) r.run();
@@ -261,7 +280,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
 
     /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
     private final class Context extends AbstractNodeContext {
-        Context(NodeId id, MemoryStore store, SplittableRandom random) {
+        Context(NodeId id, DurableStore store, SplittableRandom random) {
             super(id, store, random, traceEvents);
         }
 

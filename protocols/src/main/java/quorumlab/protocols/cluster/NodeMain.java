@@ -2,6 +2,7 @@ package quorumlab.protocols.cluster;
 
 import java.io.IOException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import quorumlab.protocols.DurableStore;
 
 /**
  * The main class of a node process: {@code java -cp <the coordinator's class path>
@@ -26,7 +27,16 @@ public final class NodeMain {
             System.exit(2);
             return;
         }
-        ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec),
+        DurableStore store;
+        try {
+            // read back before joining: a store that cannot be read is this process's one-line error
+            store = NodeStores.open(spec);
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec, store),
                 ClusterPekko.config(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
         system.getWhenTerminated().toCompletableFuture().join();
         System.exit(0);

@@ -68,6 +68,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private final String store;
     private final List<String> jvmOptions;
     private final Path workDir;
+    private final Path storeDir;
     private final boolean keepWorkDir;
     private final TraceWriter ownTrace;
     private final List<Path> nodeTraces = new ArrayList<>();
@@ -115,8 +116,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         LoggerFactory.getILoggerFactory();
     }
 
-    private PekkoClusterRuntime(RuntimeSettings settings, ClusterHosts givenHosts, String store, List<String> jvmOptions,
-            Path workDir, boolean keepWorkDir) {
+    private PekkoClusterRuntime(RuntimeSettings settings, ClusterHosts givenHosts, String store, Path storeDir,
+            List<String> jvmOptions, Path workDir, boolean keepWorkDir) {
         this.settings = settings;
         this.sink = settings.sink();
         this.store = store;
@@ -132,6 +133,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster runtime's directory: " + e.getMessage(), e);
         }
+        this.storeDir = storeDir != null ? storeDir : this.workDir.resolve("store");
         this.ownTrace = sink == TraceSink.NONE ? null : TraceWriter.open(this.workDir.resolve("coordinator.jsonl"));
         for (NodeId id : settings.cluster().members()) status.put(id, new Status(id, hosts.place(id)));
 
@@ -170,6 +172,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         private String store = NodeStores.MEMORY;
         private List<String> jvmOptions = defaultJvmOptions();
         private Path workDir;
+        private Path storeDir;
         private boolean keepWorkDir;
 
         /** Where nodes run (default: every node on 127.0.0.1, on a free port each). */
@@ -178,9 +181,14 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             return this;
         }
 
-        /** The nodes' durable store: {@code memory} (default) or {@code disk}. */
-        public Builder store(String store) {
+        /**
+         * The nodes' durable store: {@code memory} (default; gone with the process, so a restart would
+         * start from nothing) or {@code disk}, under {@code dir} ({@code dir/n1}, ...; null for the
+         * runtime's temporary directory).
+         */
+        public Builder store(String store, Path dir) {
             this.store = NodeStores.check(store);
+            this.storeDir = dir;
             return this;
         }
 
@@ -199,7 +207,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
 
         @Override
         public PekkoClusterRuntime build() {
-            return new PekkoClusterRuntime(settings(), hosts, store, jvmOptions, workDir, keepWorkDir);
+            return new PekkoClusterRuntime(settings(), hosts, store, storeDir, jvmOptions, workDir, keepWorkDir);
         }
     }
 
@@ -223,7 +231,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 ClusterPekko.address(hosts.coordinator().host(), hosts.coordinator().port()), settings.cluster().members(),
                 settings.protocol().name(), settings.options().asMap(), settings.memberRandom(id).nextLong(),
                 settings.seed() ^ 0x5DEECE66DL, trace == null ? null : trace.toString(),
-                traceLevelName(), settings.countMessages(), store, workDir.resolve("store-" + id).toString());
+                traceLevelName(), settings.countMessages(), store, storeDir.resolve(id.toString()).toString());
         s.ref = null;
         s.serving = false;
         s.process = NodeProcess.launch(spec, hosts.launcher(), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));

@@ -33,7 +33,7 @@ public sealed interface Wire {
     /** Scale this node's timers by {@code rate} from now on. */
     record Drift(double rate) implements Wire {}
 
-    /** The run is over: flush the trace and exit. */
+    /** The run is over: close the store and the trace, and exit. */
     record Stop() implements Wire {}
 
     // ---- node to node ----
@@ -54,9 +54,6 @@ public sealed interface Wire {
 
     /** A node handler threw: a protocol bug, reported in one line. */
     record Failed(NodeId node, String line) implements Wire {}
-
-    /** The node has flushed its trace and is about to exit. */
-    record Stopped(NodeId node) implements Wire {}
 
     // ---- inside one process only (never serialized) ----
 

@@ -359,6 +359,11 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         return this::failures;
     }
 
+    /** True once the node's current process has joined and its protocol node was started (false while a restart joins). */
+    public boolean isServing(NodeId id) {
+        return status(id, "isServing").serving;
+    }
+
     /** The process id of the node's current process (for tests and tools). */
     public long pid(NodeId id) {
         return status(id, "pid").process.pid();

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Options;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.cluster.PekkoClusterRuntime;
 import quorumlab.protocols.local.PekkoLocalRuntime;
 import quorumlab.protocols.runtime.ClusterRuntime;
 import quorumlab.protocols.trace.TraceLevel;
@@ -43,13 +44,16 @@ import quorumlab.protocols.sim.Simulation;
 public final class Runner {
     public enum RuntimeKind {
         SIM,
-        LOCAL;
+        LOCAL,
+        /** Every node a process of its own, joined by Pekko Cluster (quorumlab.protocols.cluster). */
+        CLUSTER;
 
         public static RuntimeKind parse(String name) {
             return switch (name) {
                 case "sim" -> SIM;
                 case "local" -> LOCAL;
-                default -> throw new IllegalArgumentException("unknown runtime '" + name + "' (known: sim, local)");
+                case "cluster" -> CLUSTER;
+                default -> throw new IllegalArgumentException("unknown runtime '" + name + "' (known: sim, local, cluster)");
             };
         }
     }
@@ -121,7 +125,7 @@ public final class Runner {
         return this;
     }
 
-    /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} runtime. */
+    /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} or {@code cluster} runtime. */
     public Runner store(StoreKind kind) {
         this.store = java.util.Objects.requireNonNull(kind);
         return this;
@@ -142,8 +146,9 @@ public final class Runner {
         if (seeds < 1) throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
         if (seeds > MAX_SEEDS) throw new IllegalArgumentException("--seeds: at most " + MAX_SEEDS + ", got " + seeds);
         if (store == StoreKind.DISK && runtime == RuntimeKind.SIM) {
-            throw new IllegalArgumentException("--store disk needs --runtime local: the simulator keeps the nodes' state in memory");
+            throw new IllegalArgumentException("--store disk needs --runtime local or cluster: the simulator keeps the nodes' state in memory");
         }
+        if (runtime == RuntimeKind.CLUSTER) checkClusterFaults(scenario, store);
         WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
         if (ws.openLoop()) {
             double operations = ws.rate() * (scenario.durationNanos() / 1e9) * seeds * protocolNames.size();
@@ -209,6 +214,29 @@ public final class Runner {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
                 // the hook itself is running: nothing to remove
+            }
+        }
+    }
+
+    /** The fault types the cluster runtime applies to its processes and their outbound paths. */
+    private static final java.util.Set<String> CLUSTER_FAULTS = java.util.Set.of("crash", "restart", "pause", "resume", "drift",
+            "partition", "isolate", "one-way", "heal", "loss", "duplicate", "reorder", "delay", "latency-matrix");
+
+    /**
+     * A scenario whose faults the cluster runtime cannot apply is refused before anything starts: a
+     * fault type it does not know, or a restart (an explicit one, or a crash with a duration) on the
+     * memory store, which a new process could not recover from.
+     */
+    private static void checkClusterFaults(Scenario scenario, StoreKind store) {
+        for (Scenario.Fault f : scenario.faultList()) {
+            if (!CLUSTER_FAULTS.contains(f.type())) {
+                throw new IllegalArgumentException(scenario.name() + ": fault '" + f.type() + "' at " + f.at()
+                        + " cannot run under --runtime cluster (it applies " + String.join(", ", new java.util.TreeSet<>(CLUSTER_FAULTS)) + ")");
+            }
+            boolean restarts = f.type().equals("restart") || (f.type().equals("crash") && f.duration() != null);
+            if (restarts && store == StoreKind.MEMORY) {
+                throw new IllegalArgumentException(scenario.name() + ": the " + f.type() + " at " + f.at() + " restarts a node, which under"
+                        + " --runtime cluster needs --store disk (a new process recovers only from its store on disk)");
             }
         }
     }
@@ -304,6 +332,7 @@ public final class Runner {
             TraceLevel level = TraceLevel.valueOf(scenario.traceLevelName().toUpperCase());
             long completed;
             long delivered = 0;
+            java.util.function.Supplier<List<String>> runtimeFailures = List::of;
             try (TraceWriter trace = TraceWriter.open(dir.resolve(TRACE_FILE));
                     HistoryWriter history = new HistoryWriter(dir.resolve(HISTORY_FILE))) {
                 if (runtime == RuntimeKind.SIM) {
@@ -314,6 +343,16 @@ public final class Runner {
                     completed = drive(sim, ws, history, end, () -> runInSlices(sim, end + drain));
                     sim.close();
                     delivered = sim.messagesDelivered();
+                } else if (runtime == RuntimeKind.CLUSTER) {
+                    try (PekkoClusterRuntime cluster = PekkoClusterRuntime.builder().seed(seed)
+                            .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
+                            .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
+                            .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end)
+                            .store(store.name().toLowerCase(), dir.resolve("store")).build()) {
+                        cluster.start();
+                        completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
+                        runtimeFailures = cluster.failuresAfterClose();
+                    }
                 } else {
                     PekkoLocalRuntime.Builder builder = PekkoLocalRuntime.builder().seed(seed)
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
@@ -337,6 +376,7 @@ public final class Runner {
             run.put("runtime", runtime.name().toLowerCase());
             if (runtime != RuntimeKind.SIM) run.put("store", store.name().toLowerCase());
             run.put("completedOperations", completed);
+            if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
             writeJson(dir.resolve(RUN_FILE), run);
             return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
         }

@@ -6,13 +6,14 @@ import quorumlab.workload.Runner;
 
 /** The options of every command that runs scenarios, mixed into each with {@code @Mixin}. */
 final class ScenarioRunOptions {
-    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local",
-            description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine.", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|local|cluster",
+            description = {"sim: the deterministic simulator;", "local: Pekko actors on this machine;",
+                "cluster: a process per node, joined by Pekko Cluster (docs/cluster-runtime.md).", "Default: ${DEFAULT-VALUE}."})
     String runtime;
 
-    @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|disk",
-            description = {"Where the nodes keep their durable state (--runtime local):", "memory, or disk (RocksDB under the run's directory,",
-                    "one fsync per handler; docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
+    @Option(names = "--store", paramLabel = "memory|disk",
+            description = {"Where the nodes keep their durable state (--runtime local or cluster):", "memory, or disk (RocksDB under the run's directory,",
+                    "one fsync per handler; docs/durable-store.md).", "Default: disk for cluster (a restarted process", "recovers from it), else memory."})
     String store;
 
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
@@ -23,6 +24,7 @@ final class ScenarioRunOptions {
     }
 
     Runner.StoreKind storeKind() {
+        if (store == null) return runtimeKind() == Runner.RuntimeKind.CLUSTER ? Runner.StoreKind.DISK : Runner.StoreKind.MEMORY;
         return Runner.StoreKind.parse(store);
     }
 }

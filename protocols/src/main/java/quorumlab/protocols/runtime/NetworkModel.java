@@ -182,6 +182,24 @@ public final class NetworkModel {
         return link(from.id(), to.id()).delay;
     }
 
+    public synchronized double dropProbabilityOf(NodeId from, NodeId to) {
+        return link(from.id(), to.id()).drop;
+    }
+
+    public synchronized double duplicateProbabilityOf(NodeId from, NodeId to) {
+        return link(from.id(), to.id()).duplicate;
+    }
+
+    /** The hold-back a reordered message gets ({@link #setReordering}). */
+    public synchronized Delay reorderExtra() {
+        return reorderExtra;
+    }
+
+    /** True when a test's {@link MessageFilter} is set (the cluster runtime cannot carry one to its processes). */
+    public synchronized boolean hasFilter() {
+        return filter != MessageFilter.ALLOW_ALL;
+    }
+
     // ---- cuts ----
 
     /**

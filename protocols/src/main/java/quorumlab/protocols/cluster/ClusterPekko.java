@@ -1,0 +1,83 @@
+package quorumlab.protocols.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProviderSetup;
+
+/**
+ * The Pekko configuration every process of the cluster runtime shares (docs/cluster-runtime.md
+ * explains each choice). In short: Artery TCP on the given host and port; {@link Wire} serialized
+ * by Jackson CBOR and Java serialization off; Pekko Cluster for membership and discovery only, so
+ * no downing provider at all (no Split Brain Resolver, no auto-down): an unreachable node, killed
+ * or paused, stays a member and comes back when it answers again. Only a new incarnation of a node
+ * (the restart of a killed process on the same port) replaces the old one, as Pekko always does.
+ */
+final class ClusterPekko {
+    static final String SYSTEM = "quorumlab";
+    static final String COORDINATOR_ROLE = "coordinator";
+
+    static String roleOf(quorumlab.protocols.NodeId node) {
+        return "node-" + node;
+    }
+
+    static String address(String host, int port) {
+        return "pekko://" + SYSTEM + "@" + host + ":" + port;
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\"", "\\\"") + "\"";
+    }
+
+    static Config config(String host, int port, List<String> seedNodes, String role) {
+        String seeds = seedNodes.stream().map(ClusterPekko::quoted).collect(Collectors.joining(", "));
+        String text = String.join("\n",
+                "pekko.loglevel = WARNING",
+                "pekko.stdout-loglevel = OFF",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.log-dead-letters = off",
+                "pekko.log-dead-letters-during-shutdown = off",
+                "pekko.scheduler.tick-duration = 1ms",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+                "pekko.coordinated-shutdown.exit-jvm = off",
+                "pekko.jvm-exit-on-fatal-error = off",
+                "pekko.actor.provider = cluster",
+                "pekko.actor.allow-java-serialization = off",
+                "pekko.actor.serialization-bindings { \"quorumlab.protocols.cluster.Wire\" = jackson-cbor }",
+                "pekko.remote.artery.transport = tcp",
+                "pekko.remote.artery.canonical.hostname = " + quoted(host),
+                "pekko.remote.artery.canonical.port = " + port,
+                // a Promise or InstallSnapshot after a long run can be larger than the default 256 KiB
+                "pekko.remote.artery.advanced.maximum-frame-size = 1MiB",
+                "pekko.cluster.seed-nodes = [" + seeds + "]",
+                "pekko.cluster.roles = [" + quoted(role) + "]",
+                // membership and discovery only: nothing ever downs (and so removes) a member
+                "pekko.cluster.downing-provider-class = \"\"",
+                // the failure detector only marks members unreachable; a long pause keeps logs quiet under load
+                "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
+                // a restarted node joins while another member is unreachable: let it be WeaklyUp soon
+                "pekko.cluster.allow-weakly-up-members = 200ms",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.cluster.log-info = off",
+                "pekko.cluster.run-coordinated-shutdown-when-down = off",
+                // at the end of a run the other members are gone: leaving cannot converge, so do not wait for it
+                "pekko.coordinated-shutdown.phases.cluster-leave.timeout = 1s",
+                "pekko.coordinated-shutdown.phases.cluster-exiting.timeout = 500ms",
+                "pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 500ms");
+        return ConfigFactory.parseString(text).withFallback(ConfigFactory.load());
+    }
+
+    static <T> ActorSystem<T> start(Behavior<T> guardian, Config config) {
+        ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config))
+                .withSetup(JacksonObjectMapperProviderSetup.create(new WireMapper()));
+        return ActorSystem.create(guardian, SYSTEM, setup);
+    }
+
+    private ClusterPekko() {}
+}

@@ -1,0 +1,334 @@
+package quorumlab.protocols.cluster;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import quorumlab.protocols.ClientReply;
+import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.DurableStore;
+import quorumlab.protocols.Message;
+import quorumlab.protocols.Node;
+import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Options;
+import quorumlab.protocols.Protocol;
+import quorumlab.protocols.ProtocolEvent;
+import quorumlab.protocols.Role;
+import quorumlab.protocols.runtime.AbstractNodeContext;
+import quorumlab.protocols.runtime.MessageCounter;
+import quorumlab.protocols.runtime.NetworkModel;
+import quorumlab.protocols.trace.TraceLevel;
+import quorumlab.protocols.trace.TraceRecord;
+import quorumlab.protocols.trace.TraceWriter;
+
+/**
+ * The actor that hosts one protocol node in its own process: the same {@link Node} class, through
+ * the same {@link AbstractNodeContext}, as the local runtime's actor. It finds its peers through
+ * Pekko Cluster membership (a member with role {@code node-n2} is n2), reports {@link Wire.Ready}
+ * to the coordinator, and starts the node on {@link Wire.Go}.
+ *
+ * <p>Crash, restart and pause are done to the whole process by the coordinator, so unlike the local
+ * runtime this actor knows no crashed or paused state. What it sends crosses its own copy of the
+ * network model first (delay, loss, duplication, cuts), which the coordinator keeps up to date.
+ *
+ * <p>What a handler sent leaves the process only after the handler returned, the store synced what
+ * it wrote (as the papers require before a node answers) and the trace took what it did (written
+ * to the kernel, not synced: a SIGKILL loses nothing written), so no peer or client sees an effect
+ * whose cause a killed node's store or trace lacks.
+ */
+final class NodeHost extends AbstractBehavior<Wire> {
+    private static final Duration TICK = Duration.ofNanos(MessageCounter.INTERVAL_NANOS);
+    private static final Duration DISCOVERY_TICK = Duration.ofMillis(20);
+
+    private final NodeSpec spec;
+    private final NodeId id;
+    private final ClusterConfig cluster;
+    private final Protocol protocol;
+    private final Options options;
+    private final TimerScheduler<Wire> timers;
+    private final ActorRefResolver resolver;
+    private final ActorRef<Wire> coordinator;
+    private final Map<NodeId, ActorRef<Wire>> peers = new HashMap<>();
+    private final NetworkModel network = new NetworkModel();
+    private final NetworkModel.Route route = new NetworkModel.Route();
+    private final Context context;
+    private final TraceWriter trace;
+    private final boolean traceEvents;
+    private final boolean traceMessages;
+    private final MessageCounter counter;
+    /** What the current handler produced, released after the trace is flushed. */
+    private final List<Runnable> outbox = new ArrayList<>();
+
+    private boolean ready;
+    private Node instance;
+    private long originNanos;
+    private double drift = 1.0;
+    private long nextMessageId;
+
+    static Behavior<Wire> create(NodeSpec spec, DurableStore store) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, spec, store)));
+    }
+
+    private NodeHost(ActorContext<Wire> ctx, TimerScheduler<Wire> timers, NodeSpec spec, DurableStore store) {
+        super(ctx);
+        this.spec = spec;
+        this.id = spec.node();
+        this.cluster = new ClusterConfig(spec.members());
+        this.protocol = Protocol.byName(spec.protocol());
+        this.options = protocol.resolveOptions(spec.options());
+        this.timers = timers;
+        this.resolver = ActorRefResolver.get(ctx.getSystem());
+        this.coordinator = resolver.resolveActorRef(spec.coordinator() + "/user/coordinator");
+        TraceLevel level = TraceLevel.valueOf(spec.traceLevel());
+        this.trace = spec.traceFile() != null ? TraceWriter.open(Path.of(spec.traceFile())) : null;
+        this.traceEvents = trace != null && level.includesEvents();
+        this.traceMessages = trace != null && level.includesMessages();
+        this.counter = trace != null && spec.countMessages() ? new MessageCounter(spec.members()) : null;
+        // Message ids are unique across nodes and incarnations: node, incarnation, then a counter.
+        this.nextMessageId = ((long) id.id() << 48) | ((long) spec.incarnation() << 36);
+        network.reseed(NetworkModelSeeds.forIncarnation(spec.networkSeed(), spec.incarnation()));
+        SplittableRandom random = new SplittableRandom(NetworkModelSeeds.forIncarnation(spec.randomSeed(), spec.incarnation()));
+        this.context = new Context(id, store, random);
+        timers.startTimerWithFixedDelay("discovery", new Wire.Tick(), DISCOVERY_TICK);
+    }
+
+    @Override
+    public Receive<Wire> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Wire.Tick.class, m -> tick())
+                .onMessage(Wire.Go.class, this::go)
+                .onMessage(Wire.Deliver.class, this::deliver)
+                .onMessage(Wire.Request.class, this::request)
+                .onMessage(Wire.Timer.class, this::timer)
+                .onMessage(Wire.Send.class, m -> {
+                    m.to().tell(m.deliver());
+                    return this;
+                })
+                .onMessage(Wire.Network.class, m -> {
+                    m.state().applyTo(network);
+                    return this;
+                })
+                .onMessage(Wire.Drift.class, m -> {
+                    drift = m.rate();
+                    return this;
+                })
+                .onMessage(Wire.Stop.class, m -> stop())
+                .build();
+    }
+
+    // ---- joining ----
+
+    private Behavior<Wire> tick() {
+        if (!ready) {
+            discover();
+        } else if (counter != null) {
+            counter.flush(now(), trace);
+            trace.flush();
+        }
+        return this;
+    }
+
+    /** Peers are the members whose role names them; ready once every peer is known and this node is a member. */
+    private void discover() {
+        Cluster c = Cluster.get(getContext().getSystem());
+        for (Member m : c.state().getMembers()) {
+            for (NodeId peer : cluster.peersOf(id)) {
+                if (m.hasRole(ClusterPekko.roleOf(peer)) && !peers.containsKey(peer)) {
+                    peers.put(peer, resolver.resolveActorRef(m.address() + "/user"));
+                }
+            }
+        }
+        MemberStatus self = c.selfMember().status();
+        boolean member = self == MemberStatus.up() || self == MemberStatus.weaklyUp() || self == MemberStatus.joining();
+        if (member && peers.size() == cluster.size() - 1) {
+            ready = true;
+            timers.cancel("discovery");
+            coordinator.tell(new Wire.Ready(id, spec.incarnation(), getContext().getSelf(), ProcessHandle.current().pid()));
+        }
+    }
+
+    // ---- inputs ----
+
+    private Behavior<Wire> go(Wire.Go go) {
+        if (instance != null) return this;
+        originNanos = go.originNanos();
+        drift = go.drift();
+        // A trace file starts with a meta record; the coordinator's is the merged trace's, this one is dropped
+        if (trace != null) trace.record(new TraceRecord.Meta(now(), spec.protocol(), spec.members().size(), 0, "cluster-node", null, null, null));
+        if (counter != null) timers.startTimerWithFixedDelay("counts", new Wire.Tick(), TICK);
+        context.newIncarnation();
+        guarded("onStart", () -> {
+            instance = protocol.createNode(context, options);
+            instance.onStart();
+        });
+        return this;
+    }
+
+    private Behavior<Wire> deliver(Wire.Deliver d) {
+        String type = d.message().typeName();
+        if (instance == null) {
+            dropped(d.from(), d.id(), type, "crashed");
+        } else if (network.isCut(d.from(), id)) {
+            dropped(d.from(), d.id(), type, NetworkModel.PARTITION);
+        } else {
+            if (traceMessages) trace.record(new TraceRecord.Deliver(now(), d.from(), id, d.id(), type));
+            guarded("onMessage " + type, () -> instance.onMessage(d.from(), d.message()));
+        }
+        return this;
+    }
+
+    private Behavior<Wire> request(Wire.Request r) {
+        if (instance == null) {
+            dropped(null, r.id(), "ClientRequest", "crashed");
+            return this;
+        }
+        guarded("onClientRequest", () -> instance.onClientRequest(r.request()));
+        return this;
+    }
+
+    private Behavior<Wire> timer(Wire.Timer t) {
+        if (instance == null) return this;
+        if (traceMessages) trace.record(new TraceRecord.TimerFire(now(), id, t.name()));
+        guarded("onTimer " + t.name(), () -> instance.onTimer(t.name()));
+        return this;
+    }
+
+    private Behavior<Wire> stop() {
+        if (context.store() instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println(id + ": closing the store: " + e.getMessage());
+            }
+        }
+        if (counter != null) counter.flush(now(), trace);
+        if (trace != null) trace.close();
+        // Everything of the run is on disk; leaving the cluster politely would only wait for members already gone.
+        Runtime.getRuntime().halt(0);
+        return Behaviors.stopped();
+    }
+
+    /**
+     * Runs a handler of the node, then syncs the store (one fsync however often the handler wrote)
+     * and flushes the trace, and only then releases what it sent. A store that cannot sync ends the
+     * process: nothing the handler said may leave, and the node is as if crashed.
+     */
+    private void guarded(String what, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            coordinator.tell(new Wire.Failed(id, id + " " + what + " at t=" + now() + "ns: " + e));
+        }
+        try {
+            context.store().sync();
+        } catch (RuntimeException e) {
+            System.err.println(id + ": store sync after " + what + " failed: " + e.getMessage());
+            Runtime.getRuntime().halt(3);
+        }
+        if (trace != null) trace.flush();
+        for (Runnable r : outbox) r.run();
+        outbox.clear();
+    }
+
+    private void dropped(NodeId from, long messageId, String type, String reason) {
+        if (traceMessages) trace.record(new TraceRecord.Drop(now(), from, id, messageId, type, reason));
+    }
+
+    private long now() {
+        return System.nanoTime() - originNanos;
+    }
+
+    // ---- the outbound path ----
+
+    private void send(NodeId to, Message message) {
+        ActorRef<Wire> target = peers.get(to);
+        if (target == null) throw new IllegalArgumentException(id + " sent " + message.typeName() + " to " + to + ", not a member");
+        long messageId = ++nextMessageId;
+        long t = now();
+        if (counter != null) counter.count(id, message);
+        if (traceMessages) trace.record(new TraceRecord.Send(t, id, to, messageId, message.typeName(), message.sizeBytes()));
+        network.route(id, to, message, t, route);
+        if (route.dropReason != null) {
+            if (traceMessages) trace.record(new TraceRecord.Drop(t, id, to, messageId, message.typeName(), route.dropReason));
+            return;
+        }
+        Wire.Deliver deliver = new Wire.Deliver(id, message, messageId);
+        long delay = route.delay;
+        long duplicate = route.duplicateDelay;
+        outbox.add(() -> sendAfter(target, deliver, delay));
+        if (duplicate >= 0) outbox.add(() -> sendAfter(target, deliver, duplicate));
+    }
+
+    private void sendAfter(ActorRef<Wire> target, Wire.Deliver deliver, long delayNanos) {
+        if (delayNanos <= 0) target.tell(deliver);
+        else getContext().scheduleOnce(Duration.ofNanos(delayNanos), getContext().getSelf(), new Wire.Send(target, deliver));
+    }
+
+    /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
+    private final class Context extends AbstractNodeContext {
+        Context(NodeId id, DurableStore store, SplittableRandom random) {
+            super(id, store, random, traceEvents);
+        }
+
+        void newIncarnation() {
+            newStateMachine();
+        }
+
+        @Override
+        public ClusterConfig cluster() {
+            return cluster;
+        }
+
+        @Override
+        public long now() {
+            return NodeHost.this.now();
+        }
+
+        @Override
+        public void send(NodeId to, Message message) {
+            NodeHost.this.send(to, message);
+        }
+
+        @Override
+        public void reply(ClientReply reply) {
+            Wire.Reply r = new Wire.Reply(id, reply);
+            outbox.add(() -> coordinator.tell(r));
+        }
+
+        @Override
+        public void startTimer(String name, long delayNanos) {
+            if (delayNanos < 0) throw new IllegalArgumentException(id + ": timer " + name + " with negative delay " + delayNanos);
+            if (traceMessages) trace.record(new TraceRecord.TimerSet(NodeHost.this.now(), id, name, delayNanos));
+            timers.startSingleTimer(name, new Wire.Timer(name), Duration.ofNanos(Math.round(delayNanos * drift)));
+        }
+
+        @Override
+        public void cancelTimer(String name) {
+            timers.cancel(name);
+        }
+
+        @Override
+        protected void record(ProtocolEvent event) {
+            if (event instanceof ProtocolEvent.LeaderEstablished) {
+                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, true)));
+            } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
+                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, false)));
+            }
+            if (traceEvents) trace.record(new TraceRecord.Event(NodeHost.this.now(), id, event));
+        }
+    }
+}

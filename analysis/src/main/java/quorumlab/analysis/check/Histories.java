@@ -127,7 +127,7 @@ public final class Histories {
             throw error.at(where, "a cas invocation's value must be [from, to], got " + Values.show(e.value()));
         }
         if (e.f() == Fn.APPEND && !(e.value() instanceof String)) {
-            throw error.at(where, "an append invocation's value must be a string, got " + Values.show(e.value()));
+            throw error.at(where, "\"value\" of an append invocation must be a string, got " + Values.show(e.value()));
         }
     }
 

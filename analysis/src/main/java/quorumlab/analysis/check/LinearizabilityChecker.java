@@ -158,7 +158,7 @@ public final class LinearizabilityChecker {
         static final int MAX_PENDING = 10_000;
         static final int RETAINED = 1_000;
         static final int MAX_ENDINGS = 64;
-        static final int ENUMERATION_STATES = 20_000;
+        static final int ENUMERATION_STATES = 5_000;
         static final long NARROWING_NANOS = 2_000_000_000L;
         static final int MAX_DEFERRED = 100_000;
 

@@ -37,6 +37,12 @@ public final class CheckerBenchmark {
                 LinearizabilityChecker.Bound.DEFAULT, CheckStatus.OK);
         time(out, "the same with one stale read (counterexample included)", HistoryGenerator.withStaleRead(dueling),
                 LinearizabilityChecker.Bound.DEFAULT, CheckStatus.VIOLATION);
+        // Issue 16: Porcupine's key-value model, appends that later reads must see in order.
+        History appends = HistoryGenerator.keyValue(3, 10_000, 10, 20, 0.01);
+        time(out, "10,000 ops with append, 10 keys, 20 processes", appends, LinearizabilityChecker.Bound.DEFAULT,
+                CheckStatus.OK);
+        time(out, "the same with one stale read (counterexample included)", HistoryGenerator.withStaleRead(appends),
+                LinearizabilityChecker.Bound.DEFAULT, CheckStatus.VIOLATION);
         LinearizabilityChecker.Bound bound = new LinearizabilityChecker.Bound(1_000_000, Duration.ofSeconds(10));
         time(out, "pathological: 40 concurrent writes (bound " + bound.maxStates() + " states, "
                 + bound.maxTime().toSeconds() + " s)", HistoryGenerator.pathological(40), bound, CheckStatus.UNKNOWN);

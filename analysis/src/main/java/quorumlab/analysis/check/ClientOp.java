@@ -31,10 +31,10 @@ public record ClientOp(
         return completeEvent >= 0;
     }
 
-    /** The value a write or cas puts in the register (null for a read). */
+    /** The value a write or cas puts in the register, the string an append adds (null for a read). */
     public Object written() {
         return switch (f) {
-            case WRITE -> argument;
+            case WRITE, APPEND -> argument;
             case CAS -> ((List<?>) argument).get(1);
             case READ -> null;
         };
@@ -57,6 +57,7 @@ public record ClientOp(
             case READ -> "read" + keyPart + (outcome == Type.OK ? " -> " + Values.show(result) : "");
             case WRITE -> "write" + keyPart + " " + Values.show(argument);
             case CAS -> "cas" + keyPart + " " + Values.show(expected()) + " -> " + Values.show(written());
+            case APPEND -> "append" + keyPart + " " + Values.show(argument);
         };
         String how = completed() ? outcome.label() : "never completed";
         return "process " + process + " " + what + " (" + how + ")";

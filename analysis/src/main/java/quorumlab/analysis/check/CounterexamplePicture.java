@@ -176,6 +176,7 @@ public final class CounterexamplePicture {
             case READ -> op.outcome() == Type.OK ? "r " + Values.show(op.result()) : "r ?";
             case WRITE -> "w " + Values.show(op.argument());
             case CAS -> "cas " + Values.show(op.expected()) + "\u2192" + Values.show(op.written());
+            case APPEND -> "a " + Values.show(op.argument());
         };
     }
 

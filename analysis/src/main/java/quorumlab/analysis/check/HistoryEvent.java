@@ -10,7 +10,7 @@ import java.util.Locale;
  *
  * <p>{@code key} is null when the history is one register. Keys and values are plain Java values:
  * {@code null}, {@link Long}, {@link String}, {@link Boolean}, {@link Double} or a {@link List} of
- * them; a cas value is the list {@code [from, to]}. {@code time} is in nanoseconds, or
+ * them; a cas value is the list {@code [from, to]}; an append's value is the string it appends. {@code time} is in nanoseconds, or
  * {@link #NO_TIME} when the source gave none. See docs/history-format.md.
  */
 public record HistoryEvent(long process, Type type, Fn f, Object key, Object value, long time) {
@@ -32,16 +32,22 @@ public record HistoryEvent(long process, Type type, Fn f, Object key, Object val
         }
     }
 
-    /** The key-value operations: {@code write} (put), {@code read} (get) and {@code cas}. */
+    /**
+     * The key-value operations: {@code read}, {@code write}, {@code cas}, and {@code append}, which
+     * adds a string to the end of the key's value (Porcupine's key-value model). Porcupine's names
+     * {@code get} and {@code put} are read and write.
+     */
     public enum Fn {
-        READ, WRITE, CAS;
+        READ, WRITE, CAS, APPEND;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** @return the function named {@code label}, or null when it is not one */
+        /** @return the function named {@code label} (or its alias get, put), or null when it is not one */
         public static Fn parse(String label) {
+            if ("get".equals(label)) return READ;
+            if ("put".equals(label)) return WRITE;
             for (Fn f : values()) {
                 if (f.label().equals(label)) return f;
             }

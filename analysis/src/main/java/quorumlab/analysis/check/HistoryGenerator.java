@@ -34,6 +34,20 @@ final class HistoryGenerator {
      * timed out, and later reads see it.
      */
     static History linearizable(long seed, int operations, int keys, int processes, double infoRate, int lateSteps) {
+        return generate(seed, operations, keys, processes, infoRate, lateSteps, false);
+    }
+
+    /**
+     * As {@link #linearizable(long, int, int, int, double)}, on Porcupine's key-value store: reads,
+     * appends of a string no other operation appends ({@code "<process>.<n> "}), and now and then a
+     * write of a fresh string, which starts the value over.
+     */
+    static History keyValue(long seed, int operations, int keys, int processes, double infoRate) {
+        return generate(seed, operations, keys, processes, infoRate, 0, true);
+    }
+
+    private static History generate(long seed, int operations, int keys, int processes, double infoRate,
+            int lateSteps, boolean appends) {
         SplittableRandom random = new SplittableRandom(seed);
         record Late(Fn f, Object key, Object argument, long step) {}
         List<Late> late = new ArrayList<>();
@@ -64,9 +78,12 @@ final class HistoryGenerator {
                 if (invoked == operations) continue;
                 Object key = keys == 0 ? null : "k" + random.nextInt(keys);
                 double dice = random.nextDouble();
-                Fn f = dice < 0.5 ? Fn.READ : dice < 0.85 ? Fn.WRITE : Fn.CAS;
+                Fn f = appends ? (dice < 0.45 ? Fn.READ : dice < 0.9 ? Fn.APPEND : Fn.WRITE)
+                        : (dice < 0.5 ? Fn.READ : dice < 0.85 ? Fn.WRITE : Fn.CAS);
                 Object argument = null;
-                if (f == Fn.WRITE) {
+                if (appends && f != Fn.READ) {
+                    argument = processOf[s] + "." + nextValue.merge(key == null ? "" : key, 1L, Long::sum) + " ";
+                } else if (f == Fn.WRITE) {
                     argument = nextValue.merge(key == null ? "" : key, 1L, Long::sum);
                 } else if (f == Fn.CAS) {
                     // mostly expect the current value, so that many succeed
@@ -107,7 +124,7 @@ final class HistoryGenerator {
 
     private static final Object FAILED = new Object();
 
-    /** Applies a write or cas to the store; false when a cas finds another value. */
+    /** Applies a write, cas or append to the store; false when a cas finds another value. */
     private static boolean apply(Map<Object, Object> register, Fn f, Object key, Object argument) {
         switch (f) {
             case WRITE -> register.put(key, argument);
@@ -115,6 +132,10 @@ final class HistoryGenerator {
                 List<?> pair = (List<?>) argument;
                 if (!java.util.Objects.equals(register.get(key), pair.get(0))) return false;
                 register.put(key, pair.get(1));
+            }
+            case APPEND -> {
+                Object current = register.get(key);
+                register.put(key, (current == null ? "" : current) + (String) argument);
             }
             case READ -> { }
         }

@@ -23,9 +23,13 @@ import us.bpsm.edn.parser.Parser;
 import us.bpsm.edn.parser.Parsers;
 
 /**
- * Reads client histories: JSON Lines (quorumlab's own format) and EDN (Jepsen, Knossos, Maelstrom),
- * gzipped or not; docs/history-format.md describes both. Every problem is a
- * {@link BadInputException} naming the file, the line and the reason.
+ * Reads client histories: JSON Lines (quorumlab's own format) and EDN (Jepsen, Knossos, Maelstrom,
+ * Porcupine's key-value tests), gzipped or not; docs/history-format.md describes them. Every
+ * problem is a {@link BadInputException} naming the file, the line and the reason.
+ *
+ * <p>{@link #check(Path, LinearizabilityChecker.Bound)} streams a file through the checker event
+ * by event, in memory bounded by what is open (the checker's, plus the operations not yet
+ * completed); {@link #read(Path)} holds the whole history, for tools that need it all.
  *
  * <p>Events whose {@code process} is not a number (Jepsen's {@code :nemesis}) are not client
  * operations and are skipped.
@@ -45,14 +49,56 @@ public final class HistoryReader {
     }
 
     public static History read(Reader reader, String name, Format format) throws IOException {
+        List<HistoryEvent> events = new ArrayList<>();
         Lines lines = new Lines();
-        List<HistoryEvent> events = format == Format.EDN
-                ? readEdn(reader, name, lines)
-                : readJsonLines(reader, name, lines);
+        Events source = format == Format.EDN ? new EdnEvents(reader, name) : new JsonEvents(reader, name);
+        for (HistoryEvent e = source.next(); e != null; e = source.next()) {
+            events.add(e);
+            lines.add(source.line());
+        }
         List<HistoryEvent> plain = Histories.untuple(events);
-        List<ClientOp> ops = Histories.operations(plain, i -> "line " + lines.get(i),
-                (i, reason) -> new BadInputException(name, lines.get(i), reason));
+        List<ClientOp> ops = Histories.operations(plain, lines::get, line -> "line " + line,
+                (line, reason) -> new BadInputException(name, line, reason));
         return new History(name, plain, ops);
+    }
+
+    /**
+     * Checks {@code file} for linearizability as it streams by: never the whole history in memory.
+     * The file is read twice: first to learn whether the keys are inside the values (Maelstrom)
+     * and whether some operation appends (the key-value model); then each event goes to the
+     * checker as it is read. A history written as one EDN vector (Knossos's test data) is parsed
+     * whole, one vector at a time.
+     *
+     * @throws BadInputException naming the file, line and reason when the file is not a history
+     */
+    public static LinearizabilityChecker.Result check(Path file, LinearizabilityChecker.Bound bound) throws IOException {
+        String name = file.toString();
+        Format format = formatOf(file);
+        Histories.TupleTest tuples = new Histories.TupleTest();
+        boolean appends = false;
+        try (Events source = events(file, format)) {
+            for (HistoryEvent e = source.next(); e != null; e = source.next()) {
+                tuples.accept(e);
+                appends |= e.f() == Fn.APPEND;
+            }
+        }
+        LinearizabilityChecker.Model model = appends
+                ? LinearizabilityChecker.Model.KEY_VALUE : LinearizabilityChecker.Model.REGISTER;
+        LinearizabilityChecker.Stream stream = new LinearizabilityChecker.Stream(bound, model);
+        Histories.Pairing pairing = new Histories.Pairing(stream, line -> "line " + line,
+                (line, reason) -> new BadInputException(name, line, reason));
+        Histories.Untuple untuple = tuples.keyInValue() ? new Histories.Untuple() : null;
+        try (Events source = events(file, format)) {
+            for (HistoryEvent e = source.next(); e != null; e = source.next()) {
+                pairing.accept(untuple == null ? e : untuple.apply(e), source.line());
+            }
+        }
+        return stream.finish();
+    }
+
+    private static Events events(Path file, Format format) throws IOException {
+        Reader reader = open(file);
+        return format == Format.EDN ? new EdnEvents(reader, file.toString()) : new JsonEvents(reader, file.toString());
     }
 
     /** Opens {@code file} as UTF-8 text, decompressing it when it starts with the gzip or zstd magic number. */
@@ -97,39 +143,64 @@ public final class HistoryReader {
         }
     }
 
+    /** A history's client events, one at a time, each with the line it is on. */
+    private abstract static class Events implements java.io.Closeable {
+        /** @return the next client event, or null at the end */
+        abstract HistoryEvent next() throws IOException;
+
+        /** The line the event {@link #next} returned is on. */
+        abstract long line();
+    }
+
     // ---------------------------------------------------------------- JSON Lines
 
-    private static List<HistoryEvent> readJsonLines(Reader in, String name, Lines lines) throws IOException {
-        BufferedReader reader = in instanceof BufferedReader b ? b : new BufferedReader(in);
-        List<HistoryEvent> events = new ArrayList<>();
-        String text;
-        long lineNo = 0;
-        while ((text = reader.readLine()) != null) {
-            lineNo++;
-            if (text.isBlank()) continue;
-            JsonNode node;
-            try {
-                node = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new BadInputException(name, lineNo, "not JSON: " + firstLine(e.getOriginalMessage()));
-            }
-            if (node == null || !node.isObject()) {
-                throw new BadInputException(name, lineNo, "expected a JSON object, got " + text.strip());
-            }
-            Field field = new Field(name, lineNo);
-            HistoryEvent event = field.event(
-                    jsonValue(node.get("process"), field, "process"),
-                    jsonValue(node.get("type"), field, "type"),
-                    jsonValue(node.get("f"), field, "f"),
-                    node.has("key") ? jsonValue(node.get("key"), field, "key") : null,
-                    node.has("value") ? jsonValue(node.get("value"), field, "value") : null,
-                    node.has("time") ? jsonValue(node.get("time"), field, "time") : null);
-            if (event != null) {
-                events.add(event);
-                lines.add(lineNo);
-            }
+    private static final class JsonEvents extends Events {
+        private final BufferedReader reader;
+        private final String name;
+        private long lineNo;
+
+        JsonEvents(Reader in, String name) {
+            this.reader = in instanceof BufferedReader b ? b : new BufferedReader(in);
+            this.name = name;
         }
-        return events;
+
+        @Override
+        HistoryEvent next() throws IOException {
+            String text;
+            while ((text = reader.readLine()) != null) {
+                lineNo++;
+                if (text.isBlank()) continue;
+                JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (JsonProcessingException e) {
+                    throw new BadInputException(name, lineNo, "not JSON: " + firstLine(e.getOriginalMessage()));
+                }
+                if (node == null || !node.isObject()) {
+                    throw new BadInputException(name, lineNo, "expected a JSON object, got " + text.strip());
+                }
+                Field field = new Field(name, lineNo);
+                HistoryEvent event = field.event(
+                        jsonValue(node.get("process"), field, "process"),
+                        jsonValue(node.get("type"), field, "type"),
+                        jsonValue(node.get("f"), field, "f"),
+                        node.has("key") ? jsonValue(node.get("key"), field, "key") : null,
+                        node.has("value") ? jsonValue(node.get("value"), field, "value") : null,
+                        node.has("time") ? jsonValue(node.get("time"), field, "time") : null);
+                if (event != null) return event;
+            }
+            return null;
+        }
+
+        @Override
+        long line() {
+            return lineNo;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 
     private static Object jsonValue(JsonNode node, Field field, String name) {
@@ -161,30 +232,61 @@ public final class HistoryReader {
     private static final Keyword VALUE = Keyword.newKeyword("value");
     private static final Keyword TIME = Keyword.newKeyword("time");
 
-    private static List<HistoryEvent> readEdn(Reader reader, String name, Lines lines) {
-        Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
-        LineCountingParseable input = new LineCountingParseable(reader, name);
-        List<HistoryEvent> events = new ArrayList<>();
-        while (true) {
-            Object value;
-            input.startValue();
-            try {
-                value = parser.nextValue(input);
-            } catch (EdnException e) {
-                throw new BadInputException(name, input.line(), "not EDN: " + firstLine(e.getMessage()));
+    private static final class EdnEvents extends Events {
+        private final Parser parser = Parsers.newParser(Parsers.defaultConfiguration());
+        private final LineCountingParseable input;
+        private final String name;
+        private final java.util.ArrayDeque<Object> vector = new java.util.ArrayDeque<>(); // items of a whole-history vector
+        private long line;
+        private long vectorLine;
+
+        EdnEvents(Reader reader, String name) {
+            this.input = new LineCountingParseable(reader, name);
+            this.name = name;
+        }
+
+        @Override
+        HistoryEvent next() {
+            while (true) {
+                if (!vector.isEmpty()) {
+                    line = vectorLine;
+                    HistoryEvent event = ednEvent(vector.poll(), name, line);
+                    if (event != null) return event;
+                    continue;
+                }
+                Object value;
+                input.startValue();
+                try {
+                    value = parser.nextValue(input);
+                } catch (EdnException e) {
+                    throw new BadInputException(name, input.line(), "not EDN: " + firstLine(e.getMessage()));
+                }
+                if (value == Parser.END_OF_INPUT) return null;
+                if (value instanceof List<?> list) {
+                    // a whole history as one vector, as Knossos's test data is written
+                    vector.addAll(list);
+                    vectorLine = input.startLine();
+                    continue;
+                }
+                line = input.startLine();
+                HistoryEvent event = ednEvent(value, name, line);
+                if (event != null) return event;
             }
-            if (value == Parser.END_OF_INPUT) return events;
-            long line = input.startLine();
-            if (value instanceof List<?> list) {
-                // a whole history as one vector, as Knossos's test data is written
-                for (Object item : list) addEdnEvent(item, name, line, events, lines);
-            } else {
-                addEdnEvent(value, name, line, events, lines);
-            }
+        }
+
+        @Override
+        long line() {
+            return line;
+        }
+
+        @Override
+        public void close() throws IOException {
+            input.close();
         }
     }
 
-    private static void addEdnEvent(Object value, String name, long line, List<HistoryEvent> events, Lines lines) {
+    /** @return the event, or null when it is not a client operation */
+    private static HistoryEvent ednEvent(Object value, String name, long line) {
         if (value instanceof TaggedValue tagged) {
             value = tagged.getValue(); // #jepsen.history.Op{...}
         }
@@ -193,17 +295,13 @@ public final class HistoryReader {
                     + Values.show(value));
         }
         Field field = new Field(name, line);
-        HistoryEvent event = field.event(
+        return field.event(
                 ednValue(map.get(PROCESS)),
                 ednValue(map.get(TYPE)),
                 ednValue(map.get(F)),
                 ednValue(map.get(KEY)),
                 ednValue(map.get(VALUE)),
                 ednValue(map.get(TIME)));
-        if (event != null) {
-            events.add(event);
-            lines.add(line);
-        }
     }
 
     private static Object ednValue(Object raw) {
@@ -330,7 +428,9 @@ public final class HistoryReader {
             if (t == null) throw bad("type", "must be one of invoke, ok, fail, info, got " + Values.show(type));
             if (f == null) throw bad("f", "is missing");
             Fn fn = f instanceof String s ? Fn.parse(s) : null;
-            if (fn == null) throw bad("f", "must be one of read, write, cas, got " + Values.show(f));
+            if (fn == null) {
+                throw bad("f", "must be one of read, write, cas, append (or get, put), got " + Values.show(f));
+            }
             if (key instanceof List || key instanceof Boolean || key instanceof Double) {
                 throw bad("key", "must be a string or an integer, got " + Values.show(key));
             }
@@ -343,6 +443,10 @@ public final class HistoryReader {
             }
             if (t == Type.INVOKE && fn == Fn.CAS && !(value instanceof List<?> pair && pair.size() == 2)) {
                 throw bad("value", "of a cas invocation must be [from, to], got " + Values.show(value));
+            }
+            if (t == Type.INVOKE && fn == Fn.APPEND && !(value instanceof String || value instanceof List)) {
+                // a list is a key and a value ([k v], Maelstrom's form), checked once the key is out
+                throw bad("value", "of an append invocation must be a string, got " + Values.show(value));
             }
             return new HistoryEvent(p, t, fn, key, value, nanos);
         }

@@ -10,12 +10,17 @@ import quorumlab.analysis.check.HistoryEvent.Fn;
 import quorumlab.analysis.check.HistoryEvent.Type;
 
 /**
- * Checks that a key-value history (write, read, cas) is linearizable (Herlihy and Wing 1990).
+ * Checks that a key-value history (write, read, cas; or with append) is linearizable (Herlihy and
+ * Wing 1990).
+ *
+ * <p>A history with no {@code append} is checked against registers (a key never written holds
+ * nil); one with an {@code append} against Porcupine's key-value model, where a value is a string
+ * an append extends and a key never written holds the empty string ({@link Model}).
  *
  * <p>Linearizability is compositional: a history is linearizable exactly when the sub-history of
  * each key is (Herlihy and Wing's locality; Horn and Kroening call the split P-compositionality),
  * so each key is searched on its own, as the history streams by ({@link Stream}). Each window's
- * search is {@link RegisterSearch}.
+ * search is {@link RegisterSearch}, or {@link KvSearch} in the key-value model.
  *
  * <p>A search that reaches its {@link Bound} makes the result {@code unknown}, never {@code ok}.
  * When a key is not linearizable, the result carries a {@link Counterexample}.
@@ -49,7 +54,8 @@ public final class LinearizabilityChecker {
             long states,
             long elapsedNanos,
             List<Counterexample> counterexamples,
-            List<Object> undecidedKeys) {
+            List<Object> undecidedKeys,
+            int keysNotSearched) {
 
         /** One line for people: what was checked, and what was found. */
         public String summary() {
@@ -60,6 +66,8 @@ public final class LinearizabilityChecker {
                 case OK -> "linearizable (" + size + ")";
                 case VIOLATION -> counterexamples.get(0).summary()
                         + (counterexamples.size() > 1 ? " (and " + (counterexamples.size() - 1) + " more keys)" : "")
+                        + (keysNotSearched > 0 ? " (" + keysNotSearched + (keysNotSearched == 1 ? " key" : " keys")
+                                + " not searched to the end after the first violation)" : "")
                         + " (" + size + ")";
                 case UNKNOWN -> "undecided within the bound on " + undecidedKeys.size() + " of " + keys
                         + " keys, e.g. " + keyName(undecidedKeys.get(0)) + " (" + size + ")";
@@ -68,6 +76,25 @@ public final class LinearizabilityChecker {
     }
 
     private LinearizabilityChecker() {}
+
+    /** What a key is: the model its operations are checked against. */
+    public enum Model {
+        /** read, write and cas on a register that starts as nil: the replicated store's own commands */
+        REGISTER,
+        /**
+         * Porcupine's key-value model: get (read), put (write), append (adds a string to the end)
+         * and cas, on a string that starts empty; a read of nil reads the empty string
+         */
+        KEY_VALUE;
+
+        /** KEY_VALUE when some operation appends, else REGISTER. */
+        public static Model of(List<ClientOp> ops) {
+            for (ClientOp op : ops) {
+                if (op.f() == Fn.APPEND) return KEY_VALUE;
+            }
+            return REGISTER;
+        }
+    }
 
     public static Result check(History history) {
         return check(history.operations(), Bound.DEFAULT);
@@ -89,7 +116,7 @@ public final class LinearizabilityChecker {
             if (op.completed()) order[n++] = ((long) op.completeEvent() << 32) | ((long) op.index() << 1) | 1;
         }
         java.util.Arrays.sort(order, 0, n);
-        Stream stream = new Stream(bound);
+        Stream stream = new Stream(bound, Model.of(ops));
         for (int i = 0; i < n; i++) {
             ClientOp op = ops.get((int) ((order[i] & 0xFFFFFFFFL) >>> 1));
             if ((order[i] & 1) == 0) {
@@ -130,16 +157,29 @@ public final class LinearizabilityChecker {
         static final int MAX_CONFIGURATIONS = 1_000;
         static final int MAX_PENDING = 10_000;
         static final int RETAINED = 1_000;
+        static final int MAX_ENDINGS = 64;
+        static final int ENUMERATION_STATES = 5_000;
+        static final long NARROWING_NANOS = 2_000_000_000L;
+        static final int MAX_DEFERRED = 100_000;
 
         private final Bound bound;
+        private final Model model;
         private final long start = System.nanoTime();
         private final long deadline;
         private final Map<Object, KeyWindow> keys = new java.util.LinkedHashMap<>();
         private final Map<Long, KeyWindow> openOps = new java.util.HashMap<>();
         private int operations;
+        private boolean finishing; // the last windows are being closed
+        private boolean violated; // some key is not linearizable
 
+        /** A stream of register operations (no append). */
         public Stream(Bound bound) {
+            this(bound, Model.REGISTER);
+        }
+
+        public Stream(Bound bound, Model model) {
             this.bound = bound;
+            this.model = model;
             this.deadline = start + bound.maxTime().toNanos();
         }
 
@@ -150,6 +190,9 @@ public final class LinearizabilityChecker {
          */
         @Override
         public void invoke(long id, long process, Fn f, Object key, Object argument, int position, long time) {
+            if (f == Fn.APPEND && model != Model.KEY_VALUE) {
+                throw new IllegalArgumentException("operation " + id + " appends, but the stream checks registers");
+            }
             Object k = key == null ? Histories.NO_KEY : key;
             KeyWindow w = keys.computeIfAbsent(k, KeyWindow::new);
             if (openOps.putIfAbsent(id, w) != null) throw new IllegalArgumentException("operation " + id + " invoked twice");
@@ -167,6 +210,7 @@ public final class LinearizabilityChecker {
 
         /** The operations still open become {@code info}; every key's last window is checked. */
         public Result finish() {
+            finishing = true;
             for (KeyWindow w : keys.values()) {
                 w.endOpen();
                 close(w);
@@ -182,12 +226,22 @@ public final class LinearizabilityChecker {
                 if (w.counterexample != null) counterexamples.add(w.counterexample);
                 if (w.status == CheckStatus.UNKNOWN) undecided.add(w.key);
             }
+            int notSearched = 0;
+            for (KeyWindow w : keys.values()) {
+                if (w.abandoned) notSearched++;
+            }
             return new Result(status, keys.size(), operations, states, System.nanoTime() - start,
-                    counterexamples, undecided);
+                    counterexamples, undecided, notSearched);
         }
 
         private void close(KeyWindow w) {
             List<ClientOp> window = w.takeWindow();
+            if (model == Model.KEY_VALUE) {
+                if (w.status == CheckStatus.OK && !w.abandoned && (!window.isEmpty() || !w.deferred.isEmpty())) {
+                    closeKeyValue(w, window);
+                }
+                return;
+            }
             if (window.isEmpty() || w.status != CheckStatus.OK) return;
             if (alone(w, window)) return;
             Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
@@ -227,6 +281,133 @@ public final class LinearizabilityChecker {
             w.settle(next);
             w.retain(window);
             if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
+        }
+
+        /**
+         * {@link #close} in the key-value model: every way the window can end, from each
+         * configuration (with the pending operations it has not used), found by one enumerating
+         * {@link KvSearch} per group of configurations that used the same pending operations.
+         *
+         * <p>Concurrent appends that nothing has read yet can end a window in many orders, and a
+         * key that many clients share is seldom quiescent. When a window has more than
+         * {@value #MAX_ENDINGS} endings, or finding them all takes more than
+         * {@value #ENUMERATION_STATES} configurations, it is not settled but deferred: it is
+         * searched again with the windows after it (once they have doubled it), whose reads tell
+         * the orders apart. The last window of a key needs one linearization only, as a
+         * whole-history search would. Memory is then the deferred operations (past
+         * {@value #MAX_DEFERRED}, the key is undecided). Once a key is not linearizable the
+         * history is not, and the other keys are searched no further (as Porcupine does): the
+         * verdict cannot change.
+         */
+        private void closeKeyValue(KeyWindow w, List<ClientOp> window) {
+            if (violated) {
+                w.abandoned = true;
+                return;
+            }
+            List<ClientOp> combined = new ArrayList<>(w.deferred);
+            combined.addAll(window);
+            Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
+            Map<Set<Integer>, List<Object>> groups = new java.util.LinkedHashMap<>();
+            for (RegisterSearch.Terminal config : w.configs) {
+                groups.computeIfAbsent(config.used(), k -> new ArrayList<>()).add(config.value());
+            }
+            boolean undecided = false;
+            for (Map.Entry<Set<Integer>, List<Object>> group : groups.entrySet()) {
+                List<ClientOp> ops = new ArrayList<>();
+                for (ClientOp p : w.pending) {
+                    if (!group.getKey().contains(p.index())) ops.add(p);
+                }
+                ops.addAll(combined);
+                if (finishing) {
+                    // the last window: one linearization is enough
+                    KvSearch search = new KvSearch(ops, group.getValue(), Integer.MAX_VALUE, false);
+                    RegisterSearch.Outcome outcome = search.run(bound.maxStates(), deadline);
+                    w.states += search.states();
+                    if (outcome == RegisterSearch.Outcome.LINEARIZABLE) return;
+                    undecided |= outcome == RegisterSearch.Outcome.BOUND_REACHED;
+                    continue;
+                }
+                if (combined.size() < w.retryAt) {
+                    w.deferred = combined;
+                    return;
+                }
+                KvSearch search = new KvSearch(ops, group.getValue(), Integer.MAX_VALUE, true).maxEndings(MAX_ENDINGS);
+                RegisterSearch.Outcome outcome = search.run(Math.min(ENUMERATION_STATES, bound.maxStates()), deadline);
+                w.states += search.states();
+                if (outcome == RegisterSearch.Outcome.BOUND_REACHED && System.nanoTime() - deadline > 0) {
+                    w.status = CheckStatus.UNKNOWN;
+                    return;
+                }
+                if (outcome == RegisterSearch.Outcome.BOUND_REACHED || next.size() + search.terminals().size() > MAX_ENDINGS) {
+                    if (combined.size() > MAX_DEFERRED) {
+                        w.status = CheckStatus.UNKNOWN;
+                        return;
+                    }
+                    w.deferred = combined;
+                    w.retryAt = 2 * combined.size();
+                    return;
+                }
+                for (RegisterSearch.Terminal t : search.terminals()) next.add(withUsed(group.getKey(), t.value(), t.used()));
+            }
+            w.deferred = List.of();
+            w.retryAt = 0;
+            if (undecided) {
+                w.status = CheckStatus.UNKNOWN;
+                return;
+            }
+            if (next.isEmpty()) {
+                w.status = CheckStatus.VIOLATION;
+                violated = true;
+                w.counterexample = explainKeyValue(w, combined);
+                return;
+            }
+            for (ClientOp op : combined) {
+                if (op.f() != Fn.READ && op.outcome() == Type.INFO) w.pending.add(op);
+            }
+            w.settle(next);
+            w.retain(combined);
+            if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
+        }
+
+        /**
+         * A key-value window no configuration can explain, narrowed down within
+         * {@value #NARROWING_NANOS} ns. While the key's whole history is
+         * retained it is narrowed down on that history from the empty string; else on the failing
+         * window, with the pending operations, from the values the earlier windows may have left.
+         */
+        private Counterexample explainKeyValue(KeyWindow w, List<ClientOp> window) {
+            // Narrowing down only makes the counterexample smaller; it gets a short time of its own.
+            long deadline = Math.min(this.deadline, System.nanoTime() + NARROWING_NANOS);
+            List<ClientOp> whole = new ArrayList<>(w.retained);
+            whole.addAll(window);
+            if (!w.forgotAny) {
+                Counterexample c = narrowKeyValue(w.key, whole, java.util.Collections.singletonList(""), whole,
+                        List.of(), bound.maxStates(), deadline);
+                if (c != null) return c;
+            }
+            Set<Integer> usedByAll = null;
+            Set<Object> starts = new java.util.LinkedHashSet<>();
+            for (RegisterSearch.Terminal c : w.configs) {
+                starts.add(c.value());
+                if (usedByAll == null) usedByAll = new HashSet<>(c.used());
+                else usedByAll.retainAll(c.used());
+            }
+            List<ClientOp> ops = new ArrayList<>();
+            for (ClientOp p : w.pending) {
+                if (usedByAll == null || !usedByAll.contains(p.index())) ops.add(p);
+            }
+            ops.addAll(window);
+            Counterexample c = narrowKeyValue(w.key, ops, new ArrayList<>(starts), whole, new ArrayList<>(w.retained),
+                    bound.maxStates(), deadline);
+            if (c != null) return c;
+            // No prefix of the window was found failing on its own (a search reached the bound, or
+            // the pending operations of different configurations mixed): the window as it is.
+            ClientOp last = null;
+            for (ClientOp op : window) {
+                if (op.outcome() == Type.OK && (last == null || op.completeEvent() > last.completeEvent())) last = op;
+            }
+            return new Counterexample(w.key, last != null ? last : window.get(window.size() - 1), ops, true,
+                    new ArrayList<>(w.retained), whole);
         }
 
         /**
@@ -399,6 +580,9 @@ public final class LinearizabilityChecker {
         Set<RegisterSearch.Terminal> configs = Set.of(new RegisterSearch.Terminal(null, Set.of()));
         final java.util.ArrayDeque<ClientOp> retained = new java.util.ArrayDeque<>();
         boolean forgotAny;
+        List<ClientOp> deferred = List.of(); // key-value model: windows searched again with the next
+        boolean abandoned; // key-value model: not searched after another key's violation
+        int retryAt; // key-value model: the deferred size at which to search for endings again
         CheckStatus status = CheckStatus.OK;
         long states;
         Counterexample counterexample;
@@ -550,6 +734,57 @@ public final class LinearizabilityChecker {
                 op -> op.invokeEvent() < cut && op.f() != Fn.READ && op.outcome() != Type.FAIL);
         fromState |= !(starts.size() == 1 && starts.get(0) == null);
         return new Counterexample(key, failing, window, fromState, prefix, keyOps);
+    }
+
+    /**
+     * Narrows a key-value violation down: the shortest prefix of {@code ops} (from {@code starts})
+     * that cannot be linearized ends at the completion of the failing operation; the window is
+     * that prefix without the reads it does not need. Null when no prefix was shown to fail.
+     *
+     * @param before operations of the key before {@code ops}, for the linearizable prefix
+     */
+    static Counterexample narrowKeyValue(Object key, List<ClientOp> ops, List<Object> starts, List<ClientOp> all,
+            List<ClientOp> before, long maxStates, long deadline) {
+        List<ClientOp> required = new ArrayList<>();
+        for (ClientOp op : ops) {
+            if (op.outcome() == Type.OK) required.add(op);
+        }
+        required.sort((x, y) -> Integer.compare(x.completeEvent(), y.completeEvent()));
+        if (required.isEmpty() || new KvSearch(ops, starts, Integer.MAX_VALUE, false).run(maxStates, deadline)
+                != RegisterSearch.Outcome.NOT_LINEARIZABLE) {
+            return null;
+        }
+        int lo = 0;
+        int hi = required.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            KvSearch s = new KvSearch(ops, starts, required.get(mid).completeEvent() + 1, false);
+            if (s.run(maxStates, deadline) == RegisterSearch.Outcome.NOT_LINEARIZABLE) hi = mid;
+            else lo = mid + 1;
+        }
+        ClientOp failing = required.get(hi);
+        int limit = failing.completeEvent() + 1;
+        List<ClientOp> prefix = new ArrayList<>(before);
+        if (hi > 0) {
+            KvSearch s = new KvSearch(ops, starts, required.get(hi - 1).completeEvent() + 1, false);
+            if (s.run(maxStates, deadline) == RegisterSearch.Outcome.LINEARIZABLE) prefix.addAll(s.linearization());
+        }
+        // Leave out the reads that are not needed: fewer reads constrain less, so what still fails
+        // without them failed with them too.
+        List<ClientOp> window = new ArrayList<>(new KvSearch(ops, starts, limit, false).operations());
+        if (window.size() <= 200) {
+            for (ClientOp op : new ArrayList<>(window)) {
+                if (op.f() != Fn.READ || op == failing) continue;
+                List<ClientOp> without = new ArrayList<>(window);
+                without.remove(op);
+                if (new KvSearch(without, starts, limit, false).run(maxStates, deadline)
+                        == RegisterSearch.Outcome.NOT_LINEARIZABLE) {
+                    window = without;
+                }
+            }
+        }
+        boolean fromState = !before.isEmpty() || !(starts.size() == 1 && "".equals(KvSearch.canonical(starts.get(0))));
+        return new Counterexample(key, failing, window, fromState, prefix, all);
     }
 
     static String keyName(Object key) {

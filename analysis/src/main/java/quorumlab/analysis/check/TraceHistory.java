@@ -110,6 +110,7 @@ public final class TraceHistory {
                 case READ -> null;
                 case WRITE -> ((Operation.Put) op).value();
                 case CAS -> Arrays.asList(((Operation.Cas) op).expected(), ((Operation.Cas) op).value());
+                case APPEND -> throw new IllegalStateException("the replicated store has no append");
             };
             Request req = new Request(nextId++, clientId, seq, f, argument);
             List<long[]> mine = lanes.computeIfAbsent(clientId, k -> new ArrayList<>());

@@ -27,11 +27,13 @@ import quorumlab.analysis.check.VerdictWriter;
         description = {
             "Checks traces and client histories for safety violations.",
             "A trace gets the protocol's invariants and 'no acknowledged write lost';",
-            "a history (JSON Lines or Jepsen/Maelstrom EDN) gets linearizability.",
+            "a history (JSON Lines, or EDN from Jepsen, Maelstrom or Porcupine's",
+            "key-value tests, with append) gets linearizability.",
             "A trace with no history beside it is checked from its own client records.",
             "A directory is searched for *.jsonl, *.ndjson and *.edn files, gzipped or not.",
             "Files are checked in parallel. Prints one line per check and file:",
-            "ok, VIOLATION or unknown (the search reached its bound).",
+            "ok, VIOLATION or unknown (the search reached its bound), and the time",
+            "each file took.",
         },
         exitCodeListHeading = "%nExit codes (the first that applies, in this order):%n",
         exitCodeList = {

@@ -92,6 +92,7 @@ class DifferentialTest {
                     case WRITE -> (long) random.nextInt(4);
                     case CAS -> Arrays.asList(random.nextInt(3) == 0 ? null : (Object) (long) random.nextInt(4),
                             (long) random.nextInt(4));
+                    case APPEND -> throw new IllegalStateException("not generated");
                 };
                 inv = new HistoryEvent(process, Type.INVOKE, f, key, value, time);
                 events.add(inv);

@@ -169,7 +169,7 @@ class HistoryFormatTest {
         assertEquals("h:2: \"type\" must be one of invoke, ok, fail, info, got \"done\"", e.getMessage());
 
         e = bad("{\"process\":0,\"type\":\"invoke\",\"f\":\"append\"}\n", Format.JSON_LINES);
-        assertEquals("h:1: \"f\" must be one of read, write, cas, got \"append\"", e.getMessage());
+        assertEquals("h:1: \"value\" of an append invocation must be a string, got nil", e.getMessage());
 
         e = bad("{\"type\":\"invoke\",\"f\":\"read\"}\n", Format.JSON_LINES);
         assertEquals("h:1: \"process\" is missing", e.getMessage());
@@ -209,6 +209,6 @@ class HistoryFormatTest {
         assertEquals("h:2: expected a map such as {:type :invoke, :f :read, ...}, got 42", e.getMessage());
 
         e = bad("\n{:type :invoke, :f :txn, :value [[:r 1 nil]], :process 0}\n", Format.EDN);
-        assertEquals("h:2: \"f\" must be one of read, write, cas, got \"txn\"", e.getMessage());
+        assertEquals("h:2: \"f\" must be one of read, write, cas, append (or get, put), got \"txn\"", e.getMessage());
     }
 }

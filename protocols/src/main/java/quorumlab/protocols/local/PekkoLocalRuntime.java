@@ -30,6 +30,7 @@ import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.DurableStore;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Options;
@@ -91,14 +92,19 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     private final boolean traceMessages;
 
     private final ActorSystem<Void> system;
-    private final Map<NodeId, ActorRef<NodeCommand>> nodes;
+    /** Every node's actor: the bootstrap members', then those added at run time. */
+    private final Map<NodeId, ActorRef<NodeCommand>> nodes = new ConcurrentHashMap<>();
     private final ActorRef<Runnable> clientActor;
     /** Null for stores in memory. */
     private final Path storeRoot;
     /** Each node's open store; a disk store is absent while its node is down. */
     private final Map<NodeId, DurableStore> stores = new ConcurrentHashMap<>();
     private final AtomicReference<UncheckedIOException> storeFailure = new AtomicReference<>();
-    private final Map<NodeId, Status> status = new HashMap<>();
+    private final Map<NodeId, Status> status = new ConcurrentHashMap<>();
+    /** The first commit or refusal any node emitted for each membership change, by change id. */
+    private final Map<Long, ProtocolEvent> membershipOutcomes = new ConcurrentHashMap<>();
+    /** Nodes added at run time, in the order added. */
+    private final List<NodeId> added = new ArrayList<>();
     private final Map<Long, LocalClient> clients = new ConcurrentHashMap<>();
     private final List<NodeId> leaders = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -147,7 +153,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             return Behaviors.empty();
         }), "quorumlab", config);
         try {
-            this.nodes = spawnedNodes.get(30, TimeUnit.SECONDS);
+            this.nodes.putAll(spawnedNodes.get(30, TimeUnit.SECONDS));
             this.clientActor = spawnedClient.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             system.terminate();
@@ -219,6 +225,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         for (NodeId id : settings.cluster().members()) {
             status.get(id).up = true;
             nodes.get(id).tell(new NodeCommand.Start());
+        }
+        for (Map.Entry<NodeId, Status> added : status.entrySet()) {
+            if (settings.cluster().contains(added.getKey())) continue;
+            added.getValue().up = true;
+            nodes.get(added.getKey()).tell(new NodeCommand.Start());
         }
     }
 
@@ -322,6 +333,15 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     }
 
     @Override
+    public List<NodeId> nodes() {
+        synchronized (added) {
+            List<NodeId> all = new ArrayList<>(settings.cluster().members());
+            all.addAll(added);
+            return all;
+        }
+    }
+
+    @Override
     public NetworkModel network() {
         return settings.network();
     }
@@ -343,6 +363,54 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         if (s.up) return;
         s.up = true;
         nodes.get(id).tell(new NodeCommand.Start());
+    }
+
+    /**
+     * Creates node {@code id} (an actor of its own, an empty store, a stream derived from the seed and
+     * its id) and starts it, or lets {@link #start()} start it if the run has not begun.
+     */
+    @Override
+    public synchronized void addNode(NodeId id) {
+        if (status.containsKey(id)) throw new IllegalArgumentException("addNode: " + id + " already exists");
+        DurableStore store = storeRoot == null ? new MemoryStore() : DiskStore.open(id, storeRoot.resolve(id.toString()));
+        Status s = new Status();
+        if (counter != null) {
+            synchronized (traceLock) {
+                counter.add(id);
+            }
+        }
+        stores.put(id, store);
+        ActorRef<NodeCommand> ref = system.systemActorOf(NodeActor.create(this, id, store, settings.memberRandom(id)), id.toString(),
+                org.apache.pekko.actor.typed.Props.empty());
+        nodes.put(id, ref);
+        status.put(id, s);
+        synchronized (added) {
+            added.add(id);
+        }
+        if (started) {
+            s.up = true;
+            ref.tell(new NodeCommand.Start());
+        }
+    }
+
+    @Override
+    public void requestMembershipChange(NodeId at, MembershipChange change) {
+        Status s = status(at, "requestMembershipChange");
+        if (!settings.protocol().supportsMembershipChange()) {
+            throw new UnsupportedOperationException(settings.protocol().name() + " does not support membership change");
+        }
+        // An operator's request to a server that is down or frozen fails at once; it is not queued.
+        if (!s.up || s.paused) {
+            String why = at + (s.up ? " is paused" : " is down");
+            membershipOutcomes.putIfAbsent(change.id(), new ProtocolEvent.MembershipChangeRefused(change.id(), why));
+            return;
+        }
+        nodes.get(at).tell(new NodeCommand.ChangeMembership(change));
+    }
+
+    @Override
+    public Optional<ProtocolEvent> membershipOutcome(long changeId) {
+        return Optional.ofNullable(membershipOutcomes.get(changeId));
     }
 
     @Override
@@ -547,11 +615,19 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             }
         } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
             leftLeadership(node);
+        } else if (event instanceof ProtocolEvent.MembershipChangeCommitted c) {
+            membershipOutcomes.putIfAbsent(c.changeId(), c);
+        } else if (event instanceof ProtocolEvent.MembershipChangeRefused r) {
+            membershipOutcomes.putIfAbsent(r.changeId(), r);
         }
         if (!traceEvents) return;
         synchronized (traceLock) {
             sink.record(new TraceRecord.Event(now(), node, event));
         }
+    }
+
+    void membershipRefused(long changeId, String reason) {
+        membershipOutcomes.putIfAbsent(changeId, new ProtocolEvent.MembershipChangeRefused(changeId, reason));
     }
 
     void leftLeadership(NodeId node) {

@@ -19,6 +19,15 @@ public interface ClusterRuntime {
 
     ClusterConfig cluster();
 
+    /**
+     * Every node that exists: the bootstrap members ({@link #cluster()}), then each node
+     * {@link #addNode added} since, in the order added. Removed nodes stay (they keep running). The
+     * list only grows, so a position in it names the same node for the whole run.
+     */
+    default List<NodeId> nodes() {
+        return cluster().members();
+    }
+
     /** The network model every peer message crosses; changes to it take effect at once. */
     NetworkModel network();
 
@@ -85,5 +94,16 @@ public interface ClusterRuntime {
     /** Hands {@code change} to node {@code at} (its {@code onMembershipChange}), now. */
     default void requestMembershipChange(NodeId at, quorumlab.protocols.MembershipChange change) {
         throw new UnsupportedOperationException("this runtime cannot change membership");
+    }
+
+    /**
+     * What became of membership change {@code changeId} so far: the first
+     * {@link quorumlab.protocols.ProtocolEvent.MembershipChangeCommitted} or
+     * {@link quorumlab.protocols.ProtocolEvent.MembershipChangeRefused} any node emitted for it (at
+     * every trace level), or empty while neither has happened. The fault injector polls it to know
+     * when a replace may remove its target, and to record refusals.
+     */
+    default Optional<quorumlab.protocols.ProtocolEvent> membershipOutcome(long changeId) {
+        return Optional.empty();
     }
 }

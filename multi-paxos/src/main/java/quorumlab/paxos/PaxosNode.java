@@ -125,10 +125,20 @@ final class PaxosNode implements Node {
     @Override
     public void onClientRequest(ClientRequest request) {
         if (role != Role.LEADER) {
-            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), leaderHint));
+            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), hint()));
             return;
         }
         clients.onRequest(request);
+    }
+
+    /**
+     * Whom to point a client to. A node outside the configuration (removed, or still joining) hears
+     * no leader once it is out, so its hint may be long stale and send clients in circles among
+     * removed nodes: it names a leader only if it heard one within the minimum election timeout.
+     */
+    private Optional<NodeId> hint() {
+        if (reconfiguration.isMember() || (heardLeader && ctx.now() - lastLeaderContact < options.electionMinNs())) return leaderHint;
+        return Optional.empty();
     }
 
     // ---- liveness: who leads ----

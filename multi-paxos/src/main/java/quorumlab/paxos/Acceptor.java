@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import quorumlab.paxos.PaxosMessage.Accept;
 import quorumlab.paxos.PaxosMessage.Accepted;
+import quorumlab.paxos.PaxosMessage.CatchUp;
 import quorumlab.paxos.PaxosMessage.Nack;
 import quorumlab.paxos.PaxosMessage.Prepare;
 import quorumlab.paxos.PaxosMessage.Promise;
@@ -51,13 +52,21 @@ final class Acceptor {
             // only keep a ballot from reaching a quorum, never let two quorums disagree.
             return;
         }
+        if (!node.reconfiguration.mayLead(from)) {
+            // No member of the configurations this node knows (say, removed): no promise, which is
+            // safe. Whichever of the two lacks decisions the other knows is told them, so a removed
+            // node that missed its removal learns it and stops trying.
+            if (p.fromSlot() > node.learner.firstUnchosen()) node.ctx.send(from, new CatchUp(node.learner.firstUnchosen()));
+            else node.learner.onCatchUp(from, new CatchUp(p.fromSlot()), node.ballot);
+            return;
+        }
         node.noteRound(p.ballot());
         if (p.ballot().compareTo(state.promised()) >= 0) {
             if (p.ballot().greaterThan(node.ballot) && node.role != Role.FOLLOWER) {
                 node.stepDown(p.ballot());
             }
             state.promise(p.ballot());
-            node.reply(from, new Promise(p.ballot(), state.acceptedFrom(p.fromSlot())));
+            node.reply(from, new Promise(p.ballot(), p.fromSlot(), state.acceptedFrom(p.fromSlot())));
         } else {
             node.reply(from, new Nack(p.ballot(), state.promised()));
         }

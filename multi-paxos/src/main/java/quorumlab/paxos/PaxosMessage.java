@@ -22,11 +22,14 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot} on. */
-    record Promise(Ballot ballot, List<AcceptedValue> accepted) implements PaxosMessage {
+    /**
+     * Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot}
+     * on (the Prepare's): the promise counts towards a quorum only for those slots.
+     */
+    record Promise(Ballot ballot, long fromSlot, List<AcceptedValue> accepted) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 32 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
+            return 40 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
         }
 
         @Override
@@ -103,7 +106,27 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** A learner behind the leader asks for the decisions from {@code fromSlot} on. */
+    /**
+     * A node that learned of chosen slots it cannot have itself (this node forgot them: compaction)
+     * sends its durable snapshot, which carries the configurations, instead. Not in the papers, which
+     * keep every decision; Raft's InstallSnapshot (§7) does the same for a lagging follower.
+     */
+    record Snapshot(PaxosSnapshot snapshot) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 16 + snapshot.state().sizeBytes() + snapshot.configurations().stream().mapToInt(c -> 24 + 4 * c.members().size()).sum();
+        }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.CATCH_UP;
+        }
+    }
+
+    /**
+     * A learner behind the leader asks for the decisions from {@code fromSlot} on; a node that is
+     * joining the cluster also sends it to report how far it has caught up.
+     */
     record CatchUp(long fromSlot) implements PaxosMessage {
         @Override
         public MessageCategory category() {

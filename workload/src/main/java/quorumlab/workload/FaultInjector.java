@@ -28,7 +28,9 @@ import quorumlab.workload.FaultWindows.Window;
  */
 public final class FaultInjector {
     static final List<String> TYPES = List.of("crash", "restart", "partition", "isolate", "heal", "one-way",
-            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix");
+            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix", "add", "remove", "replace");
+    /** The fault types that change the membership: only protocols that support it may run them. */
+    static final Set<String> MEMBERSHIP_TYPES = Set.of("add", "remove", "replace");
     static final Set<String> SYMBOLIC_TARGETS = Set.of("leader", "random-follower", "last-crashed");
     /** In a partition group: the leader, a follower not placed elsewhere, every node not placed elsewhere. */
     static final Set<String> SYMBOLIC_MEMBERS = Set.of("leader", "random-follower", "others");
@@ -38,9 +40,12 @@ public final class FaultInjector {
     private final SplittableRandom random;
     private final FaultWindows windows = new FaultWindows();
     private NodeId lastCrashed;
+    /** Membership changes: the injector's own view of who exists and who votes. */
+    private final MembershipFaults membership;
 
     FaultInjector(ClusterRuntime runtime, Scenario scenario, long seed) {
         this.runtime = runtime;
+        this.membership = new MembershipFaults(runtime, this::resolveFollower);
         this.baseline = scenario.networkOrDefault();
         // Its own stream, so the choice of a random follower depends on the seed, not on the protocol's draws.
         this.random = new SplittableRandom(seed ^ 0x6661756c74L);
@@ -143,6 +148,9 @@ public final class FaultInjector {
                             + still.map(x -> ": back to " + x.describe()).orElse(""));
                 });
             });
+            case "add" -> membership.add(NodeId.parse(f.target()));
+            case "remove" -> membership.remove(f.target());
+            case "replace" -> membership.replace(f.target(), NodeId.parse(f.with()));
             default -> throw new IllegalStateException("unvalidated fault type " + f.type());
         }
     }
@@ -247,7 +255,7 @@ public final class FaultInjector {
      * the group that holds a majority of the cluster, or every node in the groups if none holds one.
      */
     private List<NodeId> recordCut(String fault, List<List<NodeId>> groups, String detail) {
-        int majority = runtime.cluster().size() / 2 + 1;
+        int majority = membership.voters().size() / 2 + 1;
         List<NodeId> majorityGroup = groups.stream().filter(g -> g.size() >= majority).findFirst().orElse(List.of());
         List<NodeId> cutOff = new ArrayList<>();
         for (List<NodeId> g : groups) {
@@ -258,10 +266,10 @@ public final class FaultInjector {
         return cutOff;
     }
 
-    /** Every member not in {@code placed}, in cluster order. */
+    /** Every node that exists (the bootstrap members, then those added) not in {@code placed}, in that order. */
     private List<NodeId> othersThan(Set<NodeId> placed) {
         List<NodeId> rest = new ArrayList<>();
-        for (NodeId n : runtime.cluster().members()) if (!placed.contains(n)) rest.add(n);
+        for (NodeId n : membership.existing()) if (!placed.contains(n)) rest.add(n);
         return rest;
     }
 
@@ -288,7 +296,7 @@ public final class FaultInjector {
                         leader.filter(placed::add).ifPresent(groups.get(g)::add);
                     } else if (pass.equals(name) && name.equals("random-follower")) {
                         List<NodeId> candidates = new ArrayList<>();
-                        for (NodeId n : runtime.cluster().members()) {
+                        for (NodeId n : membership.voters()) {
                             if (runtime.isUp(n) && !leader.equals(Optional.of(n)) && !placed.contains(n)) candidates.add(n);
                         }
                         if (!candidates.isEmpty()) {
@@ -317,17 +325,21 @@ public final class FaultInjector {
                 return runtime.leader();
             case "last-crashed":
                 return Optional.ofNullable(lastCrashed);
-            case "random-follower": {
-                Optional<NodeId> leader = runtime.leader();
-                List<NodeId> candidates = new ArrayList<>();
-                for (NodeId n : runtime.cluster().members()) {
-                    if (runtime.isUp(n) && !leader.equals(Optional.of(n))) candidates.add(n);
-                }
-                return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(random.nextInt(candidates.size())));
-            }
+            case "random-follower":
+                return resolveFollower();
             default:
                 return Optional.of(NodeId.parse(target));
         }
+    }
+
+    /** An up voter (as the injector last learned the configuration) that does not lead, drawn from the fault stream. */
+    private Optional<NodeId> resolveFollower() {
+        Optional<NodeId> leader = runtime.leader();
+        List<NodeId> candidates = new ArrayList<>();
+        for (NodeId n : membership.voters()) {
+            if (runtime.isUp(n) && !leader.equals(Optional.of(n))) candidates.add(n);
+        }
+        return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(random.nextInt(candidates.size())));
     }
 
 }

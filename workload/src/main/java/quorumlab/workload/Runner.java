@@ -133,6 +133,7 @@ public final class Runner {
         Map<String, Options> options = new LinkedHashMap<>();
         for (String name : protocolNames) {
             Protocol p = Protocol.byName(name);
+            requireMembershipSupport(scenario, p);
             protocols.add(p);
             options.put(name, ScenarioOptions.forProtocol(scenario, p));
         }
@@ -264,6 +265,21 @@ public final class Runner {
             if (cause instanceof RuntimeException re) throw re;
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * A membership fault on a protocol that cannot change its membership is refused before anything
+     * runs, naming the fault.
+     */
+    public static void requireMembershipSupport(Scenario scenario, Protocol protocol) {
+        if (protocol.supportsMembershipChange()) return;
+        List<Scenario.Fault> faults = scenario.faultList();
+        for (int i = 0; i < faults.size(); i++) {
+            if (faults.get(i) != null && FaultInjector.MEMBERSHIP_TYPES.contains(faults.get(i).type())) {
+                throw new ScenarioException(scenario.name(), "faults[" + i + "].type", "'" + faults.get(i).type() + "' changes the membership, which "
+                        + protocol.name() + " does not support; run the scenario with a protocol that does");
+            }
         }
     }
 

@@ -78,7 +78,10 @@ public record Scenario(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Mix(Double read, Double write, Double cas) {}
 
-    /** One entry of the fault timeline. Which fields apply depends on {@code type}. */
+    /**
+     * One entry of the fault timeline. Which fields apply depends on {@code type}; {@code with} is the
+     * new node of a {@code replace}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Fault(
             String at,
@@ -90,7 +93,17 @@ public record Scenario(
             Double value,
             String delay,
             String duration,
-            Regions regions) {}
+            Regions regions,
+            String with) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Fault {}
+
+        /** A fault that is not a {@code replace}. */
+        public Fault(String at, String type, String target, List<List<String>> groups, String from, String to, Double value,
+                String delay, String duration, Regions regions) {
+            this(at, type, target, groups, from, to, value, delay, duration, regions, null);
+        }
+    }
 
     static final int DEFAULT_NODES = 5;
     static final String DEFAULT_DURATION = "5s";

@@ -157,10 +157,13 @@ public final class ScenarioLoader {
     private static final class Validator {
         private final String file;
         private final Scenario s;
+        /** The nodes that exist at the point of the timeline being checked: the bootstrap members, then each one added. */
+        private final Set<NodeId> existing = new java.util.TreeSet<>();
 
         Validator(String file, Scenario s) {
             this.file = file;
             this.s = s;
+            for (int i = 1; i <= Math.max(0, Math.min(s.nodeCount(), 99)); i++) existing.add(NodeId.of(i));
         }
 
         private ScenarioException error(String field, String reason) {
@@ -203,8 +206,10 @@ public final class ScenarioLoader {
             } catch (IllegalArgumentException e) {
                 throw error(field, "'" + name + "' is not a node name (n1 .. n" + s.nodeCount() + ")");
             }
-            if (id.id() > s.nodeCount()) {
-                throw error(field, "node " + name + " does not exist (the cluster has n1 .. n" + s.nodeCount() + ")");
+            if (!existing.contains(id)) {
+                String added = existing.size() > s.nodeCount() ? ", and the timeline adds "
+                        + String.join(", ", existing.stream().skip(s.nodeCount()).map(NodeId::toString).toList()) + " before this point" : "";
+                throw error(field, "node " + name + " does not exist (the cluster has n1 .. n" + s.nodeCount() + added + ")");
             }
             return id;
         }
@@ -365,42 +370,82 @@ public final class ScenarioLoader {
 
         private void validateFaults(long end) {
             List<Scenario.Fault> faults = s.faultList();
+            // In the order they fire (ties in file order), so a node exists from the fault that adds it on.
+            List<Integer> order = new java.util.ArrayList<>();
             for (int i = 0; i < faults.size(); i++) {
+                if (faults.get(i) == null) throw error("faults[" + i + "]", "an empty fault");
+                if (faults.get(i).at() == null) throw error("faults[" + i + "].at", "when the fault fires is required (for example 1s)");
+                order.add(i);
+            }
+            long[] when = new long[faults.size()];
+            for (int i : order) when[i] = duration("faults[" + i + "].at", faults.get(i).at());
+            order.sort(java.util.Comparator.comparingLong(i -> when[i]));
+            for (int i : order) {
                 Scenario.Fault f = faults.get(i);
                 String at = "faults[" + i + "]";
-                if (f == null) throw error(at, "an empty fault");
-                if (f.at() == null) throw error(at + ".at", "when the fault fires is required (for example 1s)");
-                long when = duration(at + ".at", f.at());
-                if (when > end) throw error(at + ".at", "the fault at " + f.at() + " comes after the end of the run (" + Durations.format(end) + ")");
-                if (f.type() == null) throw error(at + ".type", "required: one of " + FaultInjector.TYPES);
-                if (!FaultInjector.TYPES.contains(f.type())) throw error(at + ".type", "unknown fault '" + f.type() + "' (known: " + FaultInjector.TYPES + ")");
-                if (f.duration() != null && duration(at + ".duration", f.duration()) <= 0) throw error(at + ".duration", "must be positive");
-                switch (f.type()) {
-                    case "crash", "restart", "isolate", "pause", "resume", "drift" -> target(at, f);
-                    case "partition" -> groups(at, f);
-                    case "one-way" -> {
-                        if (f.from() == null || f.to() == null) throw error(at, "a one-way cut needs 'from' and 'to'");
-                        node(at + ".from", f.from());
-                        node(at + ".to", f.to());
-                    }
-                    case "loss", "duplicate", "reorder" -> {
-                        if (f.value() == null) throw error(at + ".value", "the probability is required");
-                        probability(at + ".value", f.value());
-                    }
-                    case "latency-matrix" -> {
-                        if (f.regions() == null) throw error(at + ".regions", "the region matrix is required (placement, within, between)");
-                        regions(at + ".regions", f.regions(), false);
-                    }
-                    case "delay" -> {
-                        if (f.delay() == null) throw error(at + ".delay", "the delay is required (for example uniform(50ms,100ms))");
-                        delay(at + ".delay", f.delay());
-                    }
-                    default -> { }
-                }
-                if (f.type().equals("drift") && (f.value() == null || !(f.value() > 0))) {
-                    throw error(at + ".value", "a timer drift rate must be positive (1.0 = exact)");
-                }
+                validateFault(f, at, when[i], end);
             }
+        }
+
+        private void validateFault(Scenario.Fault f, String at, long when, long end) {
+            if (when > end) throw error(at + ".at", "the fault at " + f.at() + " comes after the end of the run (" + Durations.format(end) + ")");
+            if (f.type() == null) throw error(at + ".type", "required: one of " + FaultInjector.TYPES);
+            if (!FaultInjector.TYPES.contains(f.type())) throw error(at + ".type", "unknown fault '" + f.type() + "' (known: " + FaultInjector.TYPES + ")");
+            if (f.duration() != null && duration(at + ".duration", f.duration()) <= 0) throw error(at + ".duration", "must be positive");
+            if (f.with() != null && !f.type().equals("replace")) throw error(at + ".with", "'with' belongs to a replace only");
+            switch (f.type()) {
+                case "crash", "restart", "isolate", "pause", "resume", "drift" -> target(at, f);
+                case "add" -> existing.add(newNode(at + ".target", f.target(), when));
+                case "remove" -> {
+                    if (f.target() == null) throw error(at + ".target", "required: a node (n1 ..), leader or random-follower");
+                    if (!List.of("leader", "random-follower").contains(f.target())) node(at + ".target", f.target());
+                }
+                case "replace" -> {
+                    if (f.target() == null) throw error(at + ".target", "required: a node (n1 ..) or leader");
+                    if (!f.target().equals("leader")) node(at + ".target", f.target());
+                    if (f.with() == null) throw error(at + ".with", "required: the new node that replaces the target (for example n6)");
+                    existing.add(newNode(at + ".with", f.with(), when));
+                }
+                case "partition" -> groups(at, f);
+                case "one-way" -> {
+                    if (f.from() == null || f.to() == null) throw error(at, "a one-way cut needs 'from' and 'to'");
+                    node(at + ".from", f.from());
+                    node(at + ".to", f.to());
+                }
+                case "loss", "duplicate", "reorder" -> {
+                    if (f.value() == null) throw error(at + ".value", "the probability is required");
+                    probability(at + ".value", f.value());
+                }
+                case "latency-matrix" -> {
+                    if (f.regions() == null) throw error(at + ".regions", "the region matrix is required (placement, within, between)");
+                    regions(at + ".regions", f.regions(), false);
+                }
+                case "delay" -> {
+                    if (f.delay() == null) throw error(at + ".delay", "the delay is required (for example uniform(50ms,100ms))");
+                    delay(at + ".delay", f.delay());
+                }
+                default -> { }
+            }
+            if (f.type().equals("drift") && (f.value() == null || !(f.value() > 0))) {
+                throw error(at + ".value", "a timer drift rate must be positive (1.0 = exact)");
+            }
+        }
+
+        /** A node an add or replace starts: a node name that no node has yet. */
+        private NodeId newNode(String field, String name, long when) {
+            if (name == null) throw error(field, "required: the new node (for example n" + (existing.size() + 1) + ")");
+            NodeId id;
+            try {
+                id = NodeId.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw error(field, "'" + name + "' is not a node name (n1, n2, ...)");
+            }
+            if (id.id() > 99) throw error(field, "node numbers go up to n99, got " + name);
+            if (existing.contains(id)) {
+                throw error(field, "node " + name + " already exists at " + Durations.format(when) + "; add a new node (for example n"
+                        + (existing.stream().mapToInt(NodeId::id).max().orElse(0) + 1) + ")");
+            }
+            return id;
         }
 
         private void target(String at, Scenario.Fault f) {
@@ -430,8 +475,8 @@ public final class ScenarioLoader {
                     }
                 }
             }
-            if (members > s.nodeCount()) {
-                throw error(at + ".groups", "the groups name " + members + " members, more than the " + s.nodeCount() + " nodes");
+            if (members > existing.size()) {
+                throw error(at + ".groups", "the groups name " + members + " members, more than the " + existing.size() + " nodes");
             }
         }
     }

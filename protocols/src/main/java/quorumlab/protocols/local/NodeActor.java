@@ -70,6 +70,10 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
                     timer(m);
                     return this;
                 })
+                .onMessage(NodeCommand.ChangeMembership.class, m -> {
+                    changeMembership(m);
+                    return this;
+                })
                 .onMessage(NodeCommand.Crash.class, m -> {
                     crash();
                     return this;
@@ -168,6 +172,15 @@ final class NodeActor extends AbstractBehavior<NodeCommand> {
             return;
         }
         guarded("onClientRequest", () -> instance.onClientRequest(r.request()));
+    }
+
+    private void changeMembership(NodeCommand.ChangeMembership m) {
+        // Crashed or paused since the runtime checked: the request fails, as it would have then.
+        if (!up || paused) {
+            runtime.membershipRefused(m.change().id(), id + (up ? " is paused" : " is down"));
+            return;
+        }
+        guarded("onMembershipChange", () -> instance.onMembershipChange(m.change()));
     }
 
     private void timer(NodeCommand.TimerFired t) {

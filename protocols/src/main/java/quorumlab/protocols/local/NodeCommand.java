@@ -3,6 +3,7 @@ package quorumlab.protocols.local;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 
@@ -19,6 +20,9 @@ sealed interface NodeCommand {
     record TimerFired(String name, long incarnation) implements NodeCommand {}
 
     record Crash() implements NodeCommand {}
+
+    /** An operator's membership change, handed to the node's {@code onMembershipChange}. */
+    record ChangeMembership(MembershipChange change) implements NodeCommand {}
 
     record Pause() implements NodeCommand {}
 

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Options;
@@ -82,10 +83,13 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     private final boolean traceMessages;
 
     private final ActorSystem<Void> system;
-    private final Map<NodeId, ActorRef<NodeCommand>> nodes;
+    /** Every node's actor: the bootstrap members', then those added at run time. */
+    private final Map<NodeId, ActorRef<NodeCommand>> nodes = new ConcurrentHashMap<>();
     private final ActorRef<Runnable> clientActor;
-    private final Map<NodeId, MemoryStore> stores = new HashMap<>();
-    private final Map<NodeId, Status> status = new HashMap<>();
+    private final Map<NodeId, MemoryStore> stores = new ConcurrentHashMap<>();
+    private final Map<NodeId, Status> status = new ConcurrentHashMap<>();
+    /** The first commit or refusal any node emitted for each membership change, by change id. */
+    private final Map<Long, ProtocolEvent> membershipOutcomes = new ConcurrentHashMap<>();
     private final Map<Long, LocalClient> clients = new ConcurrentHashMap<>();
     private final List<NodeId> leaders = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -128,7 +132,7 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             return Behaviors.empty();
         }), "quorumlab", config);
         try {
-            this.nodes = spawnedNodes.get(30, TimeUnit.SECONDS);
+            this.nodes.putAll(spawnedNodes.get(30, TimeUnit.SECONDS));
             this.clientActor = spawnedClient.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             system.terminate();
@@ -185,6 +189,11 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         for (NodeId id : settings.cluster().members()) {
             status.get(id).up = true;
             nodes.get(id).tell(new NodeCommand.Start());
+        }
+        for (Map.Entry<NodeId, Status> added : status.entrySet()) {
+            if (settings.cluster().contains(added.getKey())) continue;
+            added.getValue().up = true;
+            nodes.get(added.getKey()).tell(new NodeCommand.Start());
         }
     }
 
@@ -289,6 +298,51 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
         if (s.up) return;
         s.up = true;
         nodes.get(id).tell(new NodeCommand.Start());
+    }
+
+    /**
+     * Creates node {@code id} (an actor of its own, an empty store, a stream derived from the seed and
+     * its id) and starts it, or lets {@link #start()} start it if the run has not begun.
+     */
+    @Override
+    public synchronized void addNode(NodeId id) {
+        if (status.containsKey(id)) throw new IllegalArgumentException("addNode: " + id + " already exists");
+        MemoryStore store = new MemoryStore();
+        Status s = new Status();
+        if (counter != null) {
+            synchronized (traceLock) {
+                counter.add(id);
+            }
+        }
+        stores.put(id, store);
+        ActorRef<NodeCommand> ref = system.systemActorOf(NodeActor.create(this, id, store, settings.memberRandom(id)), id.toString(),
+                org.apache.pekko.actor.typed.Props.empty());
+        nodes.put(id, ref);
+        status.put(id, s);
+        if (started) {
+            s.up = true;
+            ref.tell(new NodeCommand.Start());
+        }
+    }
+
+    @Override
+    public void requestMembershipChange(NodeId at, MembershipChange change) {
+        Status s = status(at, "requestMembershipChange");
+        if (!settings.protocol().supportsMembershipChange()) {
+            throw new UnsupportedOperationException(settings.protocol().name() + " does not support membership change");
+        }
+        // An operator's request to a server that is down or frozen fails at once; it is not queued.
+        if (!s.up || s.paused) {
+            String why = at + (s.up ? " is paused" : " is down");
+            membershipOutcomes.putIfAbsent(change.id(), new ProtocolEvent.MembershipChangeRefused(change.id(), why));
+            return;
+        }
+        nodes.get(at).tell(new NodeCommand.ChangeMembership(change));
+    }
+
+    @Override
+    public Optional<ProtocolEvent> membershipOutcome(long changeId) {
+        return Optional.ofNullable(membershipOutcomes.get(changeId));
     }
 
     @Override
@@ -472,11 +526,19 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
             }
         } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
             leftLeadership(node);
+        } else if (event instanceof ProtocolEvent.MembershipChangeCommitted c) {
+            membershipOutcomes.putIfAbsent(c.changeId(), c);
+        } else if (event instanceof ProtocolEvent.MembershipChangeRefused r) {
+            membershipOutcomes.putIfAbsent(r.changeId(), r);
         }
         if (!traceEvents) return;
         synchronized (traceLock) {
             sink.record(new TraceRecord.Event(now(), node, event));
         }
+    }
+
+    void membershipRefused(long changeId, String reason) {
+        membershipOutcomes.putIfAbsent(changeId, new ProtocolEvent.MembershipChangeRefused(changeId, reason));
     }
 
     void leftLeadership(NodeId node) {

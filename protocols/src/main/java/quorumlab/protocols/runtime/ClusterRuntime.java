@@ -86,4 +86,15 @@ public interface ClusterRuntime {
     default void requestMembershipChange(NodeId at, quorumlab.protocols.MembershipChange change) {
         throw new UnsupportedOperationException("this runtime cannot change membership");
     }
+
+    /**
+     * What became of membership change {@code changeId} so far: the first
+     * {@link quorumlab.protocols.ProtocolEvent.MembershipChangeCommitted} or
+     * {@link quorumlab.protocols.ProtocolEvent.MembershipChangeRefused} any node emitted for it (at
+     * every trace level), or empty while neither has happened. The fault injector polls it to know
+     * when a replace may remove its target, and to record refusals.
+     */
+    default Optional<quorumlab.protocols.ProtocolEvent> membershipOutcome(long changeId) {
+        return Optional.empty();
+    }
 }

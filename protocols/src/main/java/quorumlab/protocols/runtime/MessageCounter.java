@@ -25,9 +25,9 @@ public final class MessageCounter {
 
     private static final MessageCategory[] CATEGORIES = MessageCategory.values();
 
-    private final NodeId[] nodes;
+    private NodeId[] nodes;
     /** Node id to the row of its counters, -1 for a non-member. */
-    private final int[] rowOf;
+    private int[] rowOf;
     /** Type name to the pair id for each category (by ordinal), -1 until the pair is first counted. */
     private final Map<String, int[]> pairIds = new HashMap<>();
     /** Type-name objects seen, and their entries in {@link #pairIds}, for lookup by reference. */
@@ -51,6 +51,23 @@ public final class MessageCounter {
         for (int i = 0; i < nodes.length; i++) rowOf[nodes[i].id()] = i;
         counts = new long[nodes.length][16];
         bytes = new long[nodes.length][16];
+    }
+
+    /** Gives {@code node}, added to the cluster at run time, a row of its own (after the others). No effect if it has one. */
+    public void add(NodeId node) {
+        if (node.id() < rowOf.length && rowOf[node.id()] >= 0) return;
+        if (node.id() >= rowOf.length) {
+            int old = rowOf.length;
+            rowOf = Arrays.copyOf(rowOf, node.id() + 1);
+            Arrays.fill(rowOf, old, rowOf.length, -1);
+        }
+        rowOf[node.id()] = nodes.length;
+        nodes = Arrays.copyOf(nodes, nodes.length + 1);
+        nodes[nodes.length - 1] = node;
+        counts = Arrays.copyOf(counts, nodes.length);
+        bytes = Arrays.copyOf(bytes, nodes.length);
+        counts[nodes.length - 1] = new long[pairType.length];
+        bytes[nodes.length - 1] = new long[pairType.length];
     }
 
     /** Counts one message {@code from} sent. */

@@ -225,6 +225,23 @@ public final class NetworkModel {
         return add(new Isolation(Objects.requireNonNull(key), node.id()));
     }
 
+    /**
+     * Puts {@code node} (one added to the cluster at run time) on the side of {@code like} in every
+     * open partition that does not name it: without this it would be alone with the nodes no group
+     * names. Partitions that name {@code node} keep it where they put it; isolation and one-way cuts
+     * are unchanged.
+     */
+    public synchronized NetworkModel placeLike(NodeId node, NodeId like) {
+        for (int i = 0; i < cuts.length; i++) {
+            if (cuts[i] instanceof Partition p && p.group(node.id()) == 0) {
+                int[] groupOf = Arrays.copyOf(p.groupOf(), Math.max(p.groupOf().length, node.id() + 1));
+                groupOf[node.id()] = p.group(like.id());
+                cuts[i] = new Partition(p.key(), groupOf);
+            }
+        }
+        return this;
+    }
+
     /** Removes every cut, keyed or not: partitions, one-way cuts and isolation. Delays and loss stay. */
     public synchronized NetworkModel heal() {
         cuts = new Cut[0];

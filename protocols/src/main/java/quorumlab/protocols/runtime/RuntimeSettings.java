@@ -109,9 +109,12 @@ public final class RuntimeSettings {
         return new TraceRecord.Meta(t, protocol.name(), cluster.size(), seed, runtime, scenario, warmup, workloadEnd);
     }
 
-    /** The member's own stream. */
-    public SplittableRandom memberRandom(NodeId id) {
-        return memberRandoms.get(id);
+    /**
+     * The node's own stream: a bootstrap member's was split off the seed in cluster order; a node
+     * added at run time gets one derived from the seed and its id, so adding it changes no other stream.
+     */
+    public synchronized SplittableRandom memberRandom(NodeId id) {
+        return memberRandoms.computeIfAbsent(id, n -> new SplittableRandom(mix(seed ^ mix(0x6a6f696e00000000L | n.id()))));
     }
 
     /** A fresh stream for the client's link delays, the same for the same seed and client id. */

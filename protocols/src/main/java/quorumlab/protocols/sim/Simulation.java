@@ -13,6 +13,7 @@ import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.DurableStore;
 import quorumlab.protocols.KvStateMachine;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeId;
@@ -55,13 +56,16 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
     /** Time a message waits at its sender before the network takes it; null for none. */
     private final ToLongFunction<Message> sendDelay;
 
-    private final SimNode[] nodesById;
+    /** Indexed by node id; grows when a node is added at run time. */
+    private SimNode[] nodesById;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<Long, SimClient> clients = new HashMap<>();
     private final EventQueue queue = new EventQueue();
     private final NetworkModel.Route route = new NetworkModel.Route();
     /** Nodes that established leadership and still lead, oldest first. */
     private final List<NodeId> leaders = new ArrayList<>();
+    /** The first commit or refusal any node emitted for each membership change, by change id. */
+    private final Map<Long, ProtocolEvent> membershipOutcomes = new HashMap<>();
 
     private SimEvent[] pool = new SimEvent[256];
     private int pooled;
@@ -384,6 +388,10 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
             leaders.add(n.self());
         } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
             leaders.remove(n.self());
+        } else if (event instanceof ProtocolEvent.MembershipChangeCommitted c) {
+            membershipOutcomes.putIfAbsent(c.changeId(), c);
+        } else if (event instanceof ProtocolEvent.MembershipChangeRefused r) {
+            membershipOutcomes.putIfAbsent(r.changeId(), r);
         }
         if (traceEvents) sink.record(new TraceRecord.Event(now, n.self(), event));
     }
@@ -464,6 +472,44 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
     private void boot(SimNode n) {
         n.boot(settings.protocol(), settings.options());
         n.instance.onStart();
+    }
+
+    /**
+     * Creates node {@code id} with an empty store and its own random stream (derived from the seed and
+     * its id), and starts it now (or at {@link #start()} if the run has not begun). It is reachable
+     * through the network model, counted and traced like any member.
+     */
+    @Override
+    public void addNode(NodeId id) {
+        if (id.id() < nodesById.length && nodesById[id.id()] != null) {
+            throw new IllegalArgumentException("addNode: " + id + " already exists");
+        }
+        if (id.id() >= nodesById.length) nodesById = java.util.Arrays.copyOf(nodesById, id.id() + 1);
+        SimNode n = new SimNode(this, id, settings.memberRandom(id));
+        nodesById[id.id()] = n;
+        nodes.add(n);
+        if (counter != null) counter.add(id);
+        if (started) boot(n);
+    }
+
+    @Override
+    public void requestMembershipChange(NodeId at, MembershipChange change) {
+        SimNode n = node(at, "requestMembershipChange");
+        if (!settings.protocol().supportsMembershipChange()) {
+            throw new UnsupportedOperationException(settings.protocol().name() + " does not support membership change");
+        }
+        // An operator's request to a server that is down or frozen fails at once; it is not queued.
+        if (!n.up || n.paused) {
+            String why = at + (n.up ? " is paused" : " is down");
+            membershipOutcomes.putIfAbsent(change.id(), new ProtocolEvent.MembershipChangeRefused(change.id(), why));
+            return;
+        }
+        n.instance.onMembershipChange(change);
+    }
+
+    @Override
+    public Optional<ProtocolEvent> membershipOutcome(long changeId) {
+        return Optional.ofNullable(membershipOutcomes.get(changeId));
     }
 
     @Override

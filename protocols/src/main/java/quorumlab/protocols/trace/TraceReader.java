@@ -473,6 +473,14 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
                 case "prevLogIndex" -> e.set(EventFields.PREV_LOG_INDEX, longValue(p, f));
                 case "throughSlot" -> e.set(EventFields.THROUGH_SLOT, longValue(p, f));
                 case "preVote" -> e.set(EventFields.PRE_VOTE, booleanValue(p, f) ? 1 : 0);
+                case "effectiveFrom" -> e.set(EventFields.EFFECTIVE_FROM, longValue(p, f));
+                case "changeId" -> e.set(EventFields.CHANGE_ID, longValue(p, f));
+                case "rounds" -> e.set(EventFields.ROUNDS, longValue(p, f));
+                case "entries" -> e.set(EventFields.ENTRIES, longValue(p, f));
+                case "committed" -> e.set(EventFields.COMMITTED, booleanValue(p, f) ? 1 : 0);
+                case "voters" -> e.voters = nodeList(p, "event.voters");
+                case "oldVoters" -> e.oldVoters = nodeList(p, "event.oldVoters");
+                case "learner" -> e.node = node(p, f);
                 case "command" -> e.command = text(p, f);
                 case "reason" -> e.reason = text(p, f);
                 case "candidate", "by", "leader", "proposer" -> e.node = node(p, f);
@@ -502,6 +510,14 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
             case "SnapshotInstalled" -> new ProtocolEvent.SnapshotInstalled(e.get(EventFields.INDEX, type), e.get(EventFields.TERM, type));
             case "SlotsForgotten" -> new ProtocolEvent.SlotsForgotten(e.get(EventFields.THROUGH_SLOT, type));
             case "StateMachineRestored" -> new ProtocolEvent.StateMachineRestored(e.get(EventFields.INDEX, type));
+            case "ConfigurationChanged" -> new ProtocolEvent.ConfigurationChanged(e.get(EventFields.INDEX, type),
+                    e.get(EventFields.EFFECTIVE_FROM, type), required(e.voters, "event.voters"), required(e.oldVoters, "event.oldVoters"),
+                    e.get(EventFields.COMMITTED, type) != 0);
+            case "MembershipChangeRefused" -> new ProtocolEvent.MembershipChangeRefused(e.get(EventFields.CHANGE_ID, type), e.reason);
+            case "MembershipChangeCommitted" -> new ProtocolEvent.MembershipChangeCommitted(e.get(EventFields.CHANGE_ID, type),
+                    required(e.voters, "event.voters"));
+            case "LearnerCaughtUp" -> new ProtocolEvent.LearnerCaughtUp(required(e.node, "event.learner"), e.get(EventFields.ROUNDS, type),
+                    e.get(EventFields.ENTRIES, type));
             default -> throw bad("unknown event type \"" + type + '"');
         };
     }
@@ -509,9 +525,10 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
     /** The fields any protocol event may have, reused from event to event; numbers and flags remember whether they were present. */
     private final class EventFields {
         static final int INDEX = 0, TERM = 1, SLOT = 2, FIRST_OPEN = 3, CHOSEN_SLOT = 4, UP_TO = 5, BY_TERM = 6,
-                FROM_INDEX = 7, COUNT = 8, PREV_LOG_INDEX = 9, THROUGH_SLOT = 10, PRE_VOTE = 11;
+                FROM_INDEX = 7, COUNT = 8, PREV_LOG_INDEX = 9, THROUGH_SLOT = 10, PRE_VOTE = 11, EFFECTIVE_FROM = 12,
+                CHANGE_ID = 13, ROUNDS = 14, ENTRIES = 15, COMMITTED = 16;
         static final String[] NAMES = {"index", "term", "slot", "firstOpen", "chosenSlot", "upTo", "byTerm", "fromIndex",
-            "count", "prevLogIndex", "throughSlot", "preVote"};
+            "count", "prevLogIndex", "throughSlot", "preVote", "effectiveFrom", "changeId", "rounds", "entries", "committed"};
         final long[] values = new long[NAMES.length];
         int seen;
         String command;
@@ -519,9 +536,13 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         NodeId node;
         Role from;
         Role to;
+        List<NodeId> voters;
+        List<NodeId> oldVoters;
 
         void clear() {
             seen = 0;
+            voters = null;
+            oldVoters = null;
             command = null;
             reason = null;
             node = null;

@@ -294,6 +294,26 @@ public final class TraceWriter implements TraceSink, Closeable {
         } else if (event instanceof ProtocolEvent.StateMachineRestored e) {
             gen.writeString(E_STATE_MACHINE_RESTORED);
             number(F_INDEX, e.index());
+        } else if (event instanceof ProtocolEvent.ConfigurationChanged e) {
+            gen.writeString(E_CONFIGURATION_CHANGED);
+            number(F_INDEX, e.index());
+            number(F_EFFECTIVE_FROM, e.effectiveFrom());
+            nodes(F_VOTERS, e.voters());
+            nodes(F_OLD_VOTERS, e.oldVoters());
+            bool(F_COMMITTED, e.committed());
+        } else if (event instanceof ProtocolEvent.MembershipChangeRefused e) {
+            gen.writeString(E_MEMBERSHIP_CHANGE_REFUSED);
+            number(F_CHANGE_ID, e.changeId());
+            string(F_REASON, e.reason());
+        } else if (event instanceof ProtocolEvent.MembershipChangeCommitted e) {
+            gen.writeString(E_MEMBERSHIP_CHANGE_COMMITTED);
+            number(F_CHANGE_ID, e.changeId());
+            nodes(F_VOTERS, e.voters());
+        } else if (event instanceof ProtocolEvent.LearnerCaughtUp e) {
+            gen.writeString(E_LEARNER_CAUGHT_UP);
+            node(F_LEARNER, e.learner());
+            number(F_ROUNDS, e.rounds());
+            number(F_ENTRIES, e.entries());
         } else {
             throw new IllegalArgumentException("no writer for event " + event.getClass().getName());
         }
@@ -375,6 +395,13 @@ public final class TraceWriter implements TraceSink, Closeable {
         gen.writeEndArray();
     }
 
+    /** A null list is left out, as every null field is. */
+    private void nodes(byte[] field, List<NodeId> nodes) throws IOException {
+        if (nodes == null) return;
+        gen.writeFieldName(field);
+        nodes(nodes);
+    }
+
     private void number(byte[] field, long value) throws IOException {
         gen.writeFieldName(field);
         gen.writeNumber(value);
@@ -435,7 +462,10 @@ public final class TraceWriter implements TraceSink, Closeable {
             F_UP_TO = s("upTo"), F_PRE_VOTE = s("preVote"), F_CANDIDATE = s("candidate"), F_BY_TERM = s("byTerm"),
             F_BY = s("by"), F_FROM_INDEX = s("fromIndex"), F_LEADER = s("leader"), F_PREV_LOG_INDEX = s("prevLogIndex"),
             F_THROUGH_SLOT = s("throughSlot"), F_OPERATION = s("operation"), F_F = s("f"), F_KEY = s("key"),
-            F_VALUE = s("value"), F_EXPECTED = s("expected"), F_RESULT = s("result"), F_OK = s("ok"), F_HINT = s("hint");
+            F_VALUE = s("value"), F_EXPECTED = s("expected"), F_RESULT = s("result"), F_OK = s("ok"), F_HINT = s("hint"),
+            F_EFFECTIVE_FROM = s("effectiveFrom"), F_VOTERS = s("voters"), F_OLD_VOTERS = s("oldVoters"),
+            F_COMMITTED = s("committed"), F_CHANGE_ID = s("changeId"), F_LEARNER = s("learner"), F_ROUNDS = s("rounds"),
+            F_ENTRIES = s("entries");
     private static final byte[] E_ROLE_CHANGED = s("RoleChanged"), E_ELECTION_STARTED = s("ElectionStarted"),
             E_LEADER_ESTABLISHED = s("LeaderEstablished"), E_VOTE_GRANTED = s("VoteGranted"), E_VOTE_DENIED = s("VoteDenied"),
             E_PREEMPTED = s("Preempted"), E_ENTRY_APPENDED = s("EntryAppended"), E_LOG_TRUNCATED = s("LogTruncated"),
@@ -443,7 +473,9 @@ public final class TraceWriter implements TraceSink, Closeable {
             E_ENTRY_COMMITTED = s("EntryCommitted"), E_ENTRY_APPLIED = s("EntryApplied"), E_GAP_OPENED = s("GapOpened"),
             E_GAP_CLOSED = s("GapClosed"), E_NO_OP_PROPOSED = s("NoOpProposed"), E_SNAPSHOT_TAKEN = s("SnapshotTaken"),
             E_SNAPSHOT_INSTALLED = s("SnapshotInstalled"), E_SLOTS_FORGOTTEN = s("SlotsForgotten"),
-            E_STATE_MACHINE_RESTORED = s("StateMachineRestored");
+            E_STATE_MACHINE_RESTORED = s("StateMachineRestored"), E_CONFIGURATION_CHANGED = s("ConfigurationChanged"),
+            E_MEMBERSHIP_CHANGE_REFUSED = s("MembershipChangeRefused"),
+            E_MEMBERSHIP_CHANGE_COMMITTED = s("MembershipChangeCommitted"), E_LEARNER_CAUGHT_UP = s("LearnerCaughtUp");
     private static final byte[] V_REQUEST = s("request"), V_WRITE = s("write"), V_READ = s("read"),
             V_CAS = s("cas"), V_COMMITTED = s("committed"), V_NOT_LEADER = s("not_leader"), V_REJECTED = s("rejected");
 }

@@ -87,6 +87,16 @@ class TraceReaderTest {
         assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"Teleported\"}}",
                 "line 2: bad \"event\" record: unknown event type \"Teleported\"");
         assertError(META + " " + META, "line 1: a second record on one line");
+        assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"ConfigurationChanged\",\"index\":3,\"effectiveFrom\":3,\"oldVoters\":[],\"committed\":false}}",
+                "line 2: bad \"event\" record: no \"event.voters\"");
+        assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"ConfigurationChanged\",\"index\":3,\"effectiveFrom\":3,\"voters\":[\"n1\",\"six\"],\"oldVoters\":[],\"committed\":false}}",
+                "line 2: bad \"event\" record: \"event.voters\" is not a node name (expected n1, n2, ...): \"six\"");
+        assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"MembershipChangeCommitted\",\"voters\":[\"n1\"]}}",
+                "line 2: bad \"event\" record: MembershipChangeCommitted event has no \"event.changeId\"");
+        assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"MembershipChangeRefused\",\"changeId\":true}}",
+                "line 2: bad \"event\" record: \"changeId\" must be an integer, got true");
+        assertError(META + "\n{\"kind\":\"event\",\"v\":1,\"t\":5,\"node\":\"n1\",\"event\":{\"type\":\"LearnerCaughtUp\",\"rounds\":2,\"entries\":9}}",
+                "line 2: bad \"event\" record: no \"event.learner\"");
     }
 
     @Test

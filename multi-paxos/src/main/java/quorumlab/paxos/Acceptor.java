@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import quorumlab.paxos.PaxosMessage.Accept;
 import quorumlab.paxos.PaxosMessage.Accepted;
+import quorumlab.paxos.PaxosMessage.CatchUp;
 import quorumlab.paxos.PaxosMessage.Nack;
 import quorumlab.paxos.PaxosMessage.Prepare;
 import quorumlab.paxos.PaxosMessage.Promise;
@@ -51,13 +52,19 @@ final class Acceptor {
             // only keep a ballot from reaching a quorum, never let two quorums disagree.
             return;
         }
+        if (!node.reconfiguration.mayLead(from)) {
+            // No member of the configurations this node knows (say, removed): no promise, which is
+            // safe. A proposer that knows decisions this node lacks tells it to catch up.
+            if (p.fromSlot() > node.learner.firstUnchosen()) node.ctx.send(from, new CatchUp(node.learner.firstUnchosen()));
+            return;
+        }
         node.noteRound(p.ballot());
         if (p.ballot().compareTo(state.promised()) >= 0) {
             if (p.ballot().greaterThan(node.ballot) && node.role != Role.FOLLOWER) {
                 node.stepDown(p.ballot());
             }
             state.promise(p.ballot());
-            node.reply(from, new Promise(p.ballot(), state.acceptedFrom(p.fromSlot())));
+            node.reply(from, new Promise(p.ballot(), p.fromSlot(), state.acceptedFrom(p.fromSlot())));
         } else {
             node.reply(from, new Nack(p.ballot(), state.promised()));
         }
@@ -79,8 +86,8 @@ final class Acceptor {
         for (SlotValue v : a.values()) {
             // A late copy of an Accept for a slot long chosen and forgotten: nothing to keep.
             if (v.slot() <= state.forgottenThrough()) continue;
-            state.accept(v.slot(), a.ballot(), v.command());
-            node.ctx.emit(new ProtocolEvent.ValueAccepted(v.slot(), a.ballot().round(), a.ballot().node(), v.command().id()));
+            state.accept(v.slot(), a.ballot(), v.value());
+            node.ctx.emit(new ProtocolEvent.ValueAccepted(v.slot(), a.ballot().round(), a.ballot().node(), v.value().id()));
             slots.add(v.slot());
         }
         node.reply(from, new Accepted(a.ballot(), slots, node.learner.snapshotIndex()));

@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import quorumlab.paxos.PaxosMessage.CatchUp;
 import quorumlab.paxos.PaxosMessage.Chosen;
 import quorumlab.paxos.PaxosMessage.SlotValue;
+import quorumlab.paxos.PaxosMessage.Snapshot;
 import quorumlab.protocols.Command;
-import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
@@ -17,7 +17,9 @@ import quorumlab.protocols.Result;
  * The learner: slots may be chosen in any order, but the state machine applies them strictly in
  * slot order, so a chosen slot waits while a lower one is open (head-of-line blocking). Decisions
  * are kept in the durable store so a restarted node (whose state machine starts empty) re-applies
- * them; a durable snapshot of the state machine lets the decisions before it be forgotten.
+ * them; a durable snapshot of the state machine lets the decisions before it be forgotten. A
+ * configuration command it learns goes to {@link Reconfiguration}; the state machine applies a no-op
+ * in its slot.
  */
 final class Learner {
     private static final String CHOSEN = "paxos.chosen";
@@ -26,7 +28,8 @@ final class Learner {
 
     private final NodeContext ctx;
     private final long snapshotEvery;
-    private final TreeMap<Long, Command> chosen = new TreeMap<>();
+    private final TreeMap<Long, Value> chosen = new TreeMap<>();
+    private final Reconfiguration reconfiguration;
     private final Applied onApplied;
 
     interface Applied {
@@ -36,25 +39,35 @@ final class Learner {
     private long firstUnchosen = 1;
     private long gapStart = 0;
     private long snapshotIndex;
+    private long forgottenThrough;
 
-    Learner(NodeContext ctx, long snapshotEvery, Applied onApplied) {
+    Learner(NodeContext ctx, long snapshotEvery, Reconfiguration reconfiguration, Applied onApplied) {
         this.ctx = ctx;
         this.snapshotEvery = snapshotEvery;
+        this.reconfiguration = reconfiguration;
         this.onApplied = onApplied;
     }
 
-    /** After a restart: restore the snapshot, reload the decisions after it and apply the contiguous prefix. */
+    /**
+     * After a restart: restore the snapshot (with its configurations), reload the decisions after it
+     * (configuration commands among them) and apply the contiguous prefix.
+     */
     void recover() {
-        KvStateMachine.Snapshot snapshot = ctx.store().get(SNAPSHOT);
+        PaxosSnapshot snapshot = ctx.store().get(SNAPSHOT);
         if (snapshot != null) {
-            ctx.restoreStateMachine(snapshot);
+            ctx.restoreStateMachine(snapshot.state());
+            reconfiguration.restore(snapshot.configurations(), false);
             snapshotIndex = snapshot.lastApplied();
             firstUnchosen = snapshotIndex + 1;
+            // The decisions it covers are not reloaded: a learner asking for them gets the snapshot.
+            forgottenThrough = snapshotIndex;
         }
         long last = ctx.store().lastIndex(CHOSEN);
         for (long s = Math.max(firstUnchosen, ctx.store().firstIndex(CHOSEN)); s <= last; s++) {
-            Command c = ctx.store().getAt(CHOSEN, s);
-            if (c != null) chosen.put(s, c);
+            Value v = ctx.store().getAt(CHOSEN, s);
+            if (v == null) continue;
+            chosen.put(s, v);
+            if (v instanceof Value.Reconfigure r) reconfiguration.onChosen(s, r, true);
         }
         advance();
     }
@@ -68,7 +81,7 @@ final class Learner {
     }
 
     /** The decision for {@code slot}, or null if unknown here or already forgotten. */
-    Command chosenAt(long slot) {
+    Value chosenAt(long slot) {
         return chosen.get(slot);
     }
 
@@ -84,28 +97,53 @@ final class Learner {
     /** The leader's decision ("Paxos Made Simple" §2.3: a learner learns what a majority accepted). */
     void onChosen(Chosen c) {
         for (SlotValue v : c.values()) {
-            onChosen(v.slot(), v.command(), c.ballot().round());
+            onChosen(v.slot(), v.value(), c.ballot().round());
         }
     }
 
     /**
-     * Another learner missed decisions (a lost Chosen, or a restart): resend the ones this node knows.
-     * {@code ballot} is this node's own, which only dates the answer.
+     * Another learner missed decisions (a lost Chosen, a restart, or it is joining): resend the ones
+     * this node knows, or, if it forgot them, its snapshot. {@code ballot} is this node's own, which
+     * only dates the answer. Returns how many slots the answer covers.
      */
-    void onCatchUp(NodeId from, CatchUp c, Ballot ballot) {
+    long onCatchUp(NodeId from, CatchUp c, Ballot ballot) {
+        if (c.fromSlot() <= forgottenThrough) {
+            PaxosSnapshot snapshot = ctx.store().get(SNAPSHOT);
+            ctx.send(from, new Snapshot(snapshot));
+            return snapshot.lastApplied() - c.fromSlot() + 1;
+        }
         List<SlotValue> values = new ArrayList<>();
         for (long slot = c.fromSlot(); slot < c.fromSlot() + CATCH_UP_BATCH; slot++) {
-            Command command = chosenAt(slot);
-            if (command != null) values.add(new SlotValue(slot, command));
+            Value value = chosenAt(slot);
+            if (value != null) values.add(new SlotValue(slot, value));
         }
         if (!values.isEmpty()) ctx.send(from, new Chosen(ballot, values, true));
+        return values.size();
     }
 
-    void onChosen(long slot, Command command, long round) {
+    /**
+     * Another node's snapshot, sent because it forgot slots this node lacks: install it if it reaches
+     * beyond what this node has learned; its configurations become this node's.
+     */
+    void onSnapshot(Snapshot m) {
+        PaxosSnapshot snapshot = m.snapshot();
+        if (snapshot.lastApplied() < firstUnchosen) return;
+        ctx.store().put(SNAPSHOT, snapshot);
+        if (snapshot.lastApplied() > ctx.lastApplied()) ctx.restoreStateMachine(snapshot.state());
+        reconfiguration.restore(snapshot.configurations(), true);
+        snapshotIndex = snapshot.lastApplied();
+        firstUnchosen = snapshotIndex + 1;
+        forgetThrough(snapshotIndex);
+        ctx.emit(new ProtocolEvent.SnapshotInstalled(snapshotIndex, 0));
+        advance();
+    }
+
+    void onChosen(long slot, Value value, long round) {
         if (isChosen(slot)) return;
-        ctx.store().putAt(CHOSEN, slot, command);
-        chosen.put(slot, command);
-        ctx.emit(new ProtocolEvent.SlotChosen(slot, round, command.id()));
+        ctx.store().putAt(CHOSEN, slot, value);
+        chosen.put(slot, value);
+        ctx.emit(new ProtocolEvent.SlotChosen(slot, round, value.id()));
+        if (value instanceof Value.Reconfigure r) reconfiguration.onChosen(slot, r, false);
         if (slot > firstUnchosen && gapStart == 0) {
             gapStart = firstUnchosen;
             ctx.emit(new ProtocolEvent.GapOpened(firstUnchosen, slot));
@@ -115,6 +153,7 @@ final class Learner {
 
     /** Drops the decisions up to {@code slot}, which must lie within this node's snapshot. */
     void forgetThrough(long slot) {
+        forgottenThrough = Math.max(forgottenThrough, slot);
         chosen.headMap(slot, true).clear();
         ctx.store().removeBelow(CHOSEN, slot + 1);
     }
@@ -127,7 +166,7 @@ final class Learner {
         }
         while (ctx.lastApplied() + 1 < firstUnchosen) {
             long index = ctx.lastApplied() + 1;
-            Command c = chosen.get(index);
+            Command c = chosen.get(index).command();
             onApplied.applied(index, c, ctx.apply(index, c));
         }
         snapshotIfDue();
@@ -136,7 +175,7 @@ final class Learner {
     private void snapshotIfDue() {
         long applied = ctx.lastApplied();
         if (snapshotEvery == 0 || applied - snapshotIndex < snapshotEvery) return;
-        ctx.store().put(SNAPSHOT, ctx.snapshotStateMachine());
+        ctx.store().put(SNAPSHOT, new PaxosSnapshot(ctx.snapshotStateMachine(), reconfiguration.chosenThrough(applied)));
         snapshotIndex = applied;
         ctx.emit(new ProtocolEvent.SnapshotTaken(applied, 0));
     }

@@ -65,6 +65,12 @@ public final class MultiPaxosProtocol implements Protocol {
         return List.of(PaxosInvariants::new);
     }
 
+    /** Reconfiguration through the log ("Paxos Made Moderately Complex" §3), see {@link Reconfiguration}. */
+    @Override
+    public boolean supportsMembershipChange() {
+        return true;
+    }
+
     @Override
     public Node createNode(NodeContext context, Options options) {
         return new PaxosNode(context, PaxosOptions.from(options != null ? options : resolveOptions(Map.of())));

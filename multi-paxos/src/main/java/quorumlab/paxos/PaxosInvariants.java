@@ -20,8 +20,14 @@ import quorumlab.protocols.trace.TraceRecord;
  * events), every node applies the same command at each index, and a ballot {@code (round, node)}
  * has at most one leadership, which exists before any value is accepted in it ("Paxos Made Simple"
  * §2.2: a proposer issues one value per proposal number). Compaction may forget only slots that
- * every node holds in a durable snapshot. The cluster size comes from the trace's meta record, or
+ * every member holds in a durable snapshot. The cluster size comes from the trace's meta record, or
  * else from the highest node id seen so far.
+ *
+ * <p>Across configurations ("Paxos Made Moderately Complex" §3): the nodes' ConfigurationChanged
+ * events say which members govern the slots from each effectiveFrom on (nodes must agree on them);
+ * the bootstrap configuration, n1 to the cluster size, governs before the first. A slot counts as
+ * chosen by the acceptors only when a majority of the configuration governing it accepted one value
+ * in one ballot, and every value learned must be so chosen (when the trace shows acceptances).
  *
  * <p>Memory: a slot at or below the {@link AppliedFloor} (every node has applied it) is settled:
  * its learned value is compared with the acceptors' choice then, and afterwards only fingerprints
@@ -46,6 +52,9 @@ final class PaxosInvariants implements SafetyChecks.Checker {
     private final Set<Ballot> established = new HashSet<>();
     private final Map<NodeId, Long> snapshotOf = new HashMap<>();
     private final AppliedFloor floor = new AppliedFloor();
+    /** Configurations the nodes reported, by the first slot they govern. */
+    private final TreeMap<Long, List<NodeId>> configurations = new TreeMap<>();
+    private boolean sawAcceptances;
     private int clusterSize;
     private boolean sizeFromMeta;
 
@@ -67,8 +76,16 @@ final class PaxosInvariants implements SafetyChecks.Checker {
         if (floor.accept(r)) settleThrough(floor.floor());
     }
 
+    /** The members governing {@code slot}: the latest reported configuration from there back, or the bootstrap one. */
+    private List<NodeId> membersAt(long slot) {
+        Map.Entry<Long, List<NodeId>> e = configurations.floorEntry(slot);
+        if (e != null) return e.getValue();
+        List<NodeId> bootstrap = new ArrayList<>();
+        for (int i = 1; i <= Math.max(1, clusterSize); i++) bootstrap.add(NodeId.of(i));
+        return bootstrap;
+    }
+
     private void onEvent(long t, NodeId node, ProtocolEvent event) {
-        int majority = Math.max(1, clusterSize) / 2 + 1;
         String where = "t=" + t + " node " + node;
         if (event instanceof ProtocolEvent.LeaderEstablished le) {
             if (!established.add(new Ballot(le.term(), node))) {
@@ -87,9 +104,12 @@ final class PaxosInvariants implements SafetyChecks.Checker {
                         + ") proposed both " + earlier + " and " + va.command());
                 return;
             }
+            sawAcceptances = true;
+            List<NodeId> members = membersAt(va.slot());
+            if (!members.contains(node)) return;
             Set<NodeId> who = acceptors.computeIfAbsent(va.slot(), k -> new HashMap<>())
                     .computeIfAbsent(ballot, k -> new HashSet<>());
-            if (who.add(node) && who.size() == majority) {
+            if (who.add(node) && who.size() == members.size() / 2 + 1) {
                 String before;
                 if (va.slot() <= floor.floor()) {
                     before = chosenSettled.conflict(va.slot(), va.command());
@@ -108,14 +128,22 @@ final class PaxosInvariants implements SafetyChecks.Checker {
             if (before != null) {
                 violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before);
             }
+        } else if (event instanceof ProtocolEvent.ConfigurationChanged cc) {
+            List<NodeId> before = configurations.putIfAbsent(cc.effectiveFrom(), List.copyOf(cc.voters()));
+            if (before != null && !before.equals(cc.voters())) {
+                violations.add(where + " configuration for slots from " + cc.effectiveFrom() + " is " + cc.voters()
+                        + " but another node has " + before);
+            }
         } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
             snapshotOf.merge(node, st.index(), Math::max);
+        } else if (event instanceof ProtocolEvent.SnapshotInstalled si) {
+            snapshotOf.merge(node, si.index(), Math::max);
         } else if (event instanceof ProtocolEvent.SlotsForgotten sf) {
-            long everyNode = snapshotOf.size() < clusterSize ? 0
-                    : snapshotOf.values().stream().mapToLong(Long::longValue).min().orElse(0);
-            if (sf.throughSlot() > everyNode) {
-                violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every node has a snapshot"
-                        + " beyond " + everyNode + " (snapshots: " + snapshotOf + ")");
+            List<NodeId> members = membersAt(Long.MAX_VALUE);
+            long everyMember = members.stream().mapToLong(m -> snapshotOf.getOrDefault(m, 0L)).min().orElse(0);
+            if (sf.throughSlot() > everyMember) {
+                violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every member of " + members
+                        + " has a snapshot beyond " + everyMember + " (snapshots: " + snapshotOf + ")");
             }
         } else if (event instanceof ProtocolEvent.EntryApplied ea) {
             String before = firstOrConflict(ea.index(), new Chosen(ea.command(), t, node), applied, appliedSettled);
@@ -136,11 +164,18 @@ final class PaxosInvariants implements SafetyChecks.Checker {
         return before.node() + (recent == learned ? " learned " : " applied ") + before.command() + " (t=" + before.t() + ")";
     }
 
-    /** A value learned must be the one the acceptors chose, when the trace shows the acceptances. */
+    /**
+     * A value learned must be the one a majority of the slot's configuration accepted, when the
+     * trace shows acceptances.
+     */
     private void compareLearned(Map<Long, Chosen> slots) {
         for (Map.Entry<Long, Chosen> l : slots.entrySet()) {
             Chosen byAcceptors = chosenByAcceptors.get(l.getKey());
-            if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
+            if (byAcceptors == null && sawAcceptances) {
+                violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
+                        + ": learned " + l.getValue().command() + " but no majority of " + membersAt(l.getKey())
+                        + " accepted it in one ballot");
+            } else if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
                 violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
                         + ": learned " + l.getValue().command() + " but a majority accepted " + byAcceptors.command());
             }

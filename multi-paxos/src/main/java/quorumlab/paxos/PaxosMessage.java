@@ -9,10 +9,18 @@ import quorumlab.protocols.MessageCategory;
 sealed interface PaxosMessage extends Message {
 
     /** A value for one slot. */
-    record SlotValue(long slot, Command command) {}
+    record SlotValue(long slot, Value value) {
+        public SlotValue(long slot, Command command) {
+            this(slot, Value.of(command));
+        }
+    }
 
     /** What an acceptor accepted for one slot, and in which ballot. */
-    record AcceptedValue(long slot, Ballot ballot, Command command) {}
+    record AcceptedValue(long slot, Ballot ballot, Value value) {
+        public AcceptedValue(long slot, Ballot ballot, Command command) {
+            this(slot, ballot, Value.of(command));
+        }
+    }
 
     /** Phase 1a: one Prepare covers every slot from {@code fromSlot} on (Multi-Paxos). */
     record Prepare(Ballot ballot, long fromSlot) implements PaxosMessage {
@@ -22,11 +30,14 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot} on. */
-    record Promise(Ballot ballot, List<AcceptedValue> accepted) implements PaxosMessage {
+    /**
+     * Phase 1b: the acceptor promises {@code ballot} and reports what it accepted from {@code fromSlot}
+     * on (the Prepare's): the promise counts towards a quorum only for those slots.
+     */
+    record Promise(Ballot ballot, long fromSlot, List<AcceptedValue> accepted) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 32 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
+            return 40 + accepted.stream().mapToInt(a -> 24 + a.value().sizeBytes()).sum();
         }
 
         @Override
@@ -39,7 +50,7 @@ sealed interface PaxosMessage extends Message {
     record Accept(Ballot ballot, List<SlotValue> values) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+            return 24 + values.stream().mapToInt(v -> 8 + v.value().sizeBytes()).sum();
         }
 
         @Override
@@ -83,7 +94,7 @@ sealed interface PaxosMessage extends Message {
     record Chosen(Ballot ballot, List<SlotValue> values, boolean catchUp) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
+            return 24 + values.stream().mapToInt(v -> 8 + v.value().sizeBytes()).sum();
         }
 
         @Override
@@ -103,7 +114,27 @@ sealed interface PaxosMessage extends Message {
         }
     }
 
-    /** A learner behind the leader asks for the decisions from {@code fromSlot} on. */
+    /**
+     * A node that learned of chosen slots it cannot have itself (this node forgot them: compaction)
+     * sends its durable snapshot, which carries the configurations, instead. Not in the papers, which
+     * keep every decision; Raft's InstallSnapshot (§7) does the same for a lagging follower.
+     */
+    record Snapshot(PaxosSnapshot snapshot) implements PaxosMessage {
+        @Override
+        public int sizeBytes() {
+            return 16 + snapshot.state().sizeBytes() + snapshot.configurations().stream().mapToInt(c -> 24 + 4 * c.members().size()).sum();
+        }
+
+        @Override
+        public MessageCategory category() {
+            return MessageCategory.CATCH_UP;
+        }
+    }
+
+    /**
+     * A learner behind the leader asks for the decisions from {@code fromSlot} on; a node that is
+     * joining the cluster also sends it to report how far it has caught up.
+     */
     record CatchUp(long fromSlot) implements PaxosMessage {
         @Override
         public MessageCategory category() {

@@ -9,8 +9,10 @@ import quorumlab.paxos.PaxosMessage.Heartbeat;
 import quorumlab.paxos.PaxosMessage.Nack;
 import quorumlab.paxos.PaxosMessage.Prepare;
 import quorumlab.paxos.PaxosMessage.Promise;
+import quorumlab.paxos.PaxosMessage.Snapshot;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -23,7 +25,8 @@ import quorumlab.protocols.Role;
  * process plays all roles"). It holds what the roles share (its role, its ballot, the highest round
  * it has seen) and hands each event to the role it belongs to: phase 1 of the proposer
  * ({@link Proposer}), phase 2 of the leader it becomes ({@link Leader}), the acceptor
- * ({@link Acceptor}), the learner ({@link Learner}) and the clients ({@link Clients}).
+ * ({@link Acceptor}), the learner ({@link Learner}) and the clients ({@link Clients}); membership
+ * changes to {@link Reconfiguration}.
  */
 final class PaxosNode implements Node {
     static final String ELECTION_TIMER = "election";
@@ -36,6 +39,7 @@ final class PaxosNode implements Node {
     final Leader leader = new Leader(this);
     final Acceptor acceptor;
     final Clients clients = new Clients(this);
+    final Reconfiguration reconfiguration;
     final Learner learner;
 
     Role role = Role.FOLLOWER;
@@ -46,12 +50,18 @@ final class PaxosNode implements Node {
     /** When a leader's Heartbeat or Accept last arrived (leaderLease); only this incarnation's. */
     private long lastLeaderContact;
     private boolean heardLeader;
+    /** The leader's first unchosen slot, as its last Heartbeat said: how far catch-up must go. */
+    private long leaderFirstUnchosen;
 
     PaxosNode(NodeContext ctx, PaxosOptions options) {
         this.ctx = ctx;
         this.options = options;
         this.acceptor = new Acceptor(this, new AcceptorState(ctx.store()));
-        this.learner = new Learner(ctx, options.snapshotEveryEntries(), clients::onApplied);
+        this.reconfiguration = new Reconfiguration(this);
+        this.learner = new Learner(ctx, options.snapshotEveryEntries(), reconfiguration, (index, command, result) -> {
+            clients.onApplied(index, command, result);
+            reconfiguration.onApplied(index);
+        });
     }
 
     /** A (re)start: the acceptor's promise survived in the store; the learner reloads its decisions. */
@@ -70,9 +80,36 @@ final class PaxosNode implements Node {
         else if (message instanceof Accept a) acceptor.onAccept(from, a);
         else if (message instanceof Accepted a) leader.onAccepted(from, a);
         else if (message instanceof Nack n) proposer.onNack(n);
-        else if (message instanceof Chosen c) learner.onChosen(c);
+        else if (message instanceof Chosen c) onChosen(from, c);
         else if (message instanceof Heartbeat h) onHeartbeat(from, h);
-        else if (message instanceof CatchUp c) learner.onCatchUp(from, c, ballot);
+        else if (message instanceof CatchUp c) reconfiguration.onCatchUp(from, c.fromSlot(), learner.onCatchUp(from, c, ballot));
+        else if (message instanceof Snapshot s) onSnapshot(from, s);
+    }
+
+    @Override
+    public void onMembershipChange(MembershipChange change) {
+        reconfiguration.onMembershipChange(change);
+    }
+
+    /** A decision; an answer to this node's CatchUp that moved it on is followed by the next request. */
+    private void onChosen(NodeId from, Chosen c) {
+        long before = learner.firstUnchosen();
+        learner.onChosen(c);
+        if (c.catchUp() && learner.firstUnchosen() > before) askForMore(from);
+    }
+
+    private void onSnapshot(NodeId from, Snapshot s) {
+        learner.onSnapshot(s);
+        askForMore(from);
+    }
+
+    private void askForMore(NodeId from) {
+        if (learner.firstUnchosen() < leaderFirstUnchosen) ctx.send(from, new CatchUp(learner.firstUnchosen()));
+    }
+
+    /** To every node that must hear the leader or a proposer ({@link Reconfiguration#audience()}). */
+    void sendToAll(PaxosMessage message) {
+        for (NodeId peer : reconfiguration.audience()) ctx.send(peer, message);
     }
 
     @Override
@@ -105,7 +142,9 @@ final class PaxosNode implements Node {
         if (h.ballot().compareTo(acceptor.promised()) < 0) return;
         if (role != Role.FOLLOWER && h.ballot().greaterThan(ballot)) stepDown(h.ballot());
         followLeader(from);
-        if (learner.firstUnchosen() < h.firstUnchosen()) {
+        leaderFirstUnchosen = h.firstUnchosen();
+        // A node that is joining always answers: it tells the leader how far it has caught up.
+        if (learner.firstUnchosen() < h.firstUnchosen() || !reconfiguration.isMember()) {
             ctx.send(from, new CatchUp(learner.firstUnchosen()));
         }
         forgetThrough(h.forgetThrough());
@@ -138,11 +177,29 @@ final class PaxosNode implements Node {
         leaderHint = Optional.of(higher.node());
         proposer.onPreempted();
         leader.onPreempted();
+        reconfiguration.onSteppedDown();
         ctx.cancelTimer(HEARTBEAT_TIMER);
         ctx.cancelTimer(RETRANSMIT_TIMER);
         // Dueling proposers: a random back-off on top of the timeout lets one of them finish phase 1.
         long backoff = options.backoffMaxNs() == 0 ? 0 : ctx.random().nextLong(options.backoffMaxNs() + 1);
         resetElectionTimer(backoff);
+    }
+
+    /**
+     * The configuration that now governs the next slot does not include this leader: it may propose
+     * nothing more ("Paxos Made Moderately Complex" §3: the old configuration's leaders stop at
+     * slot i + α), so it stops leading; a member's election timer, no longer reset by its
+     * heartbeats, starts the new configuration's phase 1.
+     */
+    void handOver() {
+        setRole(Role.FOLLOWER, ballot.round());
+        leaderHint = Optional.empty();
+        proposer.onPreempted();
+        leader.onPreempted();
+        reconfiguration.onSteppedDown();
+        ctx.cancelTimer(HEARTBEAT_TIMER);
+        ctx.cancelTimer(RETRANSMIT_TIMER);
+        resetElectionTimer(0);
     }
 
     void setRole(Role to, long round) {

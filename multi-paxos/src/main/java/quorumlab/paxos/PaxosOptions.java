@@ -14,7 +14,7 @@ record PaxosOptions(long electionMinNs, long electionMaxNs, long heartbeatNs, in
             OptionSpec.ofLong("electionTimeoutMinMs", 150, 1, "least time without a heartbeat before starting phase 1"),
             OptionSpec.ofLong("electionTimeoutMaxMs", 300, 1, "greatest such time (drawn uniformly)"),
             OptionSpec.ofLong("heartbeatIntervalMs", 50, 1, "how often the leader tells the others it is alive"),
-            OptionSpec.ofLong("pipelineWindow", 64, 1, "slots the leader may have outstanding (proposed, not chosen)"),
+            OptionSpec.ofLong("pipelineWindow", 64, 1, "α: the leader proposes no slot at or beyond its first unchosen slot + this; a configuration chosen in slot i governs slots from i + this on"),
             OptionSpec.ofLong("maxBatch", 1, 1, "commands per Accept message"),
             OptionSpec.ofLong("retransmitMs", 100, 1, "how often the leader resends Accept for outstanding slots"),
             OptionSpec.ofLong("backoffMaxMs", 150, 0, "extra random delay after a preempted phase 1 (dueling proposers)"),

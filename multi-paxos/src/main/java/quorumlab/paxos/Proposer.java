@@ -2,8 +2,6 @@ package quorumlab.paxos;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
-import quorumlab.paxos.PaxosMessage.AcceptedValue;
 import quorumlab.paxos.PaxosMessage.Nack;
 import quorumlab.paxos.PaxosMessage.Prepare;
 import quorumlab.paxos.PaxosMessage.Promise;
@@ -15,7 +13,9 @@ import quorumlab.protocols.Role;
  * Phase 1 of the proposer: becoming leader. One Prepare covers every slot from the first one this
  * node has not learned ("Paxos Made Simple" §3: phase 1 for infinitely many instances at once); a
  * majority of promises makes the proposer the leader, which then runs phase 2 ({@link Leader}) for
- * as long as no higher ballot appears.
+ * as long as no higher ballot appears. Only a member of the configuration of its open slots tries
+ * ({@link Reconfiguration}); its Prepare goes to the members of every configuration from there on,
+ * and the majority that makes it leader is one of the configuration of its first open slot.
  */
 final class Proposer {
     private final PaxosNode node;
@@ -30,6 +30,11 @@ final class Proposer {
     /** No heartbeat from a leader in time: try to lead with a higher ballot (phase 1a). */
     void onElectionTimeout() {
         if (node.role == Role.LEADER) return;
+        if (!node.reconfiguration.isMember()) {
+            // Removed, or still joining: this node governs no open slot, so it waits to hear a leader.
+            node.resetElectionTimer(0);
+            return;
+        }
         node.setRole(Role.CANDIDATE, node.highestRoundSeen + 1);
         node.ballot = new Ballot(node.highestRoundSeen + 1, node.ctx.self());
         node.highestRoundSeen = node.ballot.round();
@@ -38,34 +43,28 @@ final class Proposer {
         node.ctx.emit(new ProtocolEvent.ElectionStarted(node.ballot.round(), false));
         node.resetElectionTimer(0);
         Prepare prepare = new Prepare(node.ballot, prepareFrom);
-        node.ctx.broadcast(prepare);
+        node.sendToAll(prepare);
         node.acceptor.onPrepare(node.ctx.self(), prepare);
     }
 
-    /** Phase 1b arrives: with a majority of promises for its ballot, the proposer leads. */
-    void onPromise(NodeId from, Promise p) {
-        if (node.role != Role.CANDIDATE || !p.ballot().equals(node.ballot)) return;
-        promises.put(from, p);
-        if (promises.size() >= node.ctx.cluster().majority()) {
-            becomeLeader();
-        }
-    }
-
     /**
-     * A majority promised: for every slot from prepareFrom on, the value accepted in the highest
-     * ballot any promise reports must be proposed again ("Paxos Made Simple" §2.2, P2c); the leader
-     * fills the holes below it with no-ops ("Paxos Made Simple" §3).
+     * Phase 1b arrives: with a majority of the first open slot's configuration, the proposer leads.
+     * A promise for the ballot it already leads with comes from an acceptor of another configuration.
      */
-    private void becomeLeader() {
-        TreeMap<Long, AcceptedValue> recovered = new TreeMap<>();
-        for (Promise p : promises.values()) {
-            for (AcceptedValue v : p.accepted()) {
-                AcceptedValue known = recovered.get(v.slot());
-                if (known == null || v.ballot().greaterThan(known.ballot())) recovered.put(v.slot(), v);
-            }
+    void onPromise(NodeId from, Promise p) {
+        if (!p.ballot().equals(node.ballot)) return;
+        if (node.role == Role.LEADER) {
+            node.leader.onPromise(from, p);
+            return;
         }
-        promises.clear();
-        node.leader.onElected(prepareFrom, recovered);
+        if (node.role != Role.CANDIDATE) return;
+        promises.put(from, p);
+        if (node.reconfiguration.at(prepareFrom).isQuorum(promises.keySet())) {
+            Map<NodeId, Promise> received = new HashMap<>(promises);
+            promises.clear();
+            // "Paxos Made Simple" §2.2, P2c, and §3 (no-ops in the holes): the leader re-proposes.
+            node.leader.onElected(prepareFrom, received);
+        }
     }
 
     /** An acceptor promised a higher ballot than ours: a proposer with a higher ballot exists. */

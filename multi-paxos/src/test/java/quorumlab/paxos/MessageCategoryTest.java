@@ -33,7 +33,7 @@ class MessageCategoryTest {
     @Test
     void phase1IsElectionPhase2ReplicationDecisionsCommitCatchUpItsOwn() {
         assertEquals(MessageCategory.ELECTION, new Prepare(B, 1).category());
-        assertEquals(MessageCategory.ELECTION, new Promise(B, List.of(new AcceptedValue(1, B, PUT))).category());
+        assertEquals(MessageCategory.ELECTION, new Promise(B, 1, List.of(new AcceptedValue(1, B, PUT))).category());
         assertEquals(MessageCategory.ELECTION, new Nack(B, new Ballot(2, NodeId.of(2))).category());
         assertEquals(MessageCategory.REPLICATION, new Accept(B, List.of(new SlotValue(1, PUT))).category());
         assertEquals(MessageCategory.REPLICATION, new Accepted(B, List.of(1L), 0).category());

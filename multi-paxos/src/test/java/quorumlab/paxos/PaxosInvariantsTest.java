@@ -61,6 +61,7 @@ class PaxosInvariantsTest {
     @Test
     void differentLearnedOrAppliedValuesAreCaught() {
         goodRun();
+        for (NodeId n : List.of(N1, N3)) at(n, new ProtocolEvent.ValueAccepted(2, 1, N1, "c1:2"));
         at(N3, new ProtocolEvent.SlotChosen(2, 1, "c1:2"));
         at(N2, new ProtocolEvent.SlotChosen(2, 1, "noop"));
         at(N2, new ProtocolEvent.EntryApplied(2, "noop"));

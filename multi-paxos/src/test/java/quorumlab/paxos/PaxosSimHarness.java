@@ -31,6 +31,8 @@ final class PaxosSimHarness {
     final Simulation sim;
     final NetworkModel network;
     final int size;
+    /** Every node that exists, bootstrap members first, then those added; clients try them in turn. */
+    final List<NodeId> nodes = new ArrayList<>();
 
     PaxosSimHarness(int size, long seed, Map<String, ?> options) {
         this(size, seed, options, Protocol.byName("multi-paxos"));
@@ -38,6 +40,7 @@ final class PaxosSimHarness {
 
     PaxosSimHarness(int size, long seed, Map<String, ?> options, Protocol protocol) {
         this.size = size;
+        for (int i = 1; i <= size; i++) nodes.add(NodeId.of(i));
         this.network = new NetworkModel();
         Protocol real = Protocol.byName("multi-paxos");
         sim = Simulation.builder().seed(seed).cluster(ClusterConfig.ofSize(size))
@@ -48,6 +51,14 @@ final class PaxosSimHarness {
 
     NodeId node(int id) {
         return NodeId.of(id);
+    }
+
+    /** Starts node {@code id}, empty and outside the configuration, as an operator adding a server would. */
+    NodeId addNode(int id) {
+        NodeId added = NodeId.of(id);
+        sim.addNode(added);
+        nodes.add(added);
+        return added;
     }
 
     NodeId awaitLeader(long withinNanos) {
@@ -134,7 +145,7 @@ final class PaxosSimHarness {
         }
 
         private NodeId next(NodeId n) {
-            return NodeId.of(n.id() % size + 1);
+            return nodes.get((nodes.indexOf(n) + 1) % nodes.size());
         }
     }
 

@@ -25,6 +25,12 @@ final class Election {
      */
     void onElectionTimeout() {
         if (node.role == Role.LEADER) return;
+        // Thesis ch. 4: only voters of the configuration in force stand; a new server that has not
+        // been added yet, or one that learned of its removal, waits to hear from a leader.
+        if (!node.membership.isVoter()) {
+            node.resetElectionTimer();
+            return;
+        }
         if (node.options.preVote()) {
             startPreVote();
         } else {
@@ -43,11 +49,11 @@ final class Election {
         node.resetElectionTimer();
         votes.clear();
         votes.add(node.ctx.self());
-        if (votes.size() >= node.majority()) {
+        if (node.isQuorum(votes)) {
             startElection();
             return;
         }
-        node.ctx.broadcast(new RequestVote(
+        sendToVoters(new RequestVote(
                 proposedTerm, node.ctx.self(), node.state.log.lastIndex(), node.state.log.lastTerm(), true));
     }
 
@@ -61,12 +67,17 @@ final class Election {
         node.resetElectionTimer();
         votes.clear();
         votes.add(node.ctx.self());
-        if (votes.size() >= node.majority()) {
+        if (node.isQuorum(votes)) {
             node.becomeLeader();
             return;
         }
-        node.ctx.broadcast(new RequestVote(
+        sendToVoters(new RequestVote(
                 term, node.ctx.self(), node.state.log.lastIndex(), node.state.log.lastTerm(), false));
+    }
+
+    /** The voters of the configuration in force (both halves during joint consensus), in id order. */
+    private void sendToVoters(RequestVote rv) {
+        for (NodeId peer : node.membership.current().peersOf(node.ctx.self())) node.ctx.send(peer, rv);
     }
 
     /** Figure 2, RequestVote RPC, receiver implementation. A higher term was adopted already. */
@@ -145,12 +156,12 @@ final class Election {
         if (!reply.voteGranted()) return;
         if (reply.preVote()) {
             boolean answersOurRound = node.role == Role.PRE_CANDIDATE && reply.term() == node.state.currentTerm() + 1;
-            if (answersOurRound && votes.add(from) && votes.size() >= node.majority()) {
+            if (answersOurRound && votes.add(from) && node.isQuorum(votes)) {
                 startElection();
             }
         } else {
             boolean answersOurRound = node.role == Role.CANDIDATE && reply.term() == node.state.currentTerm();
-            if (answersOurRound && votes.add(from) && votes.size() >= node.majority()) {
+            if (answersOurRound && votes.add(from) && node.isQuorum(votes)) {
                 node.becomeLeader();
             }
         }

@@ -20,6 +20,14 @@ import quorumlab.protocols.trace.TraceRecord;
  * keeps it. A snapshot ({@code SnapshotTaken}, {@code SnapshotInstalled}) replaces a prefix of it,
  * and must hold only committed entries (Raft §7).
  *
+ * <p>Across configurations (thesis ch. 4, Raft §6), from each node's {@code ConfigurationChanged}
+ * events and the bootstrap configuration of the meta record: the first commit of an index (which is
+ * its leader's) must be held, at that instant, by a majority of the committing leader's configuration
+ * in force (during joint consensus, of C_old and of C_new); and while that configuration's entry is
+ * not yet committed, the holders must also meet every majority of the configuration before it, which
+ * is what adding or removing one server at a time, or going through C_old,new, guarantees. Without a
+ * meta record (hand-made traces) the bootstrap configuration is unknown and these two are skipped.
+ *
  * <p>Memory: an index at or below the {@link AppliedFloor} (every node has applied it) is settled:
  * every node's log holds the committed entry there (each node checked it when it committed), so
  * the logs forget it and the checker keeps only its term and a fingerprint of its command, to
@@ -54,6 +62,39 @@ final class RaftInvariants implements SafetyChecks.Checker {
         }
     }
 
+    /**
+     * A node's configuration as its events show it: the voters (and C_old during joint consensus), the
+     * index that set it, whether it is known committed, and the one in force before it (null if unknown).
+     */
+    private record ConfigView(long index, List<NodeId> voters, List<NodeId> oldVoters, boolean committed, ConfigView previous) {
+        boolean isQuorum(java.util.Collection<NodeId> holders) {
+            return majority(voters, holders) && (oldVoters.isEmpty() || majority(oldVoters, holders));
+        }
+
+        /** Whether {@code holders} meet every quorum of this configuration (every set holding majorities of it). */
+        boolean meetsEveryQuorum(java.util.Collection<NodeId> holders) {
+            return meetsEveryMajority(voters, holders) || (!oldVoters.isEmpty() && meetsEveryMajority(oldVoters, holders));
+        }
+
+        private static boolean majority(List<NodeId> voters, java.util.Collection<NodeId> holders) {
+            return voters.stream().filter(holders::contains).count() >= voters.size() / 2 + 1;
+        }
+
+        /** A set meets every majority of {@code voters} when the voters it leaves out are too few to form one. */
+        private static boolean meetsEveryMajority(List<NodeId> voters, java.util.Collection<NodeId> holders) {
+            long outside = voters.stream().filter(v -> !holders.contains(v)).count();
+            return outside < voters.size() / 2 + 1;
+        }
+
+        String describe() {
+            return oldVoters.isEmpty() ? voters.toString() : "C_new " + voters + " with C_old " + oldVoters;
+        }
+    }
+
+    /** The bootstrap configuration, from the meta record; null until one is read. */
+    private ConfigView bootstrap;
+    private final Map<NodeId, ConfigView> configOf = new HashMap<>();
+
     /** What a committed entry held, and the highest term any leader had reached when it was first committed. */
     private record Committed(long term, String command, long highestLeaderTerm) {}
 
@@ -77,6 +118,11 @@ final class RaftInvariants implements SafetyChecks.Checker {
 
     @Override
     public void accept(TraceRecord r) {
+        if (r instanceof TraceRecord.Meta m && bootstrap == null) {
+            List<NodeId> members = new ArrayList<>();
+            for (int i = 1; i <= m.nodes(); i++) members.add(NodeId.of(i));
+            bootstrap = new ConfigView(0, members, List.of(), true, null);
+        }
         if (r instanceof TraceRecord.Event e) onEvent(r.t(), e.node(), e.event());
         if (floor.accept(r)) settleThrough(floor.floor());
     }
@@ -161,7 +207,10 @@ final class RaftInvariants implements SafetyChecks.Checker {
             // Raft §7: a matching entry at the snapshot's last index keeps what follows it; else the log goes.
             nodeLog.snapshotThrough(si.index(), si.term(), termAt(nodeLog, si.index()) == si.term());
         } else if (event instanceof ProtocolEvent.EntryCommitted c) {
+            if (c.index() > floor.floor() && !committed.containsKey(c.index())) commitQuorum(where, node, c);
             onCommitted(where, nodeLog, c);
+        } else if (event instanceof ProtocolEvent.ConfigurationChanged cc) {
+            onConfigurationChanged(node, cc);
         } else if (event instanceof ProtocolEvent.EntryApplied a) {
             String before = applied.conflict(a.index(), a.command());
             if (before != null) {
@@ -200,6 +249,48 @@ final class RaftInvariants implements SafetyChecks.Checker {
         } else if (known.term() != c.term() || !known.command().equals(c.command())) {
             violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
                     + ") at index " + c.index() + ", elsewhere " + known.command() + " (term " + known.term() + ")");
+        }
+    }
+
+    private void onConfigurationChanged(NodeId node, ProtocolEvent.ConfigurationChanged cc) {
+        ConfigView now = configOf.getOrDefault(node, bootstrap);
+        if (now != null && cc.index() == now.index()) {
+            if (cc.committed() && !now.committed()) {
+                configOf.put(node, new ConfigView(now.index(), now.voters(), now.oldVoters(), true, now.previous()));
+            }
+            return;
+        }
+        if (now != null && cc.committed() && cc.index() < now.index()) return; // an older configuration committing
+        // A later entry succeeds the one in force; a truncation or a snapshot may leave the one before unknown.
+        ConfigView previous = now != null && cc.index() > now.index() && !cc.committed() ? now : null;
+        configOf.put(node, new ConfigView(cc.index(), List.copyOf(cc.voters()), List.copyOf(cc.oldVoters()), cc.committed(), previous));
+    }
+
+    /**
+     * The first commit of an index is its leader's: the servers whose logs hold the entry now must
+     * be a quorum of that leader's configuration, and meet every quorum of the one before it while
+     * the new one is not committed.
+     */
+    private void commitQuorum(String where, NodeId leader, ProtocolEvent.EntryCommitted c) {
+        ConfigView config = configOf.getOrDefault(leader, bootstrap);
+        if (config == null) return;
+        List<NodeId> holders = new ArrayList<>();
+        for (Map.Entry<NodeId, NodeLog> e : logs.entrySet()) {
+            NodeLog l = e.getValue();
+            Entry held = l.entries.get(c.index());
+            boolean holds = held != null ? held.term() == c.term() && held.command().equals(c.command())
+                    : c.index() <= l.snapshotIndex;
+            if (holds) holders.add(e.getKey());
+        }
+        holders.sort(null);
+        if (!config.isQuorum(holders)) {
+            violations.add(where + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
+                    + holders + ", not a majority of the configuration in force " + config.describe());
+        } else if (!config.committed() && config.previous() != null && !config.previous().meetsEveryQuorum(holders)) {
+            violations.add(where + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
+                    + holders + ", which misses a majority of the previous configuration " + config.previous().describe()
+                    + " while " + config.describe() + " (index " + config.index() + ") is not committed: the two"
+                    + " configurations' majorities need not overlap");
         }
     }
 

@@ -1,6 +1,7 @@
 package quorumlab.raft;
 
 import java.util.List;
+import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.MessageCategory;
@@ -123,7 +124,8 @@ public sealed interface RaftMessage extends Message {
      * Invoked by the leader to send a follower the snapshot that replaced the entries it needs
      * (Raft §7, Figure 13). The snapshot travels whole, in one message, so the paper's
      * {@code offset} and {@code done} (for chunking) are left out. {@code appendId} as in
-     * AppendEntries: snapshots and appends are numbered together.
+     * AppendEntries: snapshots and appends are numbered together. The snapshot's configuration
+     * travels with it ({@code configuration} set at {@code configurationIndex}; null: the bootstrap one).
      */
     record InstallSnapshot(
             long term,
@@ -131,11 +133,13 @@ public sealed interface RaftMessage extends Message {
             long lastIncludedIndex,
             long lastIncludedTerm,
             KvStateMachine.Snapshot data,
-            long appendId)
+            long appendId,
+            ConfigurationCommand configuration,
+            long configurationIndex)
             implements RaftMessage {
         @Override
         public int sizeBytes() {
-            return 48 + data.sizeBytes();
+            return 56 + data.sizeBytes() + (configuration != null ? configuration.sizeBytes() : 0);
         }
 
         @Override

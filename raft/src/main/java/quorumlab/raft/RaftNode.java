@@ -4,6 +4,7 @@ import java.util.Optional;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.Command;
+import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.Node;
 import quorumlab.protocols.NodeContext;
@@ -22,7 +23,7 @@ import quorumlab.raft.RaftMessage.RequestVoteReply;
 /**
  * One Raft server. It holds the state of Figure 2 and the rules every role shares; the election
  * ({@link Election}), log replication ({@link Replication}) and the client side ({@link Clients})
- * each live in their own file.
+ * each live in their own file, and so do membership changes ({@link Membership}).
  */
 final class RaftNode implements Node {
     static final String ELECTION_TIMER = "election";
@@ -34,6 +35,7 @@ final class RaftNode implements Node {
     final Election election = new Election(this);
     final Replication replication = new Replication(this);
     final Clients clients = new Clients(this);
+    final Membership membership = new Membership(this);
 
     /** Read back from the durable store in {@link #onStart()}. */
     PersistentState state;
@@ -63,6 +65,7 @@ final class RaftNode implements Node {
         if (snapshot != null) {
             restoreFrom(snapshot);
         }
+        membership.load();
         resetElectionTimer();
     }
 
@@ -112,6 +115,11 @@ final class RaftNode implements Node {
     }
 
     @Override
+    public void onMembershipChange(MembershipChange change) {
+        membership.onRequest(change);
+    }
+
+    @Override
     public void onTimer(String name) {
         switch (name) {
             case ELECTION_TIMER -> election.onElectionTimeout();
@@ -140,6 +148,7 @@ final class RaftNode implements Node {
             ctx.cancelTimer(HEARTBEAT_TIMER);
             ctx.cancelTimer(CHECK_QUORUM_TIMER);
             clients.onLeadershipLost();
+            membership.onLeadershipLost();
             resetElectionTimer();
         }
     }
@@ -156,6 +165,7 @@ final class RaftNode implements Node {
         if (options.appendNoOpOnElection()) {
             appendAsLeader(NoOp.INSTANCE);
         }
+        membership.onBecomeLeader();
     }
 
     void changeRole(Role to) {
@@ -175,14 +185,17 @@ final class RaftNode implements Node {
 
     /** Leader Append-Only (Raft §5.3): a leader only ever adds to its log. Returns the index. */
     long appendAsLeader(Command command) {
-        long index = state.log.append(new LogEntry(state.currentTerm(), command));
+        LogEntry entry = new LogEntry(state.currentTerm(), command);
+        long index = state.log.append(entry);
         ctx.emit(new ProtocolEvent.EntryAppended(index, state.currentTerm(), command.id()));
+        membership.onAppended(index, entry);
         replication.onLeaderAppended();
         return index;
     }
 
     /** commitIndex moves forward to {@code index}; everything up to it is applied in order. */
     void commitUpTo(long index) {
+        long before = commitIndex;
         for (long i = commitIndex + 1; i <= index; i++) {
             LogEntry entry = state.log.entryAt(i);
             ctx.emit(new ProtocolEvent.EntryCommitted(i, entry.term(), entry.command().id()));
@@ -196,6 +209,8 @@ final class RaftNode implements Node {
             clients.onApplied(next, entry, result);
         }
         clients.onCommitted();
+        // Before a snapshot folds the configuration entries just committed into its own.
+        membership.onCommitted(before, index);
         snapshotIfDue();
     }
 
@@ -208,8 +223,11 @@ final class RaftNode implements Node {
         long every = options.snapshotEveryEntries();
         if (every == 0 || applied - state.log.snapshotIndex() < every) return;
         long term = state.log.termAt(applied);
-        state.saveSnapshot(new RaftSnapshot(applied, term, ctx.snapshotStateMachine()));
+        Configuration configuration = membership.at(applied);
+        state.saveSnapshot(new RaftSnapshot(applied, term, ctx.snapshotStateMachine(),
+                configuration.index() == 0 ? null : configuration.command(), configuration.index()));
         ctx.emit(new ProtocolEvent.SnapshotTaken(applied, term));
+        membership.onSnapshot();
     }
 
     /**
@@ -220,6 +238,7 @@ final class RaftNode implements Node {
         state.saveSnapshot(snapshot);
         ctx.emit(new ProtocolEvent.SnapshotInstalled(snapshot.lastIncludedIndex(), snapshot.lastIncludedTerm()));
         restoreFrom(snapshot);
+        membership.onSnapshot();
     }
 
     private void restoreFrom(RaftSnapshot snapshot) {
@@ -233,7 +252,8 @@ final class RaftNode implements Node {
         return commitIndex > 0 && state.log.termAt(commitIndex) == state.currentTerm();
     }
 
-    int majority() {
-        return ctx.cluster().majority();
+    /** Raft §6 and thesis ch. 4: a quorum of the configuration in force (of both halves during joint consensus). */
+    boolean isQuorum(java.util.Collection<NodeId> agreeing) {
+        return membership.current().isQuorum(agreeing);
     }
 }

@@ -19,7 +19,8 @@ record RaftOptions(
         boolean checkQuorum,
         boolean readIndex,
         boolean noOpOnElection,
-        long snapshotEveryEntries) {
+        long snapshotEveryEntries,
+        boolean jointConsensus) {
 
     private static final long MS = 1_000_000L;
 
@@ -48,7 +49,9 @@ record RaftOptions(
                     "a new leader appends a no-op so entries of earlier terms commit at once (Raft §8)"),
             OptionSpec.ofLong("snapshotEveryEntries", 10_000, 0,
                     "log compaction: snapshot the state machine and drop the log once this many entries are applied"
-                            + " since the last snapshot; 0 = never (Raft §7)"));
+                            + " since the last snapshot; 0 = never (Raft §7)"),
+            new OptionSpec("membership", String.class, "single", "how the configuration changes: single (one server per"
+                    + " change, thesis ch. 4) or joint (joint consensus through C_old,new, Raft §6)", 0));
 
     static RaftOptions from(Options options) {
         long min = options.getLong("electionTimeoutMinMs");
@@ -56,6 +59,10 @@ record RaftOptions(
         if (max < min) {
             throw new IllegalArgumentException("option 'electionTimeoutMaxMs' of raft must be at least electionTimeoutMinMs ("
                     + min + "), got " + max);
+        }
+        String membership = options.getString("membership");
+        if (!membership.equals("single") && !membership.equals("joint")) {
+            throw new IllegalArgumentException("option 'membership' of raft must be single or joint, got '" + membership + "'");
         }
         return new RaftOptions(
                 min * MS,
@@ -68,7 +75,8 @@ record RaftOptions(
                 options.getBoolean("checkQuorum"),
                 options.getBoolean("readIndex"),
                 options.getBoolean("noOpOnElection"),
-                options.getLong("snapshotEveryEntries"));
+                options.getLong("snapshotEveryEntries"),
+                membership.equals("joint"));
     }
 
     /**

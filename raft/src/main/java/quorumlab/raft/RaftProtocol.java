@@ -56,6 +56,12 @@ public final class RaftProtocol implements Protocol {
         return List.of(RaftInvariants::new);
     }
 
+    /** Single-server changes (thesis ch. 4) or joint consensus (§6), as option {@code membership} says. */
+    @Override
+    public boolean supportsMembershipChange() {
+        return true;
+    }
+
     @Override
     public Node createNode(NodeContext context, Options options) {
         return new RaftNode(context, RaftOptions.from(options != null ? options : resolveOptions(Map.of())));

@@ -1,5 +1,6 @@
 package quorumlab.raft;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,14 @@ final class Replication {
         boolean heardSinceQuorumCheck;
         /** The highest appendId of this term that the follower has answered (read index). */
         long answered;
+        /** Entries sent to it, snapshots counted by the entries they replace (a new server's catch-up cost). */
+        long entriesSent;
+        /**
+         * A server the configuration no longer includes is still sent appends until it holds the
+         * entry that removed it (this index), so that it learns it is out and stays quiet, or until
+         * that entry is committed, whichever comes first; 0 for a member.
+         */
+        long leavingAt;
     }
 
     private final RaftNode node;
@@ -60,13 +69,59 @@ final class Replication {
     void onBecomeLeader() {
         progress.clear();
         lastAppendId = 0;
-        for (NodeId peer : node.ctx.cluster().peersOf(node.ctx.self())) {
+        for (NodeId peer : node.membership.current().peersOf(node.ctx.self())) {
             Progress p = new Progress();
             p.nextIndex = node.state.log.lastIndex() + 1;
             progress.put(peer, p);
             sendAppend(peer, p);
         }
         node.ctx.startTimer(RaftNode.HEARTBEAT_TIMER, node.options.heartbeatIntervalNanos());
+    }
+
+    /**
+     * The configuration in force, or the learner, changed: the leader replicates to every voter of
+     * it (both halves during joint consensus) and to the learner; a server that left is kept until it
+     * holds the entry that removed it.
+     */
+    void onConfigurationChanged() {
+        if (node.role != Role.LEADER) return;
+        Configuration c = node.membership.current();
+        java.util.Set<NodeId> wanted = new java.util.TreeSet<>(c.peersOf(node.ctx.self()));
+        node.membership.learner().ifPresent(wanted::add);
+        wanted.remove(node.ctx.self());
+        for (NodeId peer : wanted) {
+            Progress p = progress.get(peer);
+            if (p != null) {
+                p.leavingAt = 0;
+                continue;
+            }
+            p = new Progress();
+            p.nextIndex = node.state.log.lastIndex() + 1;
+            progress.put(peer, p);
+            sendAppend(peer, p);
+        }
+        for (Map.Entry<NodeId, Progress> e : List.copyOf(progress.entrySet())) {
+            Progress p = e.getValue();
+            if (wanted.contains(e.getKey()) || p.leavingAt > 0) continue;
+            // The learner of a refused change has no entry to learn from: it is simply dropped.
+            if (c.index() == 0 || p.matchIndex >= c.index()) progress.remove(e.getKey());
+            else p.leavingAt = c.index();
+        }
+    }
+
+    /**
+     * The configuration entry at {@code index} is committed: servers it removed get no more appends.
+     * One cut off until now would answer with the later term its elections reached and depose this
+     * leader; left alone, its RequestVotes are ignored while the others hear from a leader (§4.2.3).
+     */
+    void onConfigurationCommitted(long index) {
+        progress.values().removeIf(p -> p.leavingAt > 0 && p.leavingAt <= index);
+    }
+
+    /** Entries sent to {@code peer} by this leader, snapshots counted by the entries they replace. */
+    long entriesSentTo(NodeId peer) {
+        Progress p = progress.get(peer);
+        return p == null ? 0 : p.entriesSent;
     }
 
     /** A new entry stands in the leader's log: send it to every follower the pipeline allows. */
@@ -82,6 +137,7 @@ final class Replication {
      */
     void onHeartbeatTimer() {
         if (node.role != Role.LEADER) return;
+        node.membership.onHeartbeat();
         progress.forEach((peer, p) -> {
             if (!p.inFlight.isEmpty() && !p.heardSinceHeartbeat) {
                 p.inFlight.clear();
@@ -100,12 +156,13 @@ final class Replication {
      */
     void onCheckQuorumTimer() {
         if (node.role != Role.LEADER) return;
-        int reachable = 1;
-        for (Progress p : progress.values()) {
-            if (p.heardSinceQuorumCheck) reachable++;
+        List<NodeId> reachable = new ArrayList<>();
+        reachable.add(node.ctx.self());
+        progress.forEach((peer, p) -> {
+            if (p.heardSinceQuorumCheck) reachable.add(peer);
             p.heardSinceQuorumCheck = false;
-        }
-        if (reachable < node.majority()) {
+        });
+        if (!node.isQuorum(reachable)) {
             node.leaderId = null;
             node.becomeFollower();
         } else {
@@ -129,11 +186,12 @@ final class Replication {
      * at least {@code firstAppend}: the round that began with it is confirmed.
      */
     boolean confirmedByMajority(long firstAppend) {
-        int confirmed = 1;
-        for (Progress p : progress.values()) {
-            if (p.answered >= firstAppend) confirmed++;
-        }
-        return confirmed >= node.majority();
+        List<NodeId> confirmed = new ArrayList<>();
+        confirmed.add(node.ctx.self());
+        progress.forEach((peer, p) -> {
+            if (p.answered >= firstAppend) confirmed.add(peer);
+        });
+        return node.isQuorum(confirmed);
     }
 
     private void sendWhatThePipelineAllows(NodeId peer, Progress p) {
@@ -159,7 +217,8 @@ final class Replication {
         if (from <= log.snapshotIndex()) {
             RaftSnapshot snapshot = node.state.snapshot();
             node.ctx.send(peer, new InstallSnapshot(node.state.currentTerm(), node.ctx.self(), snapshot.lastIncludedIndex(),
-                    snapshot.lastIncludedTerm(), snapshot.state(), id));
+                    snapshot.lastIncludedTerm(), snapshot.state(), id, snapshot.configuration(), snapshot.configurationIndex()));
+            p.entriesSent += snapshot.lastIncludedIndex();
             p.inFlight.put(id, snapshot.lastIncludedIndex());
             p.sentUpTo = snapshot.lastIncludedIndex();
             p.probing = true;
@@ -171,6 +230,7 @@ final class Replication {
                 log.termAt(prevLogIndex), entries, node.commitIndex, id));
         p.inFlight.put(id, prevLogIndex);
         p.sentUpTo = prevLogIndex + entries.size();
+        p.entriesSent += entries.size();
     }
 
     /**
@@ -178,12 +238,13 @@ final class Replication {
      * and retry. Only a reply to an append of this term counts, and only once.
      */
     void onAppendEntriesReply(NodeId from, AppendEntriesReply reply) {
-        if (!answersThisTerm(reply.term(), reply.appendTerm())) return;
         Progress p = progress.get(from);
+        // A server dropped from the configuration may still answer an append sent before.
+        if (p == null || !answersThisTerm(reply.term(), reply.appendTerm())) return;
         Long prevLogIndex = p.inFlight.remove(reply.appendId());
         heardFrom(p, reply.appendId());
         if (reply.success()) {
-            followerHolds(p, reply.matchIndex());
+            followerHolds(from, p, reply.matchIndex());
         } else if (prevLogIndex != null && prevLogIndex > p.matchIndex) {
             // The follower's log does not match ours at prevLogIndex, so the appends pipelined behind
             // this one fail too: forget them, step back (never below what the follower is known to
@@ -202,11 +263,11 @@ final class Replication {
 
     /** The follower now holds the snapshot: its log agrees with ours up to the snapshot's last entry. */
     void onInstallSnapshotReply(NodeId from, InstallSnapshotReply reply) {
-        if (!answersThisTerm(reply.term(), reply.appendTerm())) return;
         Progress p = progress.get(from);
+        if (p == null || !answersThisTerm(reply.term(), reply.appendTerm())) return;
         p.inFlight.remove(reply.appendId());
         heardFrom(p, reply.appendId());
-        followerHolds(p, reply.lastIncludedIndex());
+        followerHolds(from, p, reply.lastIncludedIndex());
         if (node.role == Role.LEADER) {
             sendWhatThePipelineAllows(from, p);
             node.clients.onRoundAnswered();
@@ -231,10 +292,12 @@ final class Replication {
     }
 
     /** The follower's log matches ours up to {@code matchIndex}: no need to probe any more. */
-    private void followerHolds(Progress p, long matchIndex) {
+    private void followerHolds(NodeId peer, Progress p, long matchIndex) {
         p.matchIndex = Math.max(p.matchIndex, matchIndex);
         p.nextIndex = Math.max(p.nextIndex, p.matchIndex + 1);
         p.probing = false;
+        if (p.leavingAt > 0 && p.matchIndex >= p.leavingAt) progress.remove(peer);
+        node.membership.onFollowerHolds(peer, p.matchIndex);
         advanceCommitIndex();
     }
 
@@ -257,16 +320,21 @@ final class Replication {
      * matchIndex[i] >= N, and log[N].term == currentTerm: set commitIndex = N".
      */
     private void advanceCommitIndex() {
+        if (node.role != Role.LEADER) return;
         RaftLog log = node.state.log;
+        List<NodeId> replicas = new ArrayList<>();
         for (long n = log.lastIndex(); n > node.commitIndex; n--) {
             // Raft §5.4.2: never commit an entry from a previous term by counting replicas (Figure 8);
             // such entries commit indirectly, below the first committed entry of this term.
             if (log.termAt(n) != node.state.currentTerm()) return;
-            int replicas = 1;
-            for (Progress p : progress.values()) {
-                if (p.matchIndex >= n) replicas++;
+            replicas.clear();
+            replicas.add(node.ctx.self());
+            for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
+                if (e.getValue().matchIndex >= n) replicas.add(e.getKey());
             }
-            if (replicas >= node.majority()) {
+            // Thesis §4.1: counted in the configuration in force, the latest in the log; a leader that
+            // is not in it does not count itself (§4.2.2), and a learner never counts.
+            if (node.isQuorum(replicas)) {
                 node.commitUpTo(n);
                 return;
             }
@@ -315,6 +383,7 @@ final class Replication {
             }
             log.append(entry);
             node.ctx.emit(new ProtocolEvent.EntryAppended(index, entry.term(), entry.command().id()));
+            node.membership.onAppended(index, entry);
         }
         long lastNewEntry = ae.prevLogIndex() + ae.entries().size();
         // 5. If leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
@@ -339,7 +408,8 @@ final class Replication {
         }
         recognizeLeader(from);
         if (is.lastIncludedIndex() > node.commitIndex) {
-            node.installSnapshot(new RaftSnapshot(is.lastIncludedIndex(), is.lastIncludedTerm(), is.data()));
+            node.installSnapshot(new RaftSnapshot(is.lastIncludedIndex(), is.lastIncludedTerm(), is.data(),
+                    is.configuration(), is.configurationIndex()));
         }
         node.ctx.send(from, new InstallSnapshotReply(term, is.lastIncludedIndex(), is.term(), is.appendId()));
     }
@@ -364,6 +434,7 @@ final class Replication {
         }
         long removed = node.state.log.truncateFrom(index);
         node.ctx.emit(new ProtocolEvent.LogTruncated(index, removed));
+        node.membership.onTruncated(index);
     }
 
     private void reject(NodeId leader, AppendEntries ae, String reason, long conflictIndex, long conflictTerm) {

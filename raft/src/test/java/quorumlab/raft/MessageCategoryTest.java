@@ -37,7 +37,7 @@ class MessageCategoryTest {
         assertEquals(MessageCategory.REPLICATION, new AppendEntriesReply(1, true, 1, 0, 0, 1, 1, false).category());
         assertEquals(MessageCategory.HEARTBEAT, new AppendEntriesReply(1, false, 0, 3, 0, 1, 1, true).category());
         KvStateMachine.Snapshot data = new KvStateMachine().snapshot();
-        assertEquals(MessageCategory.CATCH_UP, new InstallSnapshot(1, LEADER, 5, 1, data, 1).category());
+        assertEquals(MessageCategory.CATCH_UP, new InstallSnapshot(1, LEADER, 5, 1, data, 1, null, 0).category());
         assertEquals(MessageCategory.CATCH_UP, new InstallSnapshotReply(1, 5, 1, 1).category());
     }
 

@@ -54,8 +54,10 @@ final class Acceptor {
         }
         if (!node.reconfiguration.mayLead(from)) {
             // No member of the configurations this node knows (say, removed): no promise, which is
-            // safe. A proposer that knows decisions this node lacks tells it to catch up.
+            // safe. Whichever of the two lacks decisions the other knows is told them, so a removed
+            // node that missed its removal learns it and stops trying.
             if (p.fromSlot() > node.learner.firstUnchosen()) node.ctx.send(from, new CatchUp(node.learner.firstUnchosen()));
+            else node.learner.onCatchUp(from, new CatchUp(p.fromSlot()), node.ballot);
             return;
         }
         node.noteRound(p.ballot());

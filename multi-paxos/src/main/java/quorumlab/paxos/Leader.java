@@ -78,7 +78,8 @@ final class Leader {
         recovered.clear();
         nextSlot = prepareFrom;
         recoverThrough = node.learner.highestChosen();
-        flushBelow = 0;
+        // A configuration chosen under an earlier leader may still wait for its first slot.
+        flushBelow = node.reconfiguration.latest().effectiveFrom();
         received.forEach(this::addPromise);
         proposeWaiting();
         onHeartbeatTimer();

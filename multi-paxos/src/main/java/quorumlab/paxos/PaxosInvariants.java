@@ -27,7 +27,8 @@ import quorumlab.protocols.trace.TraceRecord;
  * events say which members govern the slots from each effectiveFrom on (nodes must agree on them);
  * the bootstrap configuration, n1 to the cluster size, governs before the first. A slot counts as
  * chosen by the acceptors only when a majority of the configuration governing it accepted one value
- * in one ballot, and every value learned must be so chosen (when the trace shows acceptances).
+ * in one ballot, and no node may learn a value before it is so chosen (when the trace shows
+ * acceptances).
  *
  * <p>Memory: a slot at or below the {@link AppliedFloor} (every node has applied it) is settled:
  * its learned value is compared with the acceptors' choice then, and afterwards only fingerprints
@@ -124,6 +125,12 @@ final class PaxosInvariants implements SafetyChecks.Checker {
                 }
             }
         } else if (event instanceof ProtocolEvent.SlotChosen sc) {
+            if (sawAcceptances && sc.slot() > floor.floor() && !chosenByAcceptors.containsKey(sc.slot())) {
+                // "Paxos Made Simple" §2.3: a value is learned once a majority accepted it; here, a
+                // majority of the configuration that governs the slot.
+                violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but no majority of "
+                        + membersAt(sc.slot()) + " had accepted it in one ballot");
+            }
             String before = firstOrConflict(sc.slot(), new Chosen(sc.command(), t, node), learned, learnedSettled);
             if (before != null) {
                 violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before);
@@ -164,18 +171,11 @@ final class PaxosInvariants implements SafetyChecks.Checker {
         return before.node() + (recent == learned ? " learned " : " applied ") + before.command() + " (t=" + before.t() + ")";
     }
 
-    /**
-     * A value learned must be the one a majority of the slot's configuration accepted, when the
-     * trace shows acceptances.
-     */
+    /** A value learned must be the one the acceptors chose, when the trace shows the acceptances. */
     private void compareLearned(Map<Long, Chosen> slots) {
         for (Map.Entry<Long, Chosen> l : slots.entrySet()) {
             Chosen byAcceptors = chosenByAcceptors.get(l.getKey());
-            if (byAcceptors == null && sawAcceptances) {
-                violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
-                        + ": learned " + l.getValue().command() + " but no majority of " + membersAt(l.getKey())
-                        + " accepted it in one ballot");
-            } else if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
+            if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
                 violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
                         + ": learned " + l.getValue().command() + " but a majority accepted " + byAcceptors.command());
             }

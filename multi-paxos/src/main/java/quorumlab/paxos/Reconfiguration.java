@@ -35,12 +35,18 @@ final class Reconfiguration {
     /** The leader's change in progress, from the operator's request until it takes effect or is refused. */
     private MembershipChange pending;
     private boolean proposed;
-    /** A node being added: it learns as a non-member until it has caught up (then the command is proposed). */
+    /**
+     * A node being added: it learns as a non-member until it has caught up, then the command is
+     * proposed; it hears the leader until the change takes effect.
+     */
     private NodeId joining;
     private int rounds;
     private long roundTarget;
     private long roundStart;
     private long entriesSent;
+    /** {@link #audience()}, kept until the open slots' configuration, the configurations or the joining node change. */
+    private Set<NodeId> audience;
+    private Configuration audienceFrom;
 
     Reconfiguration(PaxosNode node) {
         this.node = node;
@@ -89,11 +95,15 @@ final class Reconfiguration {
      * the open slots on, and a node catching up to join; not this node.
      */
     Set<NodeId> audience() {
-        Set<NodeId> all = new TreeSet<>(at(node.learner.firstUnchosen()).members());
-        for (Configuration c : byFirstSlot.tailMap(node.learner.firstUnchosen(), false).values()) all.addAll(c.members());
-        if (joining != null) all.add(joining);
-        all.remove(node.ctx.self());
-        return all;
+        Configuration current = at(node.learner.firstUnchosen());
+        if (audience == null || audienceFrom != current) {
+            Set<NodeId> all = new TreeSet<>(members());
+            if (joining != null) all.add(joining);
+            all.remove(node.ctx.self());
+            audience = all;
+            audienceFrom = current;
+        }
+        return audience;
     }
 
     /** The members of every configuration from the open slots on (compaction waits for their snapshots). */
@@ -121,6 +131,7 @@ final class Reconfiguration {
     void restore(List<Configuration> configurations, boolean announce) {
         for (Configuration c : configurations) {
             Configuration before = byFirstSlot.put(c.effectiveFrom(), c);
+            audience = null;
             if (announce && c.chosenIn() > 0 && before == null) announce(c);
         }
     }
@@ -132,6 +143,7 @@ final class Reconfiguration {
     void onChosen(long slot, Reconfigure r, boolean replay) {
         Configuration c = new Configuration(slot, slot + alpha(), r.changeId(), r.members());
         byFirstSlot.put(c.effectiveFrom(), c);
+        audience = null;
         if (replay) return;
         announce(c);
         if (node.role == Role.LEADER) node.leader.onConfigurationChosen(c);
@@ -167,6 +179,7 @@ final class Reconfiguration {
         proposed = false;
         if (change.kind() == MembershipChange.Kind.ADD) {
             joining = change.node();
+            audience = null;
             rounds = 0;
             entriesSent = 0;
             startRound();
@@ -208,14 +221,13 @@ final class Reconfiguration {
      * (thesis §4.2.1): it may now count in a quorum, so its configuration command is proposed.
      */
     void onCatchUp(NodeId from, long fromSlot, long sent) {
-        if (joining == null || !joining.equals(from) || node.role != Role.LEADER) return;
+        if (joining == null || !joining.equals(from) || proposed || node.role != Role.LEADER) return;
         entriesSent += sent;
         if (fromSlot < roundTarget) return;
         if (node.ctx.now() - roundStart <= node.options.electionMinNs()) {
             node.ctx.emit(new ProtocolEvent.LearnerCaughtUp(joining, rounds, entriesSent));
             List<NodeId> members = new ArrayList<>(latest().members());
             members.add(joining);
-            joining = null;
             propose(members);
         } else if (rounds >= MAX_CATCH_UP_ROUNDS) {
             refuse(joining + " did not catch up in " + rounds + " rounds");
@@ -226,7 +238,7 @@ final class Reconfiguration {
 
     /** Every heartbeat: a joining node that stopped answering (crashed, cut off) does not block changes forever. */
     void onHeartbeatTimer() {
-        if (joining != null && node.ctx.now() - roundStart > MAX_CATCH_UP_ROUNDS * node.options.electionMaxNs()) {
+        if (joining != null && !proposed && node.ctx.now() - roundStart > MAX_CATCH_UP_ROUNDS * node.options.electionMaxNs()) {
             refuse(joining + " did not answer while catching up");
         }
     }
@@ -246,6 +258,7 @@ final class Reconfiguration {
         pending = null;
         proposed = false;
         joining = null;
+        audience = null;
     }
 
     /** For tests: the configurations this node knows, by first slot. */

@@ -95,4 +95,48 @@ class PaxosInvariantsTest {
         assertTrue(v.get(0).contains("established twice"), v.get(0));
         assertTrue(v.get(1).contains("no leader established"), v.get(1));
     }
+
+    static final NodeId N4 = NodeId.of(4), N5 = NodeId.of(5);
+
+    /** Slot 1 holds a configuration command: [n1, n4, n5] governs slots from 3 on (α = 2). */
+    private void reconfigured() {
+        at(N1, new ProtocolEvent.LeaderEstablished(1));
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 1, N1, "config1[n1, n4, n5]"));
+        for (NodeId n : List.of(N1, N2, N3)) {
+            at(n, new ProtocolEvent.SlotChosen(1, 1, "config1[n1, n4, n5]"));
+            at(n, new ProtocolEvent.ConfigurationChanged(1, 3, List.of(N1, N4, N5), List.of(), true));
+        }
+    }
+
+    @Test
+    void aSlotIsChosenOnlyByAMajorityOfItsOwnConfiguration() {
+        reconfigured();
+        // Slot 3: the old acceptors n2, n3 and n1 accept c1:1, but only n1 belongs to [n1, n4, n5].
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.ValueAccepted(3, 1, N1, "c1:1"));
+        at(N4, new ProtocolEvent.LeaderEstablished(2));
+        // A majority of the new configuration accepts another value: the one chosen, no conflict.
+        for (NodeId n : List.of(N4, N5)) at(n, new ProtocolEvent.ValueAccepted(3, 2, N4, "c2:1"));
+        at(N4, new ProtocolEvent.SlotChosen(3, 2, "c2:1"));
+        assertEquals(List.of(), PaxosInvariants.violations(trace));
+    }
+
+    @Test
+    void aValueLearnedFromAMajorityOfTheOldConfigurationIsCaught() {
+        reconfigured();
+        // A leader that counted votes with the old configuration in a slot the new one governs.
+        for (NodeId n : List.of(N1, N2)) at(n, new ProtocolEvent.ValueAccepted(3, 1, N1, "c1:1"));
+        at(N1, new ProtocolEvent.SlotChosen(3, 1, "c1:1"));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("slot 3: learned c1:1 but no majority of [n1, n4, n5] had accepted it"), v.get(0));
+    }
+
+    @Test
+    void nodesThatDisagreeOnAConfigurationAreCaught() {
+        reconfigured();
+        at(N4, new ProtocolEvent.ConfigurationChanged(1, 3, List.of(N1, N2, N4), List.of(), true));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("configuration for slots from 3 is [n1, n2, n4] but another node has [n1, n4, n5]"), v.get(0));
+    }
 }

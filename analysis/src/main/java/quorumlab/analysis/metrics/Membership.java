@@ -215,8 +215,16 @@ final class Membership {
                     c.caughtUpAt >= 0 ? RunMetrics.ms(c.caughtUpAt - c.requestedAt) : Double.NaN,
                     c.kind.equals("add") ? c.entriesSent : -1));
         }
-        m.membershipRefused = refusedAt.values().stream().filter(ph::inWindow).count();
-        m.membershipTimedOut = timedOutAt.values().stream().filter(ph::inWindow).count();
+        m.membershipRefused = ended(refusedAt);
+        m.membershipTimedOut = ended(timedOutAt);
+    }
+
+    /** Those of a change requested in the window (whenever the answer came), or, with no request (no leader took it), answered in it. */
+    private long ended(Map<Long, Long> at) {
+        return at.entrySet().stream().filter(e -> {
+            Change c = changes.get(e.getKey());
+            return c != null ? ph.inWindow(c.requestedAt) : ph.inWindow(e.getValue());
+        }).count();
     }
 
     private static Long changeId(String detail) {

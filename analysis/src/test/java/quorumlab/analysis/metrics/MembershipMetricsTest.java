@@ -71,10 +71,14 @@ class MembershipMetricsTest {
         t.add(new TraceRecord.Fault(700 * MS, "membership-refused", List.of(), "change 3: remove random-follower: no leader within 10s"));
         t.add(request(800, "remove", 4, N3));
         t.add(new TraceRecord.Fault(990 * MS, "membership-timeout", List.of(N3), "change 4: remove n3: not committed within 30s"));
+        // requested in the window, refused in the drain: it counts; refused in the drain with no request: it does not
+        t.add(request(995, "add", 5, NodeId.of(5)));
+        t.add(ev(1003, N1, new ProtocolEvent.MembershipChangeRefused(5, "n5 did not answer its catch-up round")));
+        t.add(new TraceRecord.Fault(1010 * MS, "membership-refused", List.of(), "change 6: remove random-follower: no leader within 10s"));
         RunMetrics m = RunMetrics.of(sorted(t));
 
-        assertEquals(3, m.membershipChanges.size(), "changes 1, 2 and 4 were handed to a leader");
-        assertEquals(2, m.membershipRefused, "change 2 (twice recorded) and change 3");
+        assertEquals(4, m.membershipChanges.size(), "changes 1, 2, 4 and 5 were handed to a leader in the window");
+        assertEquals(3, m.membershipRefused, "change 2 (recorded twice), change 3 and change 5");
         assertEquals(1, m.membershipTimedOut);
         Summary s = Summary.of("raft", List.of(m), List.of(), "true");
         Stat toCommit = s.fields().get("membership.request_to_commit_ms.median");

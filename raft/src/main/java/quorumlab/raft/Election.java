@@ -146,7 +146,7 @@ final class Election {
                 "a leader was heard within the minimum election timeout (thesis §4.2.3)"));
     }
 
-    private boolean heardFromLeaderRecently() {
+    boolean heardFromLeaderRecently() {
         return node.leaderId != null
                 && node.ctx.now() - node.lastLeaderContact < node.options.electionTimeoutMinNanos();
     }

@@ -108,7 +108,10 @@ final class RaftNode implements Node {
     @Override
     public void onClientRequest(ClientRequest request) {
         if (role != Role.LEADER) {
-            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), Optional.ofNullable(leaderId)));
+            // A server outside the configuration hears from no leader once its removal is committed,
+            // so the leader it knows may be long gone (or removed too): it names one only if heard lately.
+            NodeId hint = membership.isVoter() || election.heardFromLeaderRecently() ? leaderId : null;
+            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), Optional.ofNullable(hint)));
             return;
         }
         clients.onRequest(request);

@@ -96,7 +96,10 @@ final class Replication {
                 continue;
             }
             p = new Progress();
-            p.nextIndex = node.state.log.lastIndex() + 1;
+            // A new server starts empty (thesis §4.2.1): send it the log from the start (or the
+            // snapshot) at once, rather than probe back from our last index one entry at a time.
+            boolean learner = node.membership.learner().filter(peer::equals).isPresent();
+            p.nextIndex = learner ? 1 : node.state.log.lastIndex() + 1;
             progress.put(peer, p);
             sendAppend(peer, p);
         }

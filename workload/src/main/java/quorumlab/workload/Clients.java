@@ -27,7 +27,8 @@ final class Clients {
     private final HistoryWriter history;
     private final long seed;
     private final long end;
-    private final List<NodeId> members;
+    /** The nodes clients know of: {@link ClusterRuntime#nodes()}, refreshed when a client moves on or hears of a node it does not know. */
+    private List<NodeId> members;
     private long nextProcess;
     /** Open loop: connections with nothing outstanding. */
     private final java.util.ArrayDeque<Request> idle = new java.util.ArrayDeque<>();
@@ -39,7 +40,23 @@ final class Clients {
         this.history = history;
         this.seed = seed;
         this.end = end;
-        this.members = runtime.cluster().members();
+        this.members = runtime.nodes();
+    }
+
+    /** The position of {@code node}, learning of nodes added since (the list only grows). */
+    private int indexOf(NodeId node) {
+        int i = members.indexOf(node);
+        if (i < 0) {
+            members = runtime.nodes();
+            i = members.indexOf(node);
+        }
+        return i;
+    }
+
+    /** The node after position {@code i}, among every node that exists now. */
+    private int after(int i) {
+        members = runtime.nodes();
+        return (i + 1) % members.size();
     }
 
     long completed() {
@@ -163,7 +180,7 @@ final class Clients {
                 giveUp();
                 return;
             }
-            target = (target + 1) % members.size();
+            target = after(target);
             send();
         }
 
@@ -193,7 +210,7 @@ final class Clients {
                 giveUp();
                 return;
             }
-            target = (members.indexOf(node) + 1) % members.size();
+            target = after(indexOf(node));
             port.schedule(NO_LEADER_BACKOFF, () -> {
                 if (outstanding && thisAttempt == attempt) send();
             });
@@ -210,11 +227,11 @@ final class Clients {
                 done();
             } else if (reply instanceof ClientReply.NotLeader n) {
                 attempt++;
-                if (n.hint().isPresent() && !n.hint().get().equals(from)) {
-                    target = members.indexOf(n.hint().get());
+                if (n.hint().isPresent() && !n.hint().get().equals(from) && indexOf(n.hint().get()) >= 0) {
+                    target = indexOf(n.hint().get());
                     send();
                 } else {
-                    target = (target + 1) % members.size();
+                    target = after(target);
                     int thisAttempt = attempt;
                     port.schedule(NO_LEADER_BACKOFF, () -> {
                         if (outstanding && thisAttempt == attempt) send();

@@ -90,6 +90,8 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     private final Map<NodeId, Status> status = new ConcurrentHashMap<>();
     /** The first commit or refusal any node emitted for each membership change, by change id. */
     private final Map<Long, ProtocolEvent> membershipOutcomes = new ConcurrentHashMap<>();
+    /** Nodes added at run time, in the order added. */
+    private final List<NodeId> added = new ArrayList<>();
     private final Map<Long, LocalClient> clients = new ConcurrentHashMap<>();
     private final List<NodeId> leaders = new ArrayList<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -277,6 +279,15 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
     }
 
     @Override
+    public List<NodeId> nodes() {
+        synchronized (added) {
+            List<NodeId> all = new ArrayList<>(settings.cluster().members());
+            all.addAll(added);
+            return all;
+        }
+    }
+
+    @Override
     public NetworkModel network() {
         return settings.network();
     }
@@ -319,6 +330,9 @@ public final class PekkoLocalRuntime implements ClusterRuntime, AutoCloseable {
                 org.apache.pekko.actor.typed.Props.empty());
         nodes.put(id, ref);
         status.put(id, s);
+        synchronized (added) {
+            added.add(id);
+        }
         if (started) {
             s.up = true;
             ref.tell(new NodeCommand.Start());

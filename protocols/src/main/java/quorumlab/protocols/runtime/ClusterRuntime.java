@@ -19,6 +19,15 @@ public interface ClusterRuntime {
 
     ClusterConfig cluster();
 
+    /**
+     * Every node that exists: the bootstrap members ({@link #cluster()}), then each node
+     * {@link #addNode added} since, in the order added. Removed nodes stay (they keep running). The
+     * list only grows, so a position in it names the same node for the whole run.
+     */
+    default List<NodeId> nodes() {
+        return cluster().members();
+    }
+
     /** The network model every peer message crosses; changes to it take effect at once. */
     NetworkModel network();
 

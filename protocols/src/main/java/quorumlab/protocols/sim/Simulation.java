@@ -579,6 +579,13 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
     }
 
     @Override
+    public List<NodeId> nodes() {
+        List<NodeId> all = new ArrayList<>(nodes.size());
+        for (SimNode n : nodes) all.add(n.self());
+        return all;
+    }
+
+    @Override
     public NetworkModel network() {
         return settings.network();
     }

@@ -41,6 +41,7 @@ class AddedNodeLocalTest {
         runtime.start();
         runtime.addNode(N6);
         assertTrue(runtime.isUp(N6));
+        assertEquals(List.of(N1, NodeId.of(2), NodeId.of(3), N6), runtime.nodes());
         assertTrue(runtime.awaitUntil(() -> trace.records(TraceRecord.Deliver.class).stream()
                 .anyMatch(d -> d.from().equals(N1) && d.to().equals(N6)), WAIT), "n1 answers n6's pings");
         runtime.requestMembershipChange(N6, new MembershipChange(7, MembershipChange.Kind.ADD, NodeId.of(7)));

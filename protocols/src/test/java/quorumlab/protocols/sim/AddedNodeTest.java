@@ -39,6 +39,7 @@ class AddedNodeTest {
         sim.runUntil(25 * MS);
         sim.addNode(N6);
         assertTrue(sim.isUp(N6));
+        assertEquals(List.of(N1, N2, N3, N6), sim.nodes());
         assertEquals(1L, (Long) sim.store(N6).get("boots"), "it started once, from an empty store");
         sim.runUntil(100 * MS);
         EchoProtocol.EchoNode six = (EchoProtocol.EchoNode) sim.node(N6);

@@ -88,8 +88,8 @@ final class Acceptor {
         for (SlotValue v : a.values()) {
             // A late copy of an Accept for a slot long chosen and forgotten: nothing to keep.
             if (v.slot() <= state.forgottenThrough()) continue;
-            state.accept(v.slot(), a.ballot(), v.value());
-            node.ctx.emit(new ProtocolEvent.ValueAccepted(v.slot(), a.ballot().round(), a.ballot().node(), v.value().id()));
+            state.accept(v.slot(), a.ballot(), v.command());
+            node.ctx.emit(new ProtocolEvent.ValueAccepted(v.slot(), a.ballot().round(), a.ballot().node(), v.command().id()));
             slots.add(v.slot());
         }
         node.reply(from, new Accepted(a.ballot(), slots, node.learner.snapshotIndex()));

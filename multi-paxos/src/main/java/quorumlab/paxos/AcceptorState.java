@@ -3,6 +3,7 @@ package quorumlab.paxos;
 import java.util.ArrayList;
 import java.util.List;
 import quorumlab.paxos.PaxosMessage.AcceptedValue;
+import quorumlab.protocols.Command;
 import quorumlab.protocols.DurableStore;
 
 /**
@@ -52,8 +53,8 @@ final class AcceptorState {
         promised = ballot;
     }
 
-    void accept(long slot, Ballot ballot, Value value) {
-        store.putAt(ACCEPTED, slot, new AcceptedValue(slot, ballot, value));
+    void accept(long slot, Ballot ballot, Command command) {
+        store.putAt(ACCEPTED, slot, new AcceptedValue(slot, ballot, command));
     }
 
     List<AcceptedValue> acceptedFrom(long fromSlot) {

@@ -18,6 +18,9 @@ import quorumlab.paxos.PaxosMessage.Prepare;
 import quorumlab.paxos.PaxosMessage.Promise;
 import quorumlab.paxos.PaxosMessage.SlotValue;
 import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.Command;
+import quorumlab.protocols.ConfigurationCommand;
+import quorumlab.protocols.NoOp;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Role;
@@ -39,11 +42,11 @@ final class Leader {
     private final PaxosNode node;
     private long nextSlot;
     /** Slots proposed in this ballot and not yet chosen, with their values. */
-    private final TreeMap<Long, Value> outstanding = new TreeMap<>();
+    private final TreeMap<Long, Command> outstanding = new TreeMap<>();
     /** Who accepted each outstanding slot in this ballot. */
     private final Map<Long, Set<NodeId>> votes = new HashMap<>();
     /** Values waiting for room in the window (client commands; a configuration command goes first). */
-    private final ArrayDeque<Value> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Command> waiting = new ArrayDeque<>();
     /** How far each node's durable snapshot reaches, as its Accepted messages report (compaction). */
     private final Map<NodeId, Long> snapshotOf = new HashMap<>();
     /** This ballot's promises, by acceptor; each counts for the slots from its fromSlot on. */
@@ -116,21 +119,21 @@ final class Leader {
 
     /** A client's request: it gets a slot as soon as the window has room. */
     void propose(ClientRequest request) {
-        waiting.add(Value.of(request));
+        waiting.add(request);
         proposeWaiting();
     }
 
     /** A configuration command (one at a time, {@link Reconfiguration}): ahead of the waiting commands. */
-    void proposeFirst(Value.Reconfigure r) {
+    void proposeFirst(ConfigurationCommand r) {
         waiting.addFirst(r);
         proposeWaiting();
     }
 
     /** Whether a configuration command is proposed or recovered here and not yet chosen. */
     boolean reconfigurationOutstanding() {
-        return outstanding.values().stream().anyMatch(v -> v instanceof Value.Reconfigure)
-                || waiting.stream().anyMatch(v -> v instanceof Value.Reconfigure)
-                || recovered.values().stream().anyMatch(v -> v.value() instanceof Value.Reconfigure);
+        return outstanding.values().stream().anyMatch(c -> c instanceof ConfigurationCommand)
+                || waiting.stream().anyMatch(c -> c instanceof ConfigurationCommand)
+                || recovered.values().stream().anyMatch(v -> v.command() instanceof ConfigurationCommand);
     }
 
     /**
@@ -144,13 +147,13 @@ final class Leader {
         List<Long> fresh = new ArrayList<>();
         while (node.reconfiguration.known(nextSlot) && prepared(nextSlot)) {
             long slot = nextSlot;
-            Value value;
+            Command value;
             if (node.learner.isChosen(slot)) {
                 nextSlot++;
                 continue;
             } else if (slot <= recoverThrough) {
                 AcceptedValue v = recovered.remove(slot);
-                value = v != null ? v.value() : noOp(slot);
+                value = v != null ? v.command() : noOp(slot);
             } else if (!waiting.isEmpty()) {
                 value = waiting.poll();
             } else if (slot < flushBelow) {
@@ -165,9 +168,9 @@ final class Leader {
         sendAccepts(fresh);
     }
 
-    private Value noOp(long slot) {
+    private Command noOp(long slot) {
         node.ctx.emit(new ProtocolEvent.NoOpProposed(slot, node.ballot.round()));
-        return Value.NOOP;
+        return NoOp.INSTANCE;
     }
 
     /**
@@ -206,7 +209,7 @@ final class Leader {
         if (node.role != Role.LEADER || !a.ballot().equals(node.ballot)) return;
         List<SlotValue> decided = new ArrayList<>();
         for (long slot : a.slots()) {
-            Value value = outstanding.get(slot);
+            Command value = outstanding.get(slot);
             Configuration c = node.reconfiguration.at(slot);
             if (value == null || !c.contains(from)) continue;
             Set<NodeId> voters = votes.computeIfAbsent(slot, s -> new HashSet<>());

@@ -8,6 +8,7 @@ import quorumlab.paxos.PaxosMessage.Chosen;
 import quorumlab.paxos.PaxosMessage.SlotValue;
 import quorumlab.paxos.PaxosMessage.Snapshot;
 import quorumlab.protocols.Command;
+import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.NodeContext;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
@@ -18,8 +19,8 @@ import quorumlab.protocols.Result;
  * slot order, so a chosen slot waits while a lower one is open (head-of-line blocking). Decisions
  * are kept in the durable store so a restarted node (whose state machine starts empty) re-applies
  * them; a durable snapshot of the state machine lets the decisions before it be forgotten. A
- * configuration command it learns goes to {@link Reconfiguration}; the state machine applies a no-op
- * in its slot.
+ * configuration command it learns goes to {@link Reconfiguration} (the state machine applies it as
+ * a no-op).
  */
 final class Learner {
     private static final String CHOSEN = "paxos.chosen";
@@ -28,7 +29,7 @@ final class Learner {
 
     private final NodeContext ctx;
     private final long snapshotEvery;
-    private final TreeMap<Long, Value> chosen = new TreeMap<>();
+    private final TreeMap<Long, Command> chosen = new TreeMap<>();
     private final Reconfiguration reconfiguration;
     private final Applied onApplied;
 
@@ -64,10 +65,10 @@ final class Learner {
         }
         long last = ctx.store().lastIndex(CHOSEN);
         for (long s = Math.max(firstUnchosen, ctx.store().firstIndex(CHOSEN)); s <= last; s++) {
-            Value v = ctx.store().getAt(CHOSEN, s);
-            if (v == null) continue;
-            chosen.put(s, v);
-            if (v instanceof Value.Reconfigure r) reconfiguration.onChosen(s, r, true);
+            Command c = ctx.store().getAt(CHOSEN, s);
+            if (c == null) continue;
+            chosen.put(s, c);
+            if (c instanceof ConfigurationCommand config) reconfiguration.onChosen(s, config, true);
         }
         advance();
     }
@@ -81,7 +82,7 @@ final class Learner {
     }
 
     /** The decision for {@code slot}, or null if unknown here or already forgotten. */
-    Value chosenAt(long slot) {
+    Command chosenAt(long slot) {
         return chosen.get(slot);
     }
 
@@ -97,7 +98,7 @@ final class Learner {
     /** The leader's decision ("Paxos Made Simple" §2.3: a learner learns what a majority accepted). */
     void onChosen(Chosen c) {
         for (SlotValue v : c.values()) {
-            onChosen(v.slot(), v.value(), c.ballot().round());
+            onChosen(v.slot(), v.command(), c.ballot().round());
         }
     }
 
@@ -114,8 +115,8 @@ final class Learner {
         }
         List<SlotValue> values = new ArrayList<>();
         for (long slot = c.fromSlot(); slot < c.fromSlot() + CATCH_UP_BATCH; slot++) {
-            Value value = chosenAt(slot);
-            if (value != null) values.add(new SlotValue(slot, value));
+            Command command = chosenAt(slot);
+            if (command != null) values.add(new SlotValue(slot, command));
         }
         if (!values.isEmpty()) ctx.send(from, new Chosen(ballot, values, true));
         return values.size();
@@ -138,12 +139,12 @@ final class Learner {
         advance();
     }
 
-    void onChosen(long slot, Value value, long round) {
+    void onChosen(long slot, Command command, long round) {
         if (isChosen(slot)) return;
-        ctx.store().putAt(CHOSEN, slot, value);
-        chosen.put(slot, value);
-        ctx.emit(new ProtocolEvent.SlotChosen(slot, round, value.id()));
-        if (value instanceof Value.Reconfigure r) reconfiguration.onChosen(slot, r, false);
+        ctx.store().putAt(CHOSEN, slot, command);
+        chosen.put(slot, command);
+        ctx.emit(new ProtocolEvent.SlotChosen(slot, round, command.id()));
+        if (command instanceof ConfigurationCommand config) reconfiguration.onChosen(slot, config, false);
         if (slot > firstUnchosen && gapStart == 0) {
             gapStart = firstUnchosen;
             ctx.emit(new ProtocolEvent.GapOpened(firstUnchosen, slot));
@@ -166,7 +167,7 @@ final class Learner {
         }
         while (ctx.lastApplied() + 1 < firstUnchosen) {
             long index = ctx.lastApplied() + 1;
-            Command c = chosen.get(index).command();
+            Command c = chosen.get(index);
             onApplied.applied(index, c, ctx.apply(index, c));
         }
         snapshotIfDue();

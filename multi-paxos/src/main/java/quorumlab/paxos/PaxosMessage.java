@@ -9,18 +9,10 @@ import quorumlab.protocols.MessageCategory;
 sealed interface PaxosMessage extends Message {
 
     /** A value for one slot. */
-    record SlotValue(long slot, Value value) {
-        public SlotValue(long slot, Command command) {
-            this(slot, Value.of(command));
-        }
-    }
+    record SlotValue(long slot, Command command) {}
 
     /** What an acceptor accepted for one slot, and in which ballot. */
-    record AcceptedValue(long slot, Ballot ballot, Value value) {
-        public AcceptedValue(long slot, Ballot ballot, Command command) {
-            this(slot, ballot, Value.of(command));
-        }
-    }
+    record AcceptedValue(long slot, Ballot ballot, Command command) {}
 
     /** Phase 1a: one Prepare covers every slot from {@code fromSlot} on (Multi-Paxos). */
     record Prepare(Ballot ballot, long fromSlot) implements PaxosMessage {
@@ -37,7 +29,7 @@ sealed interface PaxosMessage extends Message {
     record Promise(Ballot ballot, long fromSlot, List<AcceptedValue> accepted) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 40 + accepted.stream().mapToInt(a -> 24 + a.value().sizeBytes()).sum();
+            return 40 + accepted.stream().mapToInt(a -> 24 + a.command().sizeBytes()).sum();
         }
 
         @Override
@@ -50,7 +42,7 @@ sealed interface PaxosMessage extends Message {
     record Accept(Ballot ballot, List<SlotValue> values) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 24 + values.stream().mapToInt(v -> 8 + v.value().sizeBytes()).sum();
+            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
         }
 
         @Override
@@ -94,7 +86,7 @@ sealed interface PaxosMessage extends Message {
     record Chosen(Ballot ballot, List<SlotValue> values, boolean catchUp) implements PaxosMessage {
         @Override
         public int sizeBytes() {
-            return 24 + values.stream().mapToInt(v -> 8 + v.value().sizeBytes()).sum();
+            return 24 + values.stream().mapToInt(v -> 8 + v.command().sizeBytes()).sum();
         }
 
         @Override

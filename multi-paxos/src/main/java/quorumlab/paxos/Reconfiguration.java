@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import quorumlab.paxos.Value.Reconfigure;
+import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
@@ -140,8 +140,8 @@ final class Reconfiguration {
      * The learner learned that the configuration command {@code r} is chosen in {@code slot}: its
      * members govern the slots from slot + α on. {@code replay} after a restart, where it was said.
      */
-    void onChosen(long slot, Reconfigure r, boolean replay) {
-        Configuration c = new Configuration(slot, slot + alpha(), r.changeId(), r.members());
+    void onChosen(long slot, ConfigurationCommand r, boolean replay) {
+        Configuration c = new Configuration(slot, slot + alpha(), r.changeId(), r.voters());
         byFirstSlot.put(c.effectiveFrom(), c);
         audience = null;
         if (replay) return;
@@ -205,7 +205,7 @@ final class Reconfiguration {
 
     private void propose(List<NodeId> members) {
         proposed = true;
-        node.leader.proposeFirst(new Reconfigure(pending.id(), members.stream().sorted().toList()));
+        node.leader.proposeFirst(new ConfigurationCommand(pending.id(), members.stream().sorted().toList(), List.of()));
     }
 
     /** A round of catch-up: the joining node must reach the slot the leader has reached now. */

@@ -101,9 +101,9 @@ class PaxosInvariantsTest {
     /** Slot 1 holds a configuration command: [n1, n4, n5] governs slots from 3 on (α = 2). */
     private void reconfigured() {
         at(N1, new ProtocolEvent.LeaderEstablished(1));
-        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 1, N1, "config1[n1, n4, n5]"));
+        for (NodeId n : List.of(N1, N2, N3)) at(n, new ProtocolEvent.ValueAccepted(1, 1, N1, "config:1:n1,n4,n5"));
         for (NodeId n : List.of(N1, N2, N3)) {
-            at(n, new ProtocolEvent.SlotChosen(1, 1, "config1[n1, n4, n5]"));
+            at(n, new ProtocolEvent.SlotChosen(1, 1, "config:1:n1,n4,n5"));
             at(n, new ProtocolEvent.ConfigurationChanged(1, 3, List.of(N1, N4, N5), List.of(), true));
         }
     }

@@ -42,6 +42,9 @@ class ScenarioDescriptionsTest {
         WORDS.put("pause", List.of("pause"));
         WORDS.put("resume", List.of("resume"));
         WORDS.put("drift", List.of("drift"));
+        WORDS.put("add", List.of("add", "grow"));
+        WORDS.put("remove", List.of("remov", "shrink"));
+        WORDS.put("replace", List.of("replac"));
     }
 
     static List<String> library() {
@@ -68,6 +71,8 @@ class ScenarioDescriptionsTest {
                 default -> { }
             }
         }
+        // a replacement adds one node and removes another
+        for (Scenario.Fault f : s.faultList()) if (f.type().equals("replace")) kinds.addAll(List.of("add", "remove"));
         return kinds;
     }
 

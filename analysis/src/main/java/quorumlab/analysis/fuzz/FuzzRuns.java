@@ -48,6 +48,7 @@ public final class FuzzRuns {
             kinds.append(e.getKey()).append(' ').append(e.getValue());
         }
         b.append("  fault kinds (schedules with each): ").append(kinds).append('\n');
+        b.append(String.format(Locale.ROOT, "  schedules with a membership change: %d%n", r.membershipSchedules()));
         b.append(String.format(Locale.ROOT, "  failing schedules: %d; linearizability undecided: %d%n", r.failingSchedules(), r.unknown()));
         for (Fuzzer.Failure f : r.failures()) {
             b.append(String.format(Locale.ROOT, "  FAILED %s (%s) first on seed %d: %s%n", f.finding().check(),

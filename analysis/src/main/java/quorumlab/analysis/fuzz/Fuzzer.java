@@ -60,10 +60,11 @@ public final class Fuzzer {
      * What a fuzz run covered and found.
      *
      * @param faultKinds how many schedules had each fault kind
+     * @param membershipSchedules how many schedules changed the membership (an add, remove or replace)
      * @param unknown schedules whose linearizability check came back undecided
      */
     public record Report(String protocol, int schedulesRun, int schedulesAsked, int combinationsRun,
-            int combinationsTotal, Map<String, Integer> faultKinds, List<Failure> failures, int failingSchedules,
+            int combinationsTotal, Map<String, Integer> faultKinds, int membershipSchedules, List<Failure> failures, int failingSchedules,
             int unknown, long events, long virtualNanos, double wallSeconds) {
         /** The exit status this report calls for: 0, 1 (safety), 4 (liveness or cost), 3 (only undecided checks). */
         public int exitCode() {
@@ -90,8 +91,13 @@ public final class Fuzzer {
         this.protocol = protocol;
         this.settings = settings;
         this.space = OptionSpace.of(protocol, settings.allowed());
-        this.generator = new ScheduleGenerator(settings.shape(), settings.excludedKinds());
+        this.generator = new ScheduleGenerator(settings.shape(), settings.excludedKinds(), protocol.supportsMembershipChange());
         if (space.size() == 0) throw new IllegalArgumentException("no option combination of " + protocol.name() + " is allowed");
+    }
+
+    /** The fault kinds this fuzz run draws. */
+    Set<String> kinds() {
+        return generator.kinds();
     }
 
     int combinations() {
@@ -114,6 +120,7 @@ public final class Fuzzer {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failing = new AtomicInteger();
         AtomicInteger unknown = new AtomicInteger();
+        AtomicInteger membership = new AtomicInteger();
         AtomicLong events = new AtomicLong();
         AtomicLong virtual = new AtomicLong();
         Set<Integer> combos = ConcurrentHashMap.newKeySet();
@@ -131,7 +138,9 @@ public final class Fuzzer {
                     Case c = schedule(index);
                     Judge.Outcome outcome = Judge.judge(c.schedule(), protocol, c.seed());
                     combos.add(c.combination());
-                    for (String kind : kindsOf(c.schedule())) kinds.merge(kind, 1, Integer::sum);
+                    Set<String> drawn = kindsOf(c.schedule());
+                    for (String kind : drawn) kinds.merge(kind, 1, Integer::sum);
+                    if (drawn.stream().anyMatch(ScheduleGenerator.MEMBERSHIP::contains)) membership.incrementAndGet();
                     events.addAndGet(outcome.events());
                     virtual.addAndGet(outcome.virtualNanos());
                     if (outcome.failed()) {
@@ -174,7 +183,7 @@ public final class Fuzzer {
             failures.add(settings.shrink() ? Shrinker.shrinkAndWrite(protocol, c, finding, settings.out())
                     : new Failure(protocol.name(), c.seed(), finding, c.schedule(), c.schedule(), finding, 0, null, null));
         }
-        return new Report(protocol.name(), done.get(), total, combos.size(), space.size(), new TreeMap<>(kinds), failures,
+        return new Report(protocol.name(), done.get(), total, combos.size(), space.size(), new TreeMap<>(kinds), membership.get(), failures,
                 failing.get(), unknown.get(), events.get(), virtual.get(), (System.nanoTime() - start) / 1e9);
     }
 

@@ -16,11 +16,20 @@ import quorumlab.workload.Scenario;
  * Draws a random schedule from a seed: cluster size, network, workload and a timeline of faults of
  * every kind the scenario format knows, overlapping freely, each undone before the quiet period.
  * Everything comes from the seed, so a schedule is replayed by its seed alone.
+ *
+ * <p>For a protocol that supports membership change, the kinds include {@code add}, {@code remove}
+ * and {@code replace} (of a node, the leader or a random follower; new nodes are numbered after the
+ * bootstrap ones), and half the schedules get one such change on top of their other faults, so
+ * that many schedules change the membership while other faults are in force. A membership change
+ * is not undone: the quiet period runs on the configuration it made.
  */
 final class ScheduleGenerator {
     /** The fault kinds drawn; names are the scenario's fault types, plus {@code crash-all}. */
     static final List<String> KINDS = List.of("crash", "crash-all", "restart", "partition", "heal", "isolate", "one-way",
-            "pause", "resume", "drift", "loss", "duplicate", "reorder", "delay", "latency-matrix");
+            "pause", "resume", "drift", "loss", "duplicate", "reorder", "delay", "latency-matrix", "add", "remove", "replace");
+
+    /** The kinds that change the membership, drawn only for protocols that support it. */
+    static final Set<String> MEMBERSHIP = Set.of("add", "remove", "replace");
 
     private static final List<String> DELAYS = List.of("constant(4ms)", "uniform(1ms,3ms)", "uniform(5ms,30ms)",
             "normal(10ms,4ms)", "exponential(8ms)", "pareto(2ms,1.5)");
@@ -28,10 +37,23 @@ final class ScheduleGenerator {
     private final Shape shape;
     private final Set<String> excludedKinds;
 
-    /** {@code excludedKinds}: fault kinds never drawn, neither in the timeline nor in the baseline network. */
-    ScheduleGenerator(Shape shape, Set<String> excludedKinds) {
+    /**
+     * {@code excludedKinds}: fault kinds never drawn, neither in the timeline nor in the baseline
+     * network; {@code membership}: whether the protocol supports membership change (if not, its kinds
+     * are excluded too).
+     */
+    ScheduleGenerator(Shape shape, Set<String> excludedKinds, boolean membership) {
         this.shape = shape;
-        this.excludedKinds = Set.copyOf(excludedKinds);
+        Set<String> excluded = new java.util.TreeSet<>(excludedKinds);
+        if (!membership) excluded.addAll(MEMBERSHIP);
+        this.excludedKinds = Set.copyOf(excluded);
+    }
+
+    /** The kinds this generator draws. */
+    Set<String> kinds() {
+        Set<String> kinds = new java.util.TreeSet<>(KINDS);
+        kinds.removeAll(excludedKinds);
+        return kinds;
     }
 
     Schedule generate(String protocol, Map<String, Object> options, long seed) {
@@ -56,11 +78,15 @@ final class ScheduleGenerator {
         kinds.removeAll(List.of("restart", "resume", "heal")); // drawn as the second half of crash, pause, partition
         int count = 1 + r.nextInt(shape.maxFaults());
         List<List<Scenario.Fault>> groups = new ArrayList<>();
-        for (int i = 0; i < count; i++) groups.add(group(r, pick(r, kinds), nodes));
+        int[] added = {0};
+        for (int i = 0; i < count; i++) groups.add(group(r, pick(r, kinds), nodes, added));
+        List<String> membership = kinds.stream().filter(MEMBERSHIP::contains).toList();
+        if (!membership.isEmpty() && r.nextBoolean()) groups.add(group(r, pick(r, membership), nodes, added));
         return new Schedule(base, groups, 0);
     }
 
-    private List<Scenario.Fault> group(SplittableRandom r, String kind, int nodes) {
+    /** One fault group of {@code kind}; {@code added} counts the nodes this schedule has added so far, to name the next. */
+    private List<Scenario.Fault> group(SplittableRandom r, String kind, int nodes, int[] added) {
         long at = 20 + r.nextLong(shape.faultPhaseMs());
         long window = 10 + r.nextLong(shape.maxWindowMs());
         String when = ms(at * MS);
@@ -114,6 +140,10 @@ final class ScheduleGenerator {
             case "delay" -> List.of(fault(when, "delay", null, null, null, null, null, pick(r, DELAYS), lasting));
             case "latency-matrix" -> List.of(new Scenario.Fault(when, "latency-matrix", null, null, null, null, null, null,
                     lasting, regions(r, nodes)));
+            case "add" -> List.of(fault(when, "add", "n" + (nodes + ++added[0]), null, null, null, null, null, null));
+            case "remove" -> List.of(fault(when, "remove", target, null, null, null, null, null, null));
+            case "replace" -> List.of(new Scenario.Fault(when, "replace", r.nextBoolean() ? "leader" : node, null, null, null, null, null,
+                    null, null, "n" + (nodes + ++added[0])));
             default -> throw new IllegalStateException("no generator for fault kind " + kind);
         };
     }

@@ -206,7 +206,7 @@ final class Shrinker {
     }
 
     private static Scenario.Fault at(Scenario.Fault f, String at, String duration) {
-        return new Scenario.Fault(at, f.type(), f.target(), f.groups(), f.from(), f.to(), f.value(), f.delay(), duration, f.regions());
+        return new Scenario.Fault(at, f.type(), f.target(), f.groups(), f.from(), f.to(), f.value(), f.delay(), duration, f.regions(), f.with());
     }
 
     private static Scenario.Workload clients(Scenario.Workload w, int clients) {

@@ -38,6 +38,7 @@ final class Pass implements Consumer<TraceRecord> {
     private Leadership leadership;
     private Ordering ordering;
     private Cost cost;
+    private Membership membership;
 
     Pass(Hints given) {
         this.given = given;
@@ -70,6 +71,7 @@ final class Pass implements Consumer<TraceRecord> {
         leadership = new Leadership(m, timeline, clients);
         ordering = new Ordering(m, timeline);
         cost = new Cost(m, timeline);
+        membership = new Membership(m);
     }
 
     private void release() {
@@ -85,6 +87,7 @@ final class Pass implements Consumer<TraceRecord> {
         leadership.accept(r);
         ordering.accept(r);
         cost.accept(r);
+        membership.accept(r);
     }
 
     /** The metrics, or null when another pass must run with {@link #hints()}. */
@@ -107,6 +110,7 @@ final class Pass implements Consumer<TraceRecord> {
         leadership.finish();
         ordering.finish();
         cost.finish();
+        membership.finish();
         m.faultWindows.addAll(timeline.windows());
         return m;
     }

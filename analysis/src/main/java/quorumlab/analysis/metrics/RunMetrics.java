@@ -48,6 +48,19 @@ public final class RunMetrics {
      */
     public record Waiting(String what, double startMs, double endMs, Map<NodeId, long[]> values) {}
 
+    /**
+     * One membership change requested in the window: {@code outcome} is committed, refused, timed out
+     * or pending; times in ms (NaN when undefined: not committed, not a new node, not caught up);
+     * {@code entriesSent} is what the leader reported sending the new node ({@code LearnerCaughtUp}),
+     * -1 when it did not report (or the change removes a node).
+     */
+    public record MembershipChange(long id, String kind, NodeId node, String outcome, double requestedMs, double committedMs,
+            double longestNoCommitMs, double catchUpMs, long entriesSent) {
+        public double requestToCommitMs() {
+            return committedMs - requestedMs;
+        }
+    }
+
     public static final long HIGHEST_TRACKABLE = 3_600_000_000_000L;
 
     // phases
@@ -101,6 +114,14 @@ public final class RunMetrics {
     /** False when the trace holds neither message counts nor sends (an old trace below level full). */
     public boolean messagesCounted;
     public final List<Window> faultWindows = new ArrayList<>();
+    // membership
+    public final List<MembershipChange> membershipChanges = new ArrayList<>();
+    /** Leader changes in the window that a membership change caused (see {@link Membership}). */
+    public long membershipLeaderChanges;
+    /** Changes refused in the window: by the protocol, or because no leader took them. */
+    public long membershipRefused;
+    /** Changes with neither a commit nor a refusal within the injector's bound. */
+    public long membershipTimedOut;
 
     public double throughputOpsPerSecond() {
         double w = phases.windowMs();

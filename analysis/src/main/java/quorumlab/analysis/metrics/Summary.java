@@ -95,6 +95,18 @@ public record Summary(String protocol, int seeds, Map<String, Stat> fields, List
         }
         seed("leader_message_share", RunMetrics::leaderMessageShare);
         seed("busiest_node_messages_s", RunMetrics::busiestNodeMessagesPerSecond);
+        seed("membership.changes_requested", m -> m.membershipChanges.size());
+        seed("membership.changes_refused", m -> m.membershipRefused);
+        seed("membership.changes_timed_out", m -> m.membershipTimedOut);
+        pooled("membership.request_to_commit_ms.median", m -> membership(m, RunMetrics.MembershipChange::requestToCommitMs), 0.5, "changes");
+        pooled("membership.request_to_commit_ms.max", m -> membership(m, RunMetrics.MembershipChange::requestToCommitMs), 1.0, "changes");
+        pooled("membership.longest_no_commit_ms.median", m -> membership(m, RunMetrics.MembershipChange::longestNoCommitMs), 0.5, "changes");
+        pooled("membership.longest_no_commit_ms.max", m -> membership(m, RunMetrics.MembershipChange::longestNoCommitMs), 1.0, "changes");
+        pooled("membership.new_node_catch_up_ms.median", m -> membership(m, RunMetrics.MembershipChange::catchUpMs), 0.5, "new nodes");
+        pooled("membership.new_node_catch_up_ms.max", m -> membership(m, RunMetrics.MembershipChange::catchUpMs), 1.0, "new nodes");
+        pooled("membership.new_node_entries_sent.median", m -> membership(m, c -> c.entriesSent() < 0 ? Double.NaN : c.entriesSent()), 0.5,
+                "new nodes");
+        seed("membership.leader_changes_caused", m -> m.membershipLeaderChanges);
     }
 
     public static Summary of(String protocol, List<RunMetrics> runs, List<String> violations, String linearizable) {
@@ -107,6 +119,11 @@ public record Summary(String protocol, int seeds, Map<String, Stat> fields, List
     static double percentileMs(Histogram h, double p) {
         if (h == null || h.getTotalCount() == 0) return Double.NaN;
         return (p >= 100 ? h.getMaxValue() : h.getValueAtPercentile(p)) / 1e6;
+    }
+
+    /** One value per membership change; NaN (left out by {@link Stat}) where it is undefined. */
+    private static List<Double> membership(RunMetrics m, ToDoubleFunction<RunMetrics.MembershipChange> f) {
+        return m.membershipChanges.stream().map(c -> f.applyAsDouble(c)).toList();
     }
 
     private static List<Double> catchUpMs(RunMetrics m) {

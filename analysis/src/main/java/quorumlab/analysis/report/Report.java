@@ -270,7 +270,7 @@ public final class Report {
         html.append("</tr></table>\n");
     }
 
-    /** Every leader change, outage and catch-up of the first seed, with its cause. */
+    /** Every leader change, outage, catch-up and membership change of the first seed, with its cause. */
     private static void leaderChanges(Section s, StringBuilder md, StringBuilder html) {
         md.append("**Leader changes, outages and catch-ups (first seed)**\n\n");
         html.append("<h3>Leader changes, outages and catch-ups (first seed)</h3><ul>");
@@ -283,6 +283,9 @@ public final class Report {
                     o.lengthMs(), o.cause())));
             m.catchUps.forEach(c -> items.add(String.format(Locale.ROOT, "%s catches up after %s: %.0f–%.0f ms, %d entries", c.node(),
                     c.after(), c.startMs(), c.endMs(), c.entries())));
+            m.membershipChanges.forEach(c -> items.add(String.format(Locale.ROOT, "membership change %d (%s %s) asked at %.0f ms: %s%s", c.id(),
+                    c.kind(), c.node(), c.requestedMs(), c.outcome(), Double.isNaN(c.committedMs()) ? ""
+                            : String.format(Locale.ROOT, " after %.1f ms, longest without a commit %.1f ms", c.requestToCommitMs(), c.longestNoCommitMs()))));
             String line = p + ": " + (items.isEmpty() ? "none" : String.join("; ", items));
             md.append("- ").append(line).append('\n');
             html.append("<li>").append(esc(line)).append("</li>");

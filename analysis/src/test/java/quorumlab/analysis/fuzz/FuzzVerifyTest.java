@@ -12,11 +12,13 @@ import quorumlab.protocols.Protocol;
 
 /**
  * At least 400 short fuzz schedules per protocol, every option combination among them, every fault
- * kind drawn; each run checked for safety, linearizability, liveness and cost. Any failure fails
+ * kind drawn (membership changes too: at least {@link #MEMBERSHIP_SCHEDULES} schedules change the
+ * membership); each run checked for safety, linearizability, liveness and cost. Any failure fails
  * the build with the fuzzer's shrunk counterexample in the message.
  */
 class FuzzVerifyTest {
     static final int SCHEDULES = 400;
+    static final int MEMBERSHIP_SCHEDULES = 200;
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"raft", "multi-paxos"})
@@ -32,9 +34,12 @@ class FuzzVerifyTest {
         System.out.print(FuzzRuns.describe(report));
         assertEquals(SCHEDULES, report.schedulesRun());
         assertEquals(fuzzer.combinations(), report.combinationsRun(), "every option combination ran");
+        assertTrue(protocol.supportsMembershipChange(), name + " changes its membership");
         Set<String> kinds = new java.util.TreeSet<>(ScheduleGenerator.KINDS);
         kinds.removeAll(excluded);
+        assertEquals(kinds, fuzzer.kinds(), "the membership kinds are drawn for " + name);
         assertEquals(kinds, report.faultKinds().keySet(), "every fault kind was drawn");
+        assertTrue(report.membershipSchedules() >= MEMBERSHIP_SCHEDULES, report.membershipSchedules() + " schedules changed the membership");
         assertEquals(0, report.exitCode(), FuzzRuns.describe(report));
     }
 }

@@ -13,6 +13,8 @@ final class OperationGenerator {
     private final long clientId;
     private final double[] zipfCdf;
     private final String[] lastValue;
+    /** Key names, made once each rather than once per operation (an allocation and a string hash each). */
+    private final String[] keyNames;
     private long written;
     /** Bookings: the bikes in the order every user tries them, and where this client is in it. */
     private final int[] bikeOrder;
@@ -25,6 +27,7 @@ final class OperationGenerator {
         this.random = new SplittableRandom(mix(seed, clientId));
         this.zipfCdf = settings.keyDistribution().equals("zipfian") ? zipfCdf(settings.keys(), settings.zipfTheta()) : null;
         this.lastValue = new String[settings.keys()];
+        this.keyNames = new String[settings.keys()];
         this.bikeOrder = settings.bikes() > 0 ? bikeOrder(settings.bikes(), seed) : null;
         this.setup = false;
     }
@@ -36,6 +39,7 @@ final class OperationGenerator {
         this.random = new SplittableRandom(mix(seed, 0));
         this.zipfCdf = null;
         this.lastValue = new String[0];
+        this.keyNames = new String[0];
         this.bikeOrder = bikeOrder(settings.bikes(), seed);
         this.setup = true;
     }
@@ -90,7 +94,8 @@ final class OperationGenerator {
     Operation next() {
         if (bikeOrder != null) return nextBooking();
         int k = key();
-        String key = "k" + k;
+        String key = keyNames[k];
+        if (key == null) key = keyNames[k] = "k" + k;
         double total = settings.readShare() + settings.writeShare() + settings.casShare();
         double r = random.nextDouble() * total;
         if (r < settings.readShare()) return new Operation.Get(key);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,7 +216,7 @@ class FaultWindowsTest {
     private static void drive(ClusterRuntime rt, Scenario s, WorkloadSettings ws, long end, Map<Long, State> states, long[] probesMs) {
         DriftWatch watch = new DriftWatch(rt);
         FaultInjector faults = new FaultInjector(watch, s, 1);
-        Clients clients = new Clients(rt, ws, new HistoryWriter(Writer.nullWriter()), 1, end);
+        Clients clients = new Clients(rt, ws, new HistoryWriter(OutputStream.nullOutputStream()), 1, end);
         rt.schedule(0, () -> {
             faults.schedule(s.faultList());
             clients.start();

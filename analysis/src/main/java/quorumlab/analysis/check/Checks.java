@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
+import quorumlab.workload.Runner;
 
 /**
  * Runs every check that applies to a file or a run: on a trace, the protocol's safety invariants
@@ -56,6 +58,16 @@ public final class Checks {
      * @throws BadInputException when a file is corrupt, or the directory holds neither
      */
     public static Verdict checkRun(Path runDir, Settings settings) {
+        return checkRun(runDir, settings, null);
+    }
+
+    /**
+     * As {@link #checkRun(Path, Settings)}, and every record of the run's trace also goes, in file
+     * order and in the same pass, to {@code alsoFeed} (unless null), so that a caller that measures
+     * the run as well reads its trace once. {@code alsoFeed} gets nothing when the directory holds
+     * no single trace (then each file is checked on its own).
+     */
+    public static Verdict checkRun(Path runDir, Settings settings, Consumer<TraceRecord> alsoFeed) {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> list = Files.list(runDir)) {
             list.filter(Files::isRegularFile).filter(Checks::looksCheckable).sorted().forEach(files::add);
@@ -73,7 +85,7 @@ public final class Checks {
         List<Path> traces = new ArrayList<>();
         for (Path file : files) {
             try {
-                if (kindOf(file) == Kind.TRACE) traces.add(file);
+                if (kindInRun(file) == Kind.TRACE) traces.add(file);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
@@ -81,7 +93,7 @@ public final class Checks {
         if (traces.size() == 1) files = traces;
         List<Verdict.Check> checks = new ArrayList<>();
         for (Path file : files) {
-            Verdict checked = traces.size() == 1 ? checkTrace(file, here, true) : checkFile(file, here);
+            Verdict checked = traces.size() == 1 ? checkTrace(file, here, true, alsoFeed) : checkFile(file, here);
             for (Verdict.Check c : checked.checks()) {
                 List<String> pictures = c.pictures().stream().map(p -> relative(runDir, p)).toList();
                 checks.add(new Verdict.Check(c.name(), c.status(), c.summary(), c.details(), pictures));
@@ -125,6 +137,17 @@ public final class Checks {
         }
     }
 
+    /**
+     * In a run directory, the runner's own file names say what a file is, so the trace is not
+     * opened once to look and again to check; any other file is looked into ({@link #kindOf}).
+     */
+    private static Kind kindInRun(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (name.equals(Runner.TRACE_FILE) || name.equals(Runner.OLD_TRACE_FILE)) return Kind.TRACE;
+        if (name.equals(Runner.HISTORY_FILE)) return Kind.HISTORY;
+        return kindOf(file);
+    }
+
     /** A trace's lines carry {@code "kind"}; anything else is taken for a history. */
     public static Kind kindOf(Path file) throws IOException {
         if (HistoryReader.formatOf(file) == HistoryReader.Format.EDN) return Kind.HISTORY;
@@ -146,13 +169,14 @@ public final class Checks {
     }
 
     static Verdict checkTrace(Path file, Settings settings) {
-        return checkTrace(file, settings, !hasHistoryBeside(file));
+        return checkTrace(file, settings, !hasHistoryBeside(file), null);
     }
 
-    private static Verdict checkTrace(Path file, Settings settings, boolean linearizability) {
+    private static Verdict checkTrace(Path file, Settings settings, boolean linearizability, Consumer<TraceRecord> alsoFeed) {
         TraceCheck check = new TraceCheck(settings.bound(), linearizability);
+        Consumer<TraceRecord> sink = alsoFeed == null ? check : check.andThen(alsoFeed);
         try (TraceReader reader = TraceReader.open(file)) {
-            while (reader.hasNext()) check.accept(reader.next());
+            while (reader.hasNext()) sink.accept(reader.next());
         } catch (BadInputException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -177,7 +201,7 @@ public final class Checks {
      * records make ({@link TraceHistory.Builder} into a {@link LinearizabilityChecker.Stream}).
      * Memory is what those keep, never the trace.
      */
-    public static final class TraceCheck {
+    public static final class TraceCheck implements Consumer<TraceRecord> {
         private final boolean linearizability;
         private final LinearizabilityChecker.Stream history;
         private final TraceHistory.Builder builder;
@@ -191,6 +215,7 @@ public final class Checks {
             this.builder = linearizability ? new TraceHistory.Builder(history) : null;
         }
 
+        @Override
         public void accept(TraceRecord r) {
             if (checkers == null) {
                 protocol = r instanceof TraceRecord.Meta meta ? meta.protocol() : "";

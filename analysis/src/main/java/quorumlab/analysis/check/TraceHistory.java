@@ -61,7 +61,10 @@ public final class TraceHistory {
         }
 
         private final Sink sink;
-        private final Map<String, Request> open = new LinkedHashMap<>();
+        /** A request as the client numbers it, across its retries. */
+        private record RequestId(long clientId, long seq) {}
+
+        private final Map<RequestId, Request> open = new LinkedHashMap<>();
         private final Map<Long, List<long[]>> lanes = new HashMap<>(); // client -> [process, busy until position]
         private final Map<Long, Long> highestSeq = new HashMap<>();
         private long nextProcess;
@@ -96,14 +99,19 @@ public final class TraceHistory {
             sawClients = true;
             long clientId = inv.request().clientId();
             long seq = inv.request().seq();
-            String id = inv.request().id();
+            RequestId id = new RequestId(clientId, seq);
             if (open.containsKey(id)) return; // a retry
             Long highest = highestSeq.get(clientId);
             if (highest != null && seq <= highest) return; // a late retry of a request that is over
             highestSeq.put(clientId, seq);
-            for (Request earlier : new ArrayList<>(open.values())) {
-                if (earlier.clientId == clientId) giveUp(earlier);
+            List<Request> earlier = null;
+            for (Request r : open.values()) {
+                if (r.clientId == clientId) {
+                    if (earlier == null) earlier = new ArrayList<>();
+                    earlier.add(r);
+                }
             }
+            if (earlier != null) earlier.forEach(this::giveUp);
             Operation op = inv.request().operation();
             Fn f = op instanceof Operation.Get ? Fn.READ : op instanceof Operation.Put ? Fn.WRITE : Fn.CAS;
             Object argument = switch (f) {
@@ -130,7 +138,8 @@ public final class TraceHistory {
         }
 
         private void onComplete(TraceRecord.Complete c) {
-            Request req = open.get("c" + c.clientId() + ":" + c.seq());
+            RequestId id = new RequestId(c.clientId(), c.seq());
+            Request req = open.get(id);
             if (req == null) return;
             Type outcome;
             Object result = null;
@@ -147,13 +156,13 @@ public final class TraceHistory {
             } else {
                 return; // NotLeader: the client tries elsewhere
             }
-            open.remove("c" + c.clientId() + ":" + c.seq());
+            open.remove(id);
             req.lane[1] = position;
             sink.complete(req.id, outcome, result, position, c.t());
         }
 
         private void giveUp(Request req) {
-            open.remove("c" + req.clientId + ":" + req.seq);
+            open.remove(new RequestId(req.clientId, req.seq));
             sink.complete(req.id, Type.INFO, null, req.lastTimeout, req.lastTimeoutTime);
         }
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.report.CheckedRuns;
 import quorumlab.analysis.report.Report;
 import quorumlab.protocols.MatchedSettings;
 import quorumlab.protocols.Protocol;
@@ -57,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> levels;
 
     @Option(names = "--check", description = {"Also check (invariants, linearizability) and analyse",
-        "(every metric) the events-level run, timing both and", "printing their peak heap."})
+        "(every metric) the events-level run, in one pass over", "its trace as 'compare' does, timing it and",
+        "printing its peak heap."})
     boolean check;
 
     @Option(names = "--json", defaultValue = "bench.json", paramLabel = "FILE",
@@ -70,16 +71,19 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** One protocol at one trace level: what simulating took, and (with --check) checking and analysing. */
+    /** One protocol at one trace level: what simulating took, and (with --check) checking and analysing it in one pass. */
     record Row(String protocol, String level, int minutes, int rate, long operations, long deliveries, double wallSeconds,
-            double cpuSeconds, long traceBytes, long peakHeapBytes, Phase check, Phase analyse) {
+            double cpuSeconds, long traceBytes, long peakHeapBytes, Phase checkAndAnalyse) {
         double opsPerWallSecond() {
             return operations / wallSeconds;
         }
     }
 
-    /** Wall time and peak heap of a phase after the simulation; null when not measured. */
-    record Phase(double wallSeconds, long peakHeapBytes, String outcome) {}
+    /**
+     * Wall time, the JVM's CPU time and peak heap of a phase after the simulation; null when not
+     * measured. CPU time is the figure to compare on a machine others load.
+     */
+    record Phase(double wallSeconds, double cpuSeconds, long peakHeapBytes, String outcome) {}
 
     @Override
     public Integer call() throws Exception {
@@ -96,8 +100,9 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "settings: profile matched (as 'compare'): election timeout %d-%d ms, heartbeat %d ms, maxBatch %d, maxInFlight %d, retransmit %d ms%n",
                 m.electionTimeoutMinMs(), m.electionTimeoutMaxMs(), m.heartbeatIntervalMs(), m.maxBatch(), m.maxInFlight(), m.retransmitMs());
         System.out.println("wall: elapsed time of the run (simulating, writing trace and history); cpu: the JVM's CPU time over it (all threads, GC included)");
-        String header = String.format(Locale.ROOT, "%-12s %-6s %10s %12s %8s %8s %11s %9s %9s %16s %16s",
-                "protocol", "level", "operations", "deliveries", "wall s", "cpu s", "ops/wall s", "trace MB", "peak MB", "check s/peak MB", "analyse s/peak MB");
+        String header = String.format(Locale.ROOT, "%-12s %-6s %10s %12s %8s %8s %11s %9s %9s %34s",
+                "protocol", "level", "operations", "deliveries", "wall s", "cpu s", "ops/wall s", "trace MB", "peak MB",
+                "check+analyse wall s/cpu s/peak MB");
         System.out.println(header);
         List<Row> rows = new ArrayList<>();
         Path out = Files.createTempDirectory("quorumlab-bench");
@@ -140,15 +145,17 @@ final class BenchCommand implements Callable<Integer> {
         Runner.SeedRun run = r.runs().get(0);
         Path trace = Runner.traceIn(run.dir());
         long traceBytes = trace == null ? 0 : Files.size(trace);
-        Phase check = null;
-        Phase analyse = null;
+        Phase checkAndAnalyse = null;
         if (this.check && level.equals("events")) {
-            check = phase(() -> Checks.checkRun(run.dir()).toString());
-            analyse = phase(() -> Report.analyse(r.dir()).scenario());
+            checkAndAnalyse = phase(() -> {
+                CheckedRuns checked = new CheckedRuns();
+                checked.checkAndMeasure(run.dir());
+                return Report.analyse(r.dir(), checked).scenario();
+            });
         }
         Runner.deleteRecursively(r.dir());
         return new Row(protocolName, level, minutes, rate, run.completedOperations(), run.messagesDelivered(), run.wallSeconds(),
-                cpu, traceBytes, peak, check, analyse);
+                cpu, traceBytes, peak, checkAndAnalyse);
     }
 
     /** Times {@code work} and takes its peak heap; running out of memory is a result here, not a crash. */
@@ -156,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
         System.gc();
         resetPeaks();
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         String outcome;
         try {
             work.get();
@@ -163,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (OutOfMemoryError e) {
             outcome = "out of memory";
         }
-        return new Phase((System.nanoTime() - start) / 1e9, peakHeap(), outcome);
+        return new Phase((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, peakHeap(), outcome);
     }
 
     private String scenario(String level) {
@@ -184,15 +192,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static String format(Row r) {
-        return String.format(Locale.ROOT, "%-12s %-6s %,10d %,12d %8.1f %8.1f %,11.0f %,9.1f %,9d %16s %16s",
+        return String.format(Locale.ROOT, "%-12s %-6s %,10d %,12d %8.1f %8.1f %,11.0f %,9.1f %,9d %34s",
                 r.protocol(), r.level(), r.operations(), r.deliveries(), r.wallSeconds(), r.cpuSeconds(), r.opsPerWallSecond(),
-                r.traceBytes() / 1e6, r.peakHeapBytes() >> 20, format(r.check()), format(r.analyse()));
+                r.traceBytes() / 1e6, r.peakHeapBytes() >> 20, format(r.checkAndAnalyse()));
     }
 
     private static String format(Phase p) {
         if (p == null) return NOT_MEASURED;
         if (!p.outcome().equals("ok")) return p.outcome();
-        return String.format(Locale.ROOT, "%.1f / %,d", p.wallSeconds(), p.peakHeapBytes() >> 20);
+        return String.format(Locale.ROOT, "%.1f / %.1f / %,d", p.wallSeconds(), p.cpuSeconds(), p.peakHeapBytes() >> 20);
     }
 
     private void writeJson(List<Row> rows, SimBenchmark.Result raw, double bare) throws IOException {
@@ -225,8 +233,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("opsPerWallSecond", r.opsPerWallSecond());
             o.put("traceBytes", r.traceBytes());
             o.put("peakHeapMB", r.peakHeapBytes() >> 20);
-            o.put("check", phaseJson(r.check()));
-            o.put("analyse", phaseJson(r.analyse()));
+            o.put("checkAndAnalyse", phaseJson(r.checkAndAnalyse()));
             runs.add(o);
         }
         doc.put("runs", runs);
@@ -247,6 +254,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("outcome", p.outcome());
         o.put("wallSeconds", p.wallSeconds());
+        o.put("cpuSeconds", p.cpuSeconds());
         o.put("peakHeapMB", p.peakHeapBytes() >> 20);
         return o;
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.report.CheckedRuns;
 import quorumlab.analysis.report.Report;
 import quorumlab.protocols.Protocol;
 import quorumlab.workload.Runner;
@@ -50,12 +50,15 @@ final class CompareCommand implements Callable<Integer> {
         try (Progress progress = new Progress("compare", System.err).batches(scenarios.size())) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
-                Runner runner = new Runner().store(runOptions.storeKind()).afterEachRun((dir, run) -> Checks.checkRun(dir));
+                // Each seed is checked and measured in one pass over its trace.
+                CheckedRuns checked = new CheckedRuns();
+                Runner runner = new Runner().store(runOptions.storeKind()).afterEachRun(checked::checkAndMeasure);
                 boolean single = scenarios.size() == 1;
+                Report.Section[] landing = new Report.Section[1];
                 // A single scenario's report lands with its runs, in the same atomic move.
-                if (single) runner.beforeLanding(dir -> Report.write(List.of(Report.analyse(dir)), dir));
+                if (single) runner.beforeLanding(dir -> Report.write(List.of(landing[0] = Report.analyse(dir, checked)), dir));
                 Runner.Result result = runner.run(s, protocols, seeds, 1, kind, runOptions.out, progress);
-                sections.add(Report.analyse(result.dir()));
+                sections.add(single ? landing[0].movedTo(result.dir()) : Report.analyse(result.dir(), checked));
                 if (single) reportDir = result.dir();
             }
         }

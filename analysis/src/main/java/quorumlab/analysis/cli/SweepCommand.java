@@ -15,9 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import quorumlab.analysis.charts.Charts;
 import quorumlab.analysis.charts.SweepChart;
-import quorumlab.analysis.check.Checks;
 import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
+import quorumlab.analysis.report.CheckedRuns;
 import quorumlab.analysis.report.Report;
 import quorumlab.analysis.report.ScenarioText;
 import quorumlab.protocols.Protocol;
@@ -78,9 +78,10 @@ final class SweepCommand implements Callable<Integer> {
         try (Progress progress = new Progress("compare", System.err).batches(variants.size())) {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
-                Runner.Result r = new Runner().store(runOptions.storeKind()).afterEachRun((d, run) -> Checks.checkRun(d))
+                CheckedRuns checked = new CheckedRuns();
+                Runner.Result r = new Runner().store(runOptions.storeKind()).afterEachRun(checked::checkAndMeasure)
                         .run(variants.get(i), protocols, seeds, 1, kind, dir.resolve("runs").resolve(path + "=" + raw.get(i).trim()), progress);
-                sections.add(Report.analyse(r.dir()));
+                sections.add(Report.analyse(r.dir(), checked));
             }
         }
         Path tmp = dir.resolve(".charts.tmp");

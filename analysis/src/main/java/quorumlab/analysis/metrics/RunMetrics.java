@@ -190,8 +190,11 @@ public final class RunMetrics {
      * (see {@link Pass}); the third pass always decides.
      */
     public static RunMetrics of(TraceSource source) {
-        Pass.Hints hints = Pass.Hints.NONE;
-        for (int i = 0; i < 3; i++) {
+        return of(source, Pass.Hints.NONE, 3);
+    }
+
+    private static RunMetrics of(TraceSource source, Pass.Hints hints, int passes) {
+        for (int i = 0; i < passes; i++) {
             Pass pass = new Pass(hints);
             source.forEach(pass);
             RunMetrics m = pass.finish();
@@ -199,5 +202,33 @@ public final class RunMetrics {
             hints = pass.hints();
         }
         throw new IllegalStateException("the metrics did not settle in three passes");
+    }
+
+    /**
+     * The metrics of a trace that someone else reads: fed, in file order, the records of a pass
+     * that also serves other readers (the checkers), so that checking and analysing a run read its
+     * trace once. Only when that first pass cannot decide (see {@link Pass}) does {@link #finish}
+     * read the trace again.
+     */
+    public static final class Builder implements Consumer<TraceRecord> {
+        private final Pass first = new Pass(Pass.Hints.NONE);
+        private boolean fed;
+
+        @Override
+        public void accept(TraceRecord r) {
+            fed = true;
+            first.accept(r);
+        }
+
+        /** Whether any record came: false when the pass that was to feed this never read the trace. */
+        public boolean fed() {
+            return fed;
+        }
+
+        /** The metrics; {@code again} replays the trace for the rare further pass. */
+        public RunMetrics finish(TraceSource again) {
+            RunMetrics m = first.finish();
+            return m != null ? m : of(again, first.hints(), 2);
+        }
     }
 }

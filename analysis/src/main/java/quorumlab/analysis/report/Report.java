@@ -34,12 +34,25 @@ public final class Report {
 
     /** One scenario's analysed runs. */
     public record Section(String scenario, Path runDir, Map<String, List<RunMetrics>> runs, Map<String, Summary> summaries,
-            Map<String, List<String>> verdictLines, JsonNode run) {}
+            Map<String, List<String>> verdictLines, JsonNode run) {
+        /** The same section, for the run now at {@code dir} (where the runner moved it). */
+        public Section movedTo(Path dir) {
+            return new Section(scenario, dir, runs, summaries, verdictLines, run);
+        }
+    }
 
     private Report() {}
 
     /** Reads every protocol's seeds under {@code runDir}. */
     public static Section analyse(Path runDir) {
+        return analyse(runDir, new CheckedRuns());
+    }
+
+    /**
+     * As {@link #analyse(Path)}, taking each seed's metrics from {@code checked} where they were
+     * measured while checking it, so that its trace is not read again.
+     */
+    public static Section analyse(Path runDir, CheckedRuns checked) {
         Map<String, List<RunMetrics>> runs = new LinkedHashMap<>();
         Map<String, Summary> summaries = new LinkedHashMap<>();
         Map<String, List<String>> verdictLines = new LinkedHashMap<>();
@@ -59,7 +72,7 @@ public final class Report {
             List<String> lines = new ArrayList<>();
             String linearizable = "true";
             for (Path s : seeds) {
-                metrics.add(RunMetrics.of(Runner.traceIn(s)));
+                metrics.add(checked.metricsOf(s));
                 JsonNode v = readJson(s.resolve("verdict.json"));
                 String seed = s.getFileName().toString();
                 if (v == null) {

@@ -1,6 +1,7 @@
 package quorumlab.protocols.trace;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -424,8 +425,7 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
             if (f == null) return null;
             switch (f) {
                 case "v" -> {
-                    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT
-                            || p.getIntValue() != TraceRecord.SCHEMA_VERSION) {
+                    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || !isSchemaVersion(p)) {
                         throw corrupt("schema version " + p.getText() + " is not supported (this reader reads " + TraceRecord.SCHEMA_VERSION + ")");
                     }
                     hasVersion = true;
@@ -439,6 +439,14 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
                     return f;
                 }
             }
+        }
+    }
+
+    private static boolean isSchemaVersion(JsonParser p) throws IOException {
+        try {
+            return p.getLongValue() == TraceRecord.SCHEMA_VERSION;
+        } catch (InputCoercionException e) {
+            return false;
         }
     }
 
@@ -686,7 +694,7 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         JsonToken token = p.nextToken();
         if (token == JsonToken.FIELD_NAME && p.currentName().equals(field)) {
             p.nextToken();
-            discriminator = text(p, field);
+            discriminator = p.currentToken() == JsonToken.VALUE_STRING ? KnownNames.of(p) : text(p, field);
             if (discriminator == null) throw bad("no \"" + field + "\" in the " + what);
             return p;
         }
@@ -715,8 +723,12 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
 
     private long longValue(JsonParser p, String field) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw bad('"' + field + "\" must be an integer, got " + p.getText());
-        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) throw bad('"' + field + "\" is out of range: " + p.getText());
-        return p.getLongValue();
+        // getLongValue refuses what does not fit; asking getNumberType first would cost a second look at every number
+        try {
+            return p.getLongValue();
+        } catch (InputCoercionException e) {
+            throw bad('"' + field + "\" is out of range: " + p.getText());
+        }
     }
 
     private long intValue(JsonParser p, String field) throws IOException {
@@ -739,19 +751,26 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         return p.getText();
     }
 
-    /** A node name {@code n1}, {@code n2}, ...; null for JSON null. */
+    /** A node name {@code n1}, {@code n2}, ...; null for JSON null. Read from the parser's characters: no string per node. */
     private NodeId node(JsonParser p, String field) throws IOException {
-        String s = text(p, field);
-        if (s == null) return null;
-        int id = 0;
-        boolean valid = s.length() >= 2 && s.length() <= 10 && s.charAt(0) == 'n' && s.charAt(1) != '0';
-        for (int i = 1; valid && i < s.length(); i++) {
-            char c = s.charAt(i);
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            text(p, field); // null, or the error naming what is there instead
+            return null;
+        }
+        char[] chars = p.getTextCharacters();
+        int from = p.getTextOffset();
+        int length = p.getTextLength();
+        long id = 0;
+        boolean valid = length >= 2 && length <= 10 && chars[from] == 'n' && chars[from + 1] != '0';
+        for (int i = 1; valid && i < length; i++) {
+            char c = chars[from + i];
             valid = c >= '0' && c <= '9';
             id = id * 10 + (c - '0');
         }
-        if (!valid || id < 1) throw bad('"' + field + "\" is not a node name (expected n1, n2, ...): \"" + s + '"');
-        return id < NODES.length ? NODES[id] : NodeId.of(id);
+        if (!valid || id < 1 || id > Integer.MAX_VALUE) {
+            throw bad('"' + field + "\" is not a node name (expected n1, n2, ...): \"" + p.getText() + '"');
+        }
+        return id < NODES.length ? NODES[(int) id] : NodeId.of((int) id);
     }
 
     private List<NodeId> nodeList(JsonParser p, String field) throws IOException {

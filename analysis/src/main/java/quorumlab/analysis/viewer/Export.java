@@ -39,12 +39,8 @@ final class Export {
             long end = source.end();
             long step = Math.max(MIN_STEP_NANOS, (end + MAX_FRAMES - 1) / MAX_FRAMES);
             List<Object> frames = new ArrayList<>();
-            Object windows = null;
-            for (long t = 0; t <= end; t += step) {
-                Map<String, Object> state = api.stateAt(t, step);
-                windows = state.remove("windows");
-                frames.add(state);
-            }
+            Object windows = api.stateAt(0, 0, true).get("windows");
+            for (long t = 0; t <= end; t += step) frames.add(api.stateAt(t, step, false));
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("mode", "export");
             info.put("title", source.title());

@@ -29,7 +29,7 @@ import quorumlab.workload.SteppedRun;
  */
 final class LiveSession implements Source {
     /** Virtual time simulated beyond the instant asked for. */
-    static final long LOOKAHEAD_NANOS = 1_000_000_000L;
+    static final long LOOKAHEAD_NANOS = 500_000_000L;
     static final String ACTION_COMMENT = "# view-action: ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()

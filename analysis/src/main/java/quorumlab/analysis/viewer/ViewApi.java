@@ -31,6 +31,8 @@ final class ViewApi {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private final Source source;
+    /** Each protocol's fold at the instant last asked for: a page playing forward folds each record once. */
+    private final Map<String, ViewState.Fold> folds = new java.util.HashMap<>();
 
     ViewApi(Source source) {
         this.source = source;
@@ -71,12 +73,12 @@ final class ViewApi {
             return bad(e.getMessage());
         }
         synchronized (source) {
-            return ok(stateAt(t, window));
+            return ok(stateAt(t, window, true));
         }
     }
 
     /** The page's whole picture at {@code t}: used by the server and, frame by frame, by the export. */
-    Map<String, Object> stateAt(long t, long window) {
+    Map<String, Object> stateAt(long t, long window, boolean withWindows) {
         List<Source.Lane> lanes = source.lanes(t + window);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("t", t);
@@ -88,12 +90,18 @@ final class ViewApi {
             if (l.error() != null) {
                 protocols.add(Map.of("protocol", l.protocol(), "error", l.error()));
             } else {
-                protocols.add(ViewState.at(l.protocol(), l.records(), t, window));
+                ViewState.Fold fold = folds.get(l.protocol());
+                if (fold == null || fold.records != l.records() || fold.at > t) {
+                    fold = new ViewState.Fold(l.records());
+                    folds.put(l.protocol(), fold);
+                }
+                fold.advance(t);
+                protocols.add(fold.state(l.protocol(), t, window));
             }
-            windows.put(l.protocol(), FaultTimeline.of(l.records()));
+            if (withWindows) windows.put(l.protocol(), FaultTimeline.of(l.records()));
         }
         out.put("protocols", protocols);
-        out.put("windows", windows);
+        if (withWindows) out.put("windows", windows);
         return out;
     }
 
@@ -129,9 +137,12 @@ final class ViewApi {
 
     Response act(String body) {
         if (!(source instanceof LiveSession live)) return bad("actions need a live view: quorumlab view --scenario NAME|FILE");
+        if (body == null || body.isBlank()) {
+            return bad("action: the body is empty; send a JSON object such as {\"type\":\"crash\",\"node\":\"n1\",\"at\":0}");
+        }
         Action action;
         try {
-            action = JSON.readValue(body == null ? "" : body, Action.class);
+            action = JSON.readValue(body, Action.class);
             if (action == null) return bad("action: the body is empty; send a JSON object such as {\"type\":\"crash\",\"node\":\"n1\",\"at\":0}");
         } catch (JsonProcessingException e) {
             return bad("action: not a JSON action (" + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ") + ")");

@@ -57,6 +57,9 @@ final class ViewServer implements AutoCloseable {
      */
     static ViewServer start(ViewApi api, int port) {
         if (port < 0 || port > 65_535) throw new IllegalArgumentException("--port: " + port + " is not a port (0 to 65535; 0 picks a free one)");
+        if (port != 0) refuseIfInUse(port);
+        // SLF4J set up here, on one thread, before Pekko's threads log: otherwise it prints a warning about replayed calls.
+        org.slf4j.LoggerFactory.getILoggerFactory();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quorumlab-view", CONFIG);
         try {
             ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", port).bind(routes(api))
@@ -72,6 +75,17 @@ final class ViewServer implements AutoCloseable {
         } catch (InterruptedException | TimeoutException e) {
             system.terminate();
             throw new IllegalStateException("the viewer's server did not start: " + e, e);
+        }
+    }
+
+    /** Tried before Pekko starts, so a port in use is told at once. */
+    private static void refuseIfInUse(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.net.BindException e) {
+            throw new IllegalArgumentException("port " + port + " on 127.0.0.1 is in use; choose another with --port, or leave --port out for a free one");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
         }
     }
 

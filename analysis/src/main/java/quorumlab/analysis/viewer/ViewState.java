@@ -53,29 +53,8 @@ final class ViewState {
      * a page drawing frames {@code window} apart misses none).
      */
     static State at(String protocol, List<TraceRecord> records, long t, long window) {
-        Fold f = new Fold();
-        int i = 0;
-        int n = records.size();
-        for (; i < n; i++) {
-            TraceRecord r = records.get(i);
-            if (r.t() > t) break;
-            f.apply(r, t);
-        }
-        // Messages sent within the window, then the arrivals of every message still in flight.
-        for (; i < n; i++) {
-            TraceRecord r = records.get(i);
-            if (r.t() > t + window && (f.pending.isEmpty() || r.t() > t + window + ARRIVAL_SEARCH_NANOS)) break;
-            if (r instanceof TraceRecord.Send s && s.t() <= t + window) {
-                f.inFlight.put(s.id(), new Message(s.id(), s.type(), name(s.from()), name(s.to()), s.t(), null, null));
-                f.pending.put(s.id(), Boolean.TRUE);
-            } else if (r instanceof TraceRecord.Deliver d) {
-                f.arrive(d.id(), d.t(), null);
-            } else if (r instanceof TraceRecord.Drop d) {
-                f.arrive(d.id(), d.t(), d.reason());
-            } else if (r instanceof TraceRecord.Complete c && c.t() <= t + window) {
-                f.complete(c);
-            }
-        }
+        Fold f = new Fold(records);
+        f.advance(t);
         return f.state(protocol, t, window);
     }
 
@@ -83,8 +62,14 @@ final class ViewState {
         return id == null ? null : id.toString();
     }
 
-    /** The running fold: every field is what the records so far say. */
-    private static final class Fold {
+    /**
+     * The running fold over one trace: every field is what the records before {@link #next} say. It
+     * only moves forward, so a page playing forward (or an export, frame by frame) reads each record once.
+     */
+    static final class Fold {
+        final List<TraceRecord> records;
+        int next;
+        long at = -1;
         final Map<NodeId, Node> nodes = new TreeMap<>((a, b) -> Integer.compare(a.id(), b.id()));
         final List<NodeId> leaders = new ArrayList<>();
         final Map<Long, Message> inFlight = new LinkedHashMap<>();
@@ -94,11 +79,48 @@ final class ViewState {
         final List<Reply> replies = new ArrayList<>();
         boolean hasMessages;
 
+        Fold(List<TraceRecord> records) {
+            this.records = records;
+        }
+
+        /** Applies every record up to and including {@code t} (never backwards). */
+        void advance(long t) {
+            if (t < at) throw new IllegalArgumentException("a fold cannot go back from " + at + " to " + t);
+            at = t;
+            int n = records.size();
+            while (next < n && records.get(next).t() <= t) apply(records.get(next++));
+        }
+
+        /** The state at the instant advanced to, with a look past it for messages and their arrivals. */
+        State state(String protocol, long t, long window) {
+            Map<Long, Message> flying = new LinkedHashMap<>(inFlight);
+            Map<Long, Boolean> unresolved = new HashMap<>(pending);
+            List<Reply> seen = new ArrayList<>(replies);
+            Map<String, Request> waiting = new LinkedHashMap<>(requests);
+            int n = records.size();
+            for (int i = next; i < n; i++) {
+                TraceRecord r = records.get(i);
+                if (r.t() > t + window && (unresolved.isEmpty() || r.t() > t + window + ARRIVAL_SEARCH_NANOS)) break;
+                if (r instanceof TraceRecord.Send s && s.t() <= t + window) {
+                    flying.put(s.id(), new Message(s.id(), s.type(), name(s.from()), name(s.to()), s.t(), null, null));
+                    unresolved.put(s.id(), Boolean.TRUE);
+                } else if (r instanceof TraceRecord.Deliver d) {
+                    arrive(flying, unresolved, d.id(), d.t(), null);
+                } else if (r instanceof TraceRecord.Drop d) {
+                    arrive(flying, unresolved, d.id(), d.t(), d.reason());
+                } else if (r instanceof TraceRecord.Complete c && c.t() <= t + window) {
+                    waiting.remove(c.clientId() + ":" + c.seq());
+                    seen.add(new Reply(c.clientId(), c.seq(), name(c.node()), c.outcome(), c.t()));
+                }
+            }
+            return build(protocol, t, flying, seen, waiting);
+        }
+
         Node node(NodeId id) {
             return nodes.computeIfAbsent(id, k -> new Node());
         }
 
-        void apply(TraceRecord r, long t) {
+        void apply(TraceRecord r) {
             if (r instanceof TraceRecord.Meta m) {
                 for (int k = 1; k <= m.nodes(); k++) node(NodeId.of(k));
             } else if (r instanceof TraceRecord.Send s) {
@@ -124,8 +146,8 @@ final class ViewState {
             } else if (r instanceof TraceRecord.Fault f) {
                 fault(f);
             }
-            if (!replies.isEmpty() && replies.get(0).t() < t - REPLY_SHOWN_NANOS) {
-                replies.removeIf(x -> x.t() < t - REPLY_SHOWN_NANOS);
+            if (!replies.isEmpty() && replies.get(0).t() < r.t() - REPLY_SHOWN_NANOS) {
+                replies.removeIf(x -> x.t() < r.t() - REPLY_SHOWN_NANOS);
             }
         }
 
@@ -134,11 +156,11 @@ final class ViewState {
             pending.remove(id);
         }
 
-        void arrive(long id, long at, String reason) {
-            Message m = inFlight.get(id);
+        static void arrive(Map<Long, Message> flying, Map<Long, Boolean> unresolved, long id, long at, String reason) {
+            Message m = flying.get(id);
             if (m == null || m.arrives() != null) return;
-            inFlight.put(id, new Message(m.id(), m.type(), m.from(), m.to(), m.sent(), at, reason));
-            pending.remove(id);
+            flying.put(id, new Message(m.id(), m.type(), m.from(), m.to(), m.sent(), at, reason));
+            unresolved.remove(id);
         }
 
         void complete(TraceRecord.Complete c) {
@@ -196,7 +218,7 @@ final class ViewState {
             }
         }
 
-        State state(String protocol, long t, long window) {
+        private State build(String protocol, long t, Map<Long, Message> flying, List<Reply> seen, Map<String, Request> waiting) {
             List<NodeView> views = new ArrayList<>();
             long hi = 0;
             for (Node n : nodes.values()) if (!n.log.isEmpty()) hi = Math.max(hi, n.log.lastKey());
@@ -212,11 +234,11 @@ final class ViewState {
                 cells.put(e.getKey().toString(), sb.toString());
             }
             List<Message> messages = new ArrayList<>();
-            for (Message m : inFlight.values()) if (m.arrives() == null || m.arrives() > t) messages.add(m);
+            for (Message m : flying.values()) if (m.arrives() == null || m.arrives() > t) messages.add(m);
             List<Reply> shown = new ArrayList<>();
-            for (Reply r : replies) if (r.t() >= t - REPLY_SHOWN_NANOS) shown.add(r);
+            for (Reply r : seen) if (r.t() >= t - REPLY_SHOWN_NANOS) shown.add(r);
             String leader = leaders.isEmpty() ? null : leaders.get(leaders.size() - 1).toString();
-            return new State(protocol, t, leader, views, new LogView(lo, hi, cells), messages, new ArrayList<>(requests.values()),
+            return new State(protocol, t, leader, views, new LogView(lo, hi, cells), messages, new ArrayList<>(waiting.values()),
                     shown, hasMessages || !messages.isEmpty());
         }
     }

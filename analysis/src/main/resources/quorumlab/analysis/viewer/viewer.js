@@ -161,6 +161,7 @@
     if (p.error) return;
     panel.leader.textContent = p.leader ? 'leader ' + p.leader : 'no leader';
     panel.div.setAttribute('data-leader', p.leader || '');
+    panel.div.setAttribute('data-t', String(p.t));
     const svg = panel.links;
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     while (panel.msgs.firstChild) panel.msgs.removeChild(panel.msgs.firstChild);
@@ -460,6 +461,9 @@
       hint('Click a node to crash or restart it in both protocols at this instant.');
     }
     legend();
+    // a link may name the instant to open at: ...#t=1.5 (seconds)
+    const start = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
+    if (start) setTime(Number(start[1]) * 1e9);
     fetchState(true);
     requestAnimationFrame(tick);
   }).catch(err => showError(String(err.message || err)));

@@ -39,8 +39,13 @@ final class Export {
             long end = source.end();
             long step = Math.max(MIN_STEP_NANOS, (end + MAX_FRAMES - 1) / MAX_FRAMES);
             List<Object> frames = new ArrayList<>();
-            Object windows = api.stateAt(0, 0, true).get("windows");
-            for (long t = 0; t <= end; t += step) frames.add(api.stateAt(t, step, false));
+            for (long t = 0; t <= end; t += step) {
+                Map<String, Object> frame = api.stateAt(t, step, false);
+                frame.put("known", end);
+                frames.add(frame);
+            }
+            // after the frames, so a live source has run to its end and every window is known
+            Object windows = api.stateAt(end, 0, true).get("windows");
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("mode", "export");
             info.put("title", source.title());

@@ -185,6 +185,11 @@ final class LiveSession implements Source {
         return end;
     }
 
+    @Override
+    public synchronized long known() {
+        return ranTo;
+    }
+
     int nodes() {
         return base.nodeCount();
     }

@@ -20,6 +20,11 @@ interface Source {
     /** Makes sure the traces are known up to {@code t} and a little beyond, and returns them. */
     List<Lane> lanes(long t);
 
+    /** How far the traces are known: the end for a recording, the simulated time when live. */
+    default long known() {
+        return end();
+    }
+
     /** A one-line error that applies to the whole source, or null. */
     default String error() {
         return null;

@@ -83,6 +83,7 @@ final class ViewApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("t", t);
         out.put("end", source.end());
+        out.put("known", source.known());
         out.put("error", source.error());
         List<Object> protocols = new ArrayList<>();
         Map<String, Object> windows = new LinkedHashMap<>();

@@ -188,6 +188,8 @@ final class ViewState {
             } else if (event instanceof ProtocolEvent.LogTruncated lt) {
                 n.log.tailMap(lt.fromIndex(), true).clear();
             } else if (event instanceof ProtocolEvent.ValueAccepted a) {
+                // a Paxos acceptor announces no ballot of its own: the ballot it last accepted in is the one it follows
+                n.term = Math.max(n.term, a.term());
                 n.mark(a.slot(), ACCEPTED, a.command());
             } else if (event instanceof ProtocolEvent.SlotChosen c) {
                 n.mark(c.slot(), COMMITTED, c.command());

@@ -50,7 +50,7 @@
 
   // ---- the clock ----
   const view = { info: null, t: 0, playing: false, speed: 0.1, state: null, loading: false, wanted: -1,
-    partitioning: false, picked: new Set(), lastReal: 0 };
+    partitioning: false, picked: new Set(), lastReal: 0, drawn: null };
 
   function showError(text) {
     const e = $('error');
@@ -82,6 +82,7 @@
     const t = view.t;
     source.state(t, frameWindow()).then(st => {
       view.state = st;
+      view.drawn = null;
       showError(st.error || (view.info && view.info.error));
       buildPanels(st);
     }).catch(err => showError(String(err.message || err))).finally(() => {
@@ -98,7 +99,12 @@
     view.lastReal = now;
     if (view.playing) setTime(view.t + dt * MS * view.speed);
     fetchState(false);
-    draw();
+    // nothing moves while paused: draw only when the instant, the state or the selection changed
+    const key = view.t + '|' + (view.state ? view.state.t + ':' + view.state.window : '') + '|' + [...view.picked].join(',');
+    if (key !== view.drawn) {
+      view.drawn = key;
+      draw();
+    }
     requestAnimationFrame(tick);
   }
 
@@ -327,6 +333,9 @@
     const w = svg.clientWidth || 1000, h = svg.clientHeight || 64, end = Math.max(1, view.info.end);
     const x = (t) => 60 + (w - 70) * t / end;
     const ws = st && st.windows ? st.windows : {};
+    // live: what lies past the simulated time is not known yet (an open window ends there, for now)
+    const known = st && st.known !== undefined ? Math.min(end, st.known) : end;
+    if (known < end) el('svg:rect', { x: x(known), y: 0, width: x(end) - x(known), height: h, fill: '#efefef' }, svg);
     const names = Object.keys(ws);
     names.forEach((name, lane) => {
       const y = 6 + lane * 22;
@@ -335,7 +344,7 @@
       label.textContent = name;
       el('svg:line', { x1: x(0), y1: y + 9, x2: x(end), y2: y + 9, stroke: '#ddd' }, svg);
       for (const win of ws[name]) {
-        const x0 = x(win.from), x1 = x(win.to === null ? end : win.to);
+        const x0 = x(win.from), x1 = x(win.to === null ? Math.max(known, win.from) : win.to);
         const r = el('svg:rect', { x: x0, y: y + 2, width: Math.max(2, x1 - x0), height: 15, fill: WINDOW_FILL[win.kind] || C.grey,
           opacity: win.kind === 'mark' ? 1 : 0.75 }, svg);
         const title = el('svg:title', {}, r);

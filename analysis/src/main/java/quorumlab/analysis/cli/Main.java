@@ -26,6 +26,7 @@ import quorumlab.workload.Runner;
             CheckCommand.class,
             ExperimentCommand.class,
             FuzzCommand.class,
+            quorumlab.analysis.viewer.ViewCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;

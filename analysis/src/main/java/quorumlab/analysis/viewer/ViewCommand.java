@@ -1,0 +1,77 @@
+package quorumlab.analysis.viewer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import quorumlab.protocols.Protocol;
+import quorumlab.workload.ScenarioLibrary;
+
+/** {@code quorumlab view}: the two protocols side by side in a browser (docs/viewer.md). */
+@Command(name = "view", mixinStandardHelpOptions = true,
+        description = {"Shows the protocols side by side in a web page on 127.0.0.1 (docs/viewer.md).",
+            "With RUN_DIR it replays a recorded run; with --scenario it runs the scenario live in the",
+            "simulator, where clicks crash nodes, partition, lose or delay messages, for every protocol at once."})
+public final class ViewCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "RUN_DIR", description = "A run directory (results/<scenario>/<run-id>) to replay.")
+    Path runDir;
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", description = {"Run this scenario live (a library name or a file,",
+        "including one the viewer saved)."})
+    String scenario;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "The seed to show or run. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = "The port on 127.0.0.1 (default: a free one, printed).")
+    int port;
+
+    @Option(names = "--protocols", defaultValue = "raft,multi-paxos", split = ",", paramLabel = "P,Q",
+            description = "The protocols side by side (live view). Default: ${DEFAULT-VALUE}.")
+    List<String> protocols;
+
+    @Option(names = "--export", paramLabel = "FILE.html", description = {"Write one self-contained HTML file of the run",
+        "(no server, no network) and exit."})
+    Path export;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Source source = source();
+        ViewApi api = new ViewApi(source);
+        if (export != null) {
+            if (source.error() != null) throw new IllegalArgumentException(source.error());
+            Export.write(api, export);
+            System.out.println("quorumlab view: wrote " + export + " (" + (Files.size(export) >> 10) + " KiB, open it in a browser)");
+            return 0;
+        }
+        try (ViewServer server = ViewServer.start(api, port)) {
+            System.out.println("quorumlab view: " + source.title() + " at " + server.address() + " (Ctrl-C to stop)");
+            if (source.error() != null) System.err.println("quorumlab view: " + source.error());
+            System.out.flush();
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+
+    private Source source() throws IOException {
+        if ((runDir == null) == (scenario == null)) {
+            throw new IllegalArgumentException("view: give either a run directory (RUN_DIR) or --scenario NAME|FILE");
+        }
+        if (seed < 1) throw new IllegalArgumentException("--seed: must be at least 1, got " + seed);
+        if (runDir != null) return ReplaySource.read(runDir, seed);
+        List<Protocol> chosen = new ArrayList<>();
+        for (String p : protocols) chosen.add(Protocol.byName(p.trim()));
+        String text = null;
+        if (!ScenarioLibrary.names().contains(scenario) && Files.isRegularFile(Path.of(scenario))) {
+            text = Files.readString(Path.of(scenario), StandardCharsets.UTF_8);
+        }
+        return LiveSession.load(scenario, text, seed, chosen);
+    }
+}

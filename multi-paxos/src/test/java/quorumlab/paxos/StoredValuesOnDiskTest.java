@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.Command;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.NoOp;
@@ -27,13 +28,16 @@ class StoredValuesOnDiskTest {
         List<Command> commands = List.of(NoOp.INSTANCE,
                 new ClientRequest(4, 2, new Operation.Put("key", "x".repeat(100))),
                 new ClientRequest(4, 3, new Operation.Get("key")),
-                new ClientRequest(5, 1, new Operation.Cas("key", "a", "b")));
+                new ClientRequest(5, 1, new Operation.Cas("key", "a", "b")),
+                new ConfigurationCommand(7, List.of(NodeId.of(1), NodeId.of(2), NodeId.of(6)), List.of()));
         Ballot promised = new Ballot(9, NodeId.of(2));
         List<PaxosMessage.AcceptedValue> accepted = List.of(
                 new PaxosMessage.AcceptedValue(1, Ballot.ZERO, commands.get(0)),
                 new PaxosMessage.AcceptedValue(2, promised, commands.get(1)),
                 new PaxosMessage.AcceptedValue(3, new Ballot(3, NodeId.of(5)), commands.get(3)));
-        KvStateMachine.Snapshot snapshot = sm.snapshot();
+        PaxosSnapshot snapshot = new PaxosSnapshot(sm.snapshot(), List.of(
+                new Configuration(0, 1, 0, List.of(NodeId.of(1), NodeId.of(2), NodeId.of(3))),
+                new Configuration(5, 13, 7, List.of(NodeId.of(1), NodeId.of(2), NodeId.of(6)))));
 
         Path store = dir.resolve("n2");
         try (DiskStore s = DiskStore.open(NodeId.of(2), store)) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.ClientRequest;
+import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.KvStateMachine;
 import quorumlab.protocols.NoOp;
 import quorumlab.protocols.NodeId;
@@ -27,10 +28,13 @@ class StoredValuesOnDiskTest {
                 new LogEntry(1, NoOp.INSTANCE),
                 new LogEntry(1, new ClientRequest(4, 2, new Operation.Put("key", "x".repeat(100)))),
                 new LogEntry(2, new ClientRequest(4, 3, new Operation.Get("key"))),
-                new LogEntry(3, new ClientRequest(5, 2, new Operation.Cas("key", "a", "b"))));
+                new LogEntry(3, new ClientRequest(5, 2, new Operation.Cas("key", "a", "b"))),
+                new LogEntry(3, new ConfigurationCommand(9, List.of(NodeId.of(1), NodeId.of(2), NodeId.of(6)),
+                        List.of(NodeId.of(1), NodeId.of(2), NodeId.of(3)))));
         List<PersistentState.TermAndVote> votes = List.of(
                 new PersistentState.TermAndVote(0, null), new PersistentState.TermAndVote(7, NodeId.of(3)));
-        RaftSnapshot snapshot = new RaftSnapshot(2, 1, sm.snapshot());
+        RaftSnapshot snapshot = new RaftSnapshot(2, 1, sm.snapshot(),
+                new ConfigurationCommand(8, List.of(NodeId.of(1), NodeId.of(2), NodeId.of(3)), List.of()), 1);
 
         Path store = dir.resolve("n1");
         try (DiskStore s = DiskStore.open(NodeId.of(1), store)) {

@@ -1,6 +1,6 @@
 package quorumlab.workload;
 
-import java.io.Writer;
+import java.io.OutputStream;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.sim.Simulation;
@@ -26,7 +26,7 @@ public final class SteppedRun {
                 .workloadWindow(ws.warmup(), end).build();
         sim.start();
         FaultInjector faults = new FaultInjector(sim, scenario, seed);
-        Clients clients = new Clients(sim, ws, new HistoryWriter(Writer.nullWriter()), seed, end);
+        Clients clients = new Clients(sim, ws, new HistoryWriter(OutputStream.nullOutputStream()), seed, end);
         sim.schedule(0, () -> {
             faults.schedule(scenario.faultList());
             clients.start();

@@ -11,8 +11,8 @@ final class ScenarioRunOptions {
     String runtime;
 
     @Option(names = "--store", defaultValue = "memory", paramLabel = "memory|disk",
-            description = {"Where the nodes keep their durable state (--runtime local):", "memory, or disk (RocksDB under the run's directory,",
-                    "one fsync per handler; docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
+            description = {"Where nodes keep their durable state: memory,", "or disk (RocksDB under the run's directory,",
+                    "one fsync per handler; --runtime local only;", "docs/durable-store.md).", "Default: ${DEFAULT-VALUE}."})
     String store;
 
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")

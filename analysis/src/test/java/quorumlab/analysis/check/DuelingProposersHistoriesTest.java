@@ -42,7 +42,6 @@ class DuelingProposersHistoriesTest {
         assertEquals(CheckStatus.OK, result.status(), result.summary());
         // about one configuration per operation: the search walks the history nearly straight
         assertTrue(result.states() < 2L * result.operations(), result.summary());
-        assertTrue(result.elapsedNanos() < Duration.ofSeconds(10).toNanos(), result.summary());
         // the order found is a real linearization, checked apart from the search
         for (Map.Entry<Object, List<ClientOp>> key : Histories.byKey(history.operations()).entrySet()) {
             RegisterSearch search = new RegisterSearch(key.getValue(), 0, Integer.MAX_VALUE);

@@ -107,9 +107,9 @@ final class PaxosNode implements Node {
         if (learner.firstUnchosen() < leaderFirstUnchosen) ctx.send(from, new CatchUp(learner.firstUnchosen()));
     }
 
-    /** To every node that must hear the leader or a proposer ({@link Reconfiguration#audience()}). */
-    void sendToAll(PaxosMessage message) {
-        for (NodeId peer : reconfiguration.audience()) ctx.send(peer, message);
+    /** To the members of every configuration from the open slots on ({@link Reconfiguration#peers()}). */
+    void sendToPeers(PaxosMessage message) {
+        for (NodeId peer : reconfiguration.peers()) ctx.send(peer, message);
     }
 
     @Override

@@ -110,14 +110,16 @@ final class Membership {
         Map<Long, Configuration> gone = inLog.tailMap(from, true);
         if (gone.isEmpty()) return;
         gone.clear();
-        changed(current().index() <= node.commitIndex);
+        // Not "committed": the event says which entry is in force again (committed events name entries as they commit).
+        changed(false);
     }
 
     /** A snapshot replaced the log's prefix (taken here, or installed from the leader). */
     void onSnapshot() {
         Configuration before = current();
         load();
-        if (!before.sameVoters(current())) changed(true);
+        // A leader's snapshot that replaced a conflicting log may put an earlier configuration back in force.
+        if (!before.sameVoters(current())) changed(current().index() >= before.index());
     }
 
     private void changed(boolean committed) {

@@ -144,4 +144,62 @@ class RaftInvariantsTest {
         assertEquals(1, SafetyChecks.violations("raft", trace).size());
         assertEquals(SafetyChecks.violations(new RaftProtocol(), trace), SafetyChecks.violations("raft", trace));
     }
+
+    // ---- across configurations ----
+
+    private void meta(int nodes) {
+        trace.add(0, new TraceRecord.Meta(0, "raft", nodes, 1, "sim", null));
+    }
+
+    private void configuration(NodeId node, long index, List<NodeId> voters, boolean committed) {
+        ev(node, new ProtocolEvent.ConfigurationChanged(index, index, voters, List.of(), committed));
+    }
+
+    @Test
+    void aCommitHeldByAMinorityOfTheConfigurationIsCaught() {
+        meta(3);
+        ev(N1, new LeaderEstablished(1));
+        ev(N1, new EntryAppended(1, 1, "c1:1"));
+        ev(N1, new EntryCommitted(1, 1, "c1:1"));
+        List<String> v = RaftInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("commit quorum") && v.get(0).contains("held by [n1], not a majority of the configuration in force [n1, n2, n3]"),
+                v.get(0));
+    }
+
+    @Test
+    void aSingleServerChangeCommitsWithTheNewMajority() {
+        meta(3);
+        NodeId n4 = NodeId.of(4);
+        healthyPrefix();
+        ev(N1, new EntryAppended(2, 1, "config:1:n1,n2,n3,n4"));
+        configuration(N1, 2, List.of(N1, N2, N3, n4), false);
+        ev(n4, new EntryAppended(1, 1, "c1:1"));
+        ev(n4, new EntryAppended(2, 1, "config:1:n1,n2,n3,n4"));
+        configuration(n4, 2, List.of(N1, N2, N3, n4), false);
+        ev(N2, new EntryAppended(2, 1, "config:1:n1,n2,n3,n4"));
+        configuration(N2, 2, List.of(N1, N2, N3, n4), false);
+        // n1, n2, n4: 3 of 4, and 2 of the old 3 (every old majority meets it)
+        ev(N1, new EntryCommitted(2, 1, "config:1:n1,n2,n3,n4"));
+        assertEquals(List.of(), RaftInvariants.violations(trace));
+    }
+
+    @Test
+    void twoServersAddedAtOnceCommitWithAQuorumTheOldMajorityNeedNotMeet() {
+        meta(3);
+        NodeId n4 = NodeId.of(4), n5 = NodeId.of(5);
+        healthyPrefix();
+        List<NodeId> five = List.of(N1, N2, N3, n4, n5);
+        ev(N1, new EntryAppended(2, 1, "config:1:five"));
+        configuration(N1, 2, five, false);
+        for (NodeId n : List.of(n4, n5)) {
+            ev(n, new EntryAppended(1, 1, "c1:1"));
+            ev(n, new EntryAppended(2, 1, "config:1:five"));
+        }
+        // n1, n4, n5 are 3 of 5, but only n1 of the old three: n2 and n3 form an old majority without them
+        ev(N1, new EntryCommitted(2, 1, "config:1:five"));
+        List<String> v = RaftInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("misses a majority of the previous configuration [n1, n2, n3]"), v.get(0));
+    }
 }

@@ -39,7 +39,7 @@ class NoFaultCompareTest {
     Path tmp;
 
     @ParameterizedTest(name = "{0} at trace level {1}")
-    @CsvSource({"sim, full, 1s", "sim, events, 1s", "sim, none, 1s", "local, full, 1s", "local, events, 1s", "local, none, 1s"})
+    @CsvSource({"sim, full, 1s", "sim, events, 1s", "sim, none, 1s", "local, full, 2s", "local, events, 2s", "local, none, 2s"})
     void compareLandsItsReport(String runtime, String level, String duration) throws Exception {
         Path scenario = tmp.resolve("no-fault-" + level + ".yaml");
         Files.writeString(scenario, SCENARIO.formatted(duration, level));

@@ -222,7 +222,7 @@ final class Leader {
         }
         if (decided.isEmpty()) return;
         Chosen chosen = new Chosen(node.ballot, decided, false);
-        node.sendToAll(chosen);
+        node.sendToPeers(chosen);
         node.learner.onChosen(chosen);
         proposeWaiting();
     }
@@ -265,7 +265,8 @@ final class Leader {
     void onHeartbeatTimer() {
         if (node.role != Role.LEADER) return;
         long forget = everyMembersSnapshot();
-        node.sendToAll(new Heartbeat(node.ballot, node.learner.firstUnchosen(), forget));
+        Heartbeat heartbeat = new Heartbeat(node.ballot, node.learner.firstUnchosen(), forget);
+        for (NodeId peer : node.reconfiguration.audience()) node.ctx.send(peer, heartbeat);
         node.forgetThrough(forget);
         node.reconfiguration.onHeartbeatTimer();
         node.ctx.startTimer(PaxosNode.HEARTBEAT_TIMER, node.options.heartbeatNs());

@@ -107,9 +107,9 @@ final class PaxosNode implements Node {
         if (learner.firstUnchosen() < leaderFirstUnchosen) ctx.send(from, new CatchUp(learner.firstUnchosen()));
     }
 
-    /** To every node that must hear the leader or a proposer ({@link Reconfiguration#audience()}). */
-    void sendToAll(PaxosMessage message) {
-        for (NodeId peer : reconfiguration.audience()) ctx.send(peer, message);
+    /** To the members of every configuration from the open slots on ({@link Reconfiguration#peers()}). */
+    void sendToPeers(PaxosMessage message) {
+        for (NodeId peer : reconfiguration.peers()) ctx.send(peer, message);
     }
 
     @Override
@@ -125,10 +125,20 @@ final class PaxosNode implements Node {
     @Override
     public void onClientRequest(ClientRequest request) {
         if (role != Role.LEADER) {
-            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), leaderHint));
+            ctx.reply(new ClientReply.NotLeader(request.clientId(), request.seq(), hint()));
             return;
         }
         clients.onRequest(request);
+    }
+
+    /**
+     * Whom to point a client to. A node outside the configuration (removed, or still joining) hears
+     * no leader once it is out, so its hint may be long stale and send clients in circles among
+     * removed nodes: it names a leader only if it heard one within the minimum election timeout.
+     */
+    private Optional<NodeId> hint() {
+        if (reconfiguration.isMember() || (heardLeader && ctx.now() - lastLeaderContact < options.electionMinNs())) return leaderHint;
+        return Optional.empty();
     }
 
     // ---- liveness: who leads ----

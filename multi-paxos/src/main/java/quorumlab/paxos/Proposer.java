@@ -43,7 +43,7 @@ final class Proposer {
         node.ctx.emit(new ProtocolEvent.ElectionStarted(node.ballot.round(), false));
         node.resetElectionTimer(0);
         Prepare prepare = new Prepare(node.ballot, prepareFrom);
-        node.sendToAll(prepare);
+        node.sendToPeers(prepare);
         node.acceptor.onPrepare(node.ctx.self(), prepare);
     }
 

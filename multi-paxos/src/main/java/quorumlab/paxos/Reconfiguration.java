@@ -44,7 +44,8 @@ final class Reconfiguration {
     private long roundTarget;
     private long roundStart;
     private long entriesSent;
-    /** {@link #audience()}, kept until the open slots' configuration, the configurations or the joining node change. */
+    /** {@link #peers()} and {@link #audience()}, kept until the open slots' configuration, the configurations or the joining node change. */
+    private Set<NodeId> peers;
     private Set<NodeId> audience;
     private Configuration audienceFrom;
 
@@ -91,19 +92,31 @@ final class Reconfiguration {
     }
 
     /**
-     * Who hears the leader's Prepare, Chosen and Heartbeat: the members of every configuration from
-     * the open slots on, and a node catching up to join; not this node.
+     * Who hears a proposer's Prepare and the leader's Chosen: the members of every configuration from
+     * the open slots on, not this node. A node catching up to join is not among them: it learns the
+     * decisions in order, through CatchUp, until its configuration is chosen.
      */
+    Set<NodeId> peers() {
+        refresh();
+        return peers;
+    }
+
+    /** Who hears the leader's Heartbeat: the {@link #peers()}, and a node catching up to join. */
     Set<NodeId> audience() {
-        Configuration current = at(node.learner.firstUnchosen());
-        if (audience == null || audienceFrom != current) {
-            Set<NodeId> all = new TreeSet<>(members());
-            if (joining != null) all.add(joining);
-            all.remove(node.ctx.self());
-            audience = all;
-            audienceFrom = current;
-        }
+        refresh();
         return audience;
+    }
+
+    private void refresh() {
+        Configuration current = at(node.learner.firstUnchosen());
+        if (audience != null && audienceFrom == current) return;
+        Set<NodeId> others = new TreeSet<>(members());
+        others.remove(node.ctx.self());
+        peers = others;
+        Set<NodeId> all = new TreeSet<>(others);
+        if (joining != null) all.add(joining);
+        audience = all;
+        audienceFrom = current;
     }
 
     /** The members of every configuration from the open slots on (compaction waits for their snapshots). */

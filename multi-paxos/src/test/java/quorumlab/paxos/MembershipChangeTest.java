@@ -202,4 +202,24 @@ class MembershipChangeTest {
         assertEquals(h.sim.stateMachine(NodeId.of(1)).snapshot().data(), h.sim.stateMachine(n4).snapshot().data());
         assertSafeAndLinearizable(h);
     }
+
+    @Test
+    void aLeaderRunsPhaseOneWithANewAcceptorItsOldPromisesCannotReplace() {
+        PaxosSimHarness h = new PaxosSimHarness(3, 16, Map.of("pipelineWindow", 4));
+        NodeId leader = h.awaitLeader(SECOND);
+        List<NodeId> others = new ArrayList<>(h.nodes);
+        others.remove(leader);
+        committed(h, MembershipChange.Kind.REMOVE, others.get(0), List.of(leader, others.get(1)).stream().sorted().toList());
+        committed(h, MembershipChange.Kind.REMOVE, others.get(1), List.of(leader));
+        // [leader, n4] needs n4's promise: no promise the leader holds covers a majority of it.
+        NodeId n4 = h.addNode(4);
+        committed(h, MembershipChange.Kind.ADD, n4, List.of(leader, n4).stream().sorted().toList());
+        long from = reconfiguration(h, leader).latest().effectiveFrom();
+        assertEquals(leader, h.awaitLeader(SECOND), "the same leader, the same ballot");
+        assertTrue(h.runUntilDone(List.of(h.client(1, 20)), 5 * SECOND), "writes chosen by [" + leader + ", n4]");
+        assertTrue(h.trace.records().stream().anyMatch(r -> r instanceof TraceRecord.Event e && e.node().equals(n4)
+                && e.event() instanceof ProtocolEvent.ValueAccepted va && va.slot() >= from), "n4 accepted in its configuration's slots");
+        assertEquals(((PaxosNode) h.sim.node(leader)).ballot, ((PaxosNode) h.sim.node(n4)).acceptor.promised());
+        assertSafeAndLinearizable(h);
+    }
 }

@@ -103,11 +103,13 @@ class BrokenMembershipCheckTest {
         Path file = write(List.of(N1, N2, N3, N4, N5), true);
         StringWriter out = new StringWriter(), err = new StringWriter();
         assertEquals(Main.EXIT_VIOLATION, check(file, out, err), out + "\n" + err);
-        List<String> violations = out.toString().lines().filter(l -> l.startsWith("VIOLATION")).toList();
-        assertEquals(1, violations.size(), "one line for the invariants check: " + out);
-        String line = violations.get(0);
-        assertTrue(line.contains("raft-invariants") && line.contains(file.toString()), line);
-        assertTrue(line.contains("misses a majority of the previous configuration"), line);
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(3, lines.size(), "one line per check (invariants, acknowledged writes, linearizability): " + out);
+        List<String> invariants = lines.stream().filter(l -> l.startsWith("VIOLATION") && l.contains("raft-invariants")).toList();
+        assertEquals(1, invariants.size(), out.toString());
+        String line = invariants.get(0);
+        assertTrue(line.contains(file.toString()), line);
+        assertTrue(line.contains("commit quorum") && line.contains("misses a majority of the previous configuration"), line);
         assertEquals("", err.toString());
     }
 

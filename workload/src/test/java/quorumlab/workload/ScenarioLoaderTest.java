@@ -58,7 +58,7 @@ class ScenarioLoaderTest {
             assertEquals(name, s.name());
             assertTrue(s.description() != null && !s.description().isBlank(), name);
         }
-        assertEquals(11, ScenarioLibrary.names().size());
+        assertEquals(17, ScenarioLibrary.names().size());
     }
 
     @Test

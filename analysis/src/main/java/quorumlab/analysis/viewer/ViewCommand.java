@@ -16,11 +16,14 @@ import quorumlab.workload.ScenarioLibrary;
 
 /** {@code quorumlab view}: the two protocols side by side in a browser (docs/viewer.md). */
 @Command(name = "view", mixinStandardHelpOptions = true,
-        description = {"Shows the protocols side by side in a web page on 127.0.0.1 (docs/viewer.md).",
-            "With RUN_DIR it replays a recorded run; with --scenario it runs the scenario live in the",
-            "simulator, where clicks crash nodes, partition, lose or delay messages, for every protocol at once."})
+        description = {"Shows the protocols side by side in a web page.",
+            "It serves the page on 127.0.0.1 (docs/viewer.md). With RUN_DIR it replays",
+            "a recorded run; with --scenario it runs the scenario live in the simulator,",
+            "where clicks crash nodes, cut links, lose or delay messages, in every",
+            "protocol at the same virtual instant."})
 public final class ViewCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "RUN_DIR", description = "A run directory (results/<scenario>/<run-id>) to replay.")
+    @Parameters(arity = "0..1", paramLabel = "RUN_DIR", description = {"A run directory to replay",
+        "(results/<scenario>/<run-id>)."})
     Path runDir;
 
     @Option(names = "--scenario", paramLabel = "NAME|FILE", description = {"Run this scenario live (a library name or a file,",
@@ -30,16 +33,27 @@ public final class ViewCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "The seed to show or run. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = "The port on 127.0.0.1 (default: a free one, printed).")
+    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = {"The port on 127.0.0.1",
+        "(default: a free one, printed)."})
     int port;
 
     @Option(names = "--protocols", defaultValue = "raft,multi-paxos", split = ",", paramLabel = "P,Q",
-            description = "The protocols side by side (live view). Default: ${DEFAULT-VALUE}.")
+            completionCandidates = ProtocolNames.class,
+            description = {"The protocols side by side (live view),", "from: ${COMPLETION-CANDIDATES}.",
+                "Default: ${DEFAULT-VALUE}."})
     List<String> protocols;
 
     @Option(names = "--export", paramLabel = "FILE.html", description = {"Write one self-contained HTML file of the run",
         "(no server, no network) and exit."})
     Path export;
+
+    /** The protocols found, for the help text. */
+    static final class ProtocolNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Protocol.all().stream().map(Protocol::name).iterator();
+        }
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -50,7 +50,7 @@ final class CompareCommand implements Callable<Integer> {
         try (Progress progress = new Progress("compare", System.err).batches(scenarios.size())) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
-                Runner runner = new Runner().store(runOptions.storeKind()).afterEachRun((dir, run) -> Checks.checkRun(dir));
+                Runner runner = runOptions.runner().afterEachRun((dir, run) -> Checks.checkRun(dir));
                 boolean single = scenarios.size() == 1;
                 // A single scenario's report lands with its runs, in the same atomic move.
                 if (single) runner.beforeLanding(dir -> Report.write(List.of(Report.analyse(dir)), dir));

@@ -16,11 +16,21 @@ final class ScenarioRunOptions {
                     "one fsync per handler; docs/durable-store.md).", "Default: disk for cluster (a restarted process", "recovers from it), else memory."})
     String store;
 
+    @Option(names = "--hosts", paramLabel = "FILE",
+            description = {"--runtime cluster: where the coordinator and nodes run", "(docs/cluster-runtime.md). Default: all on 127.0.0.1."})
+    Path hosts;
+
     @Option(names = "--out", defaultValue = "results", paramLabel = "DIR", description = "Where run directories go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     Runner.RuntimeKind runtimeKind() {
         return Runner.RuntimeKind.parse(runtime);
+    }
+
+    /** A runner with this command line's store and hosts. */
+    Runner runner() {
+        Runner runner = new Runner().store(storeKind());
+        return hosts != null ? runner.hosts(hosts) : runner;
     }
 
     Runner.StoreKind storeKind() {

@@ -78,7 +78,7 @@ final class SweepCommand implements Callable<Integer> {
         try (Progress progress = new Progress("compare", System.err).batches(variants.size())) {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
-                Runner.Result r = new Runner().store(runOptions.storeKind()).afterEachRun((d, run) -> Checks.checkRun(d))
+                Runner.Result r = runOptions.runner().afterEachRun((d, run) -> Checks.checkRun(d))
                         .run(variants.get(i), protocols, seeds, 1, kind, dir.resolve("runs").resolve(path + "=" + raw.get(i).trim()), progress);
                 sections.add(Report.analyse(r.dir()));
             }

@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     String runtime;
 
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
-            description = "--runtime cluster: seconds measured per configuration, after 2 s of warm-up (default: ${DEFAULT-VALUE}).")
+            description = {"--runtime cluster: seconds measured per configuration,", "after 2 s of warm-up (default: ${DEFAULT-VALUE})."})
     int seconds;
 
     @Spec

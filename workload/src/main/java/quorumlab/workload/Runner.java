@@ -112,6 +112,7 @@ public final class Runner {
     private final List<Consumer<Path>> beforeLanding = new ArrayList<>();
     private int threads = Runtime.getRuntime().availableProcessors();
     private StoreKind store = StoreKind.MEMORY;
+    private quorumlab.protocols.cluster.ClusterHosts hosts;
 
     /** {@code hook} runs on each finished seed run's directory, before the run lands (e.g. to write verdict.json). */
     public Runner afterEachRun(BiConsumer<Path, SeedRun> hook) {
@@ -128,6 +129,23 @@ public final class Runner {
     /** The nodes' durable store (default memory); {@link StoreKind#DISK} needs the {@code local} or {@code cluster} runtime. */
     public Runner store(StoreKind kind) {
         this.store = java.util.Objects.requireNonNull(kind);
+        return this;
+    }
+
+    /**
+     * Where the cluster runtime's processes run, from a hosts file (JSON or YAML, docs/cluster-runtime.md);
+     * without one, every node runs on 127.0.0.1.
+     *
+     * @throws IllegalArgumentException naming the file and field, for a file that cannot be read or is wrong
+     */
+    public Runner hosts(Path file) {
+        try {
+            ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper()
+                    : new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+            this.hosts = quorumlab.protocols.cluster.ClusterHosts.fromTree(mapper.readTree(file.toFile()), file.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
+        }
         return this;
     }
 
@@ -149,6 +167,7 @@ public final class Runner {
             throw new IllegalArgumentException("--store disk needs --runtime local or cluster: the simulator keeps the nodes' state in memory");
         }
         if (runtime == RuntimeKind.CLUSTER) checkClusterFaults(scenario, store);
+        if (hosts != null && runtime != RuntimeKind.CLUSTER) throw new IllegalArgumentException("--hosts needs --runtime cluster");
         WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
         if (ws.openLoop()) {
             double operations = ws.rate() * (scenario.durationNanos() / 1e9) * seeds * protocolNames.size();
@@ -183,7 +202,7 @@ public final class Runner {
             List<Job> jobs = new ArrayList<>();
             for (Protocol p : protocols) {
                 for (long s = firstSeed; s < firstSeed + seeds; s++) {
-                    jobs.add(new Job(scenario, p, options.get(p.name()), s, runtime, store, tmp.resolve(p.name()).resolve("seed-" + s)));
+                    jobs.add(new Job(scenario, p, options.get(p.name()), s, runtime, store, hosts, tmp.resolve(p.name()).resolve("seed-" + s)));
                 }
             }
             listener.started(jobs.size());
@@ -337,7 +356,8 @@ public final class Runner {
     }
 
     /** One protocol on one seed. */
-    private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, StoreKind store, Path dir) {
+    private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, StoreKind store,
+            quorumlab.protocols.cluster.ClusterHosts hosts, Path dir) {
         SeedRun run() throws IOException {
             Files.createDirectories(dir);
             long wallStart = System.nanoTime();
@@ -364,7 +384,7 @@ public final class Runner {
                             .cluster(ClusterConfig.ofSize(scenario.nodeCount())).protocol(protocol, options)
                             .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
                             .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end)
-                            .store(store.name().toLowerCase(), dir.resolve("store")).build()) {
+                            .store(store.name().toLowerCase(), dir.resolve("store")).hosts(hosts).build()) {
                         cluster.start();
                         completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
                         runtimeFailures = cluster.failuresAfterClose();

@@ -47,7 +47,8 @@ class ClientPolicyTest {
      * arrived, not a timeout later.
      */
     @ParameterizedTest
-    @EnumSource(Runner.RuntimeKind.class)
+    // the cluster runtime's process start-up is tested once, in the analysis module's ClusterRuntimeTest
+    @EnumSource(value = Runner.RuntimeKind.class, names = {"SIM", "LOCAL"})
     void aClientFollowsANotLeaderHintAtOnce(Runner.RuntimeKind runtime, @TempDir Path out) {
         Runner.Result r = new Runner().run(threeNodes(), List.of("fixed-leader-log"), 1, 1, runtime, out, QUIET);
         List<TraceRecord> trace = TraceReader.readAll(r.runs().get(0).dir().resolve(Runner.TRACE_FILE));

@@ -68,6 +68,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--checker", description = "Also run the linearizability checker's benchmark.")
     boolean checker;
 
+    @Option(names = "--runtime", defaultValue = "sim", paramLabel = "sim|cluster",
+            description = {"sim (default): the simulator, as above;", "cluster: 3 node processes on loopback, closed-loop",
+                "clients with 1, 64, 256 writes of 100 bytes outstanding,", "memory and disk store (docs/cluster-runtime.md)."})
+    String runtime;
+
+    @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+            description = {"--runtime cluster: seconds measured per configuration,", "after 2 s of warm-up (default: ${DEFAULT-VALUE})."})
+    int seconds;
+
     @Spec
     CommandSpec spec;
 
@@ -87,6 +96,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (runtime.equals("cluster")) return ClusterBenchTable.run(protocol, seconds, System.out);
+        if (!runtime.equals("sim")) throw new ParameterException(spec.commandLine(), "--runtime must be sim or cluster, got " + runtime);
         if (minutes < 1 || minutes > 24 * 60) throw new ParameterException(spec.commandLine(), "--minutes must be 1..1440, got " + minutes);
         if (rate < 1 || rate > 100_000) throw new ParameterException(spec.commandLine(), "--rate must be 1..100000, got " + rate);
         List<String> protocols = protocol != null ? List.of(Protocol.byName(protocol).name()) : List.of("raft", "multi-paxos");

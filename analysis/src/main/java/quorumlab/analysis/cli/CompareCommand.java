@@ -52,7 +52,7 @@ final class CompareCommand implements Callable<Integer> {
                 progress.task = "compare " + s.name();
                 // Each seed is checked and measured in one pass over its trace.
                 CheckedRuns checked = new CheckedRuns();
-                Runner runner = new Runner().store(runOptions.storeKind()).afterEachRun(checked::checkAndMeasure);
+                Runner runner = runOptions.runner().afterEachRun(checked::checkAndMeasure);
                 boolean single = scenarios.size() == 1;
                 Report.Section[] landing = new Report.Section[1];
                 // A single scenario's report lands with its runs, in the same atomic move.

@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
                 : List.of(protocol);
         Runner.RuntimeKind kind = runOptions.runtimeKind();
         int n = seeds != null ? seeds : s.seedCount();
-        Runner runner = new Runner().store(runOptions.storeKind());
+        Runner runner = runOptions.runner();
         Map<Runner.SeedRun, Verdict> verdicts = new ConcurrentHashMap<>();
         // Before the run lands, so each seed's verdict.json is inside the finished directory.
         runner.afterEachRun((dir, run) -> verdicts.put(run, Checks.checkRun(dir)));

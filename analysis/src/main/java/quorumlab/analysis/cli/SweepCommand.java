@@ -79,7 +79,7 @@ final class SweepCommand implements Callable<Integer> {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
                 CheckedRuns checked = new CheckedRuns();
-                Runner.Result r = new Runner().store(runOptions.storeKind()).afterEachRun(checked::checkAndMeasure)
+                Runner.Result r = runOptions.runner().afterEachRun(checked::checkAndMeasure)
                         .run(variants.get(i), protocols, seeds, 1, kind, dir.resolve("runs").resolve(path + "=" + raw.get(i).trim()), progress);
                 sections.add(Report.analyse(r.dir(), checked));
             }

@@ -30,6 +30,7 @@ final class Burst {
     final Map<String, String> read = new ConcurrentHashMap<>();
     final AtomicInteger completed = new AtomicInteger();
     private final Map<Long, Client> clients = new HashMap<>();
+    private volatile boolean stopped;
 
     Burst(ClusterRuntime runtime, long timeoutNanos) {
         this.runtime = runtime;
@@ -49,6 +50,11 @@ final class Burst {
                 c.next();
             }
         });
+    }
+
+    /** No client sends another operation (what is outstanding may still complete). */
+    void stop() {
+        stopped = true;
     }
 
     static Operation write(String key) {
@@ -75,7 +81,7 @@ final class Burst {
 
         void next() {
             index++;
-            if (index >= ops.size()) return;
+            if (index >= ops.size() || stopped) return;
             seq++;
             send();
         }

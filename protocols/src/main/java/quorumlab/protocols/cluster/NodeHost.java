@@ -122,6 +122,10 @@ final class NodeHost extends AbstractBehavior<Wire> {
                     m.state().applyTo(network);
                     return this;
                 })
+                .onMessage(Wire.Clock.class, m -> {
+                    coordinator.tell(new Wire.ClockReading(id, spec.incarnation(), m.coordinatorNanos(), System.nanoTime()));
+                    return this;
+                })
                 .onMessage(Wire.Drift.class, m -> {
                     drift = m.rate();
                     return this;

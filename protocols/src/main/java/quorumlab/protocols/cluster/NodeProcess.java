@@ -23,13 +23,17 @@ final class NodeProcess {
 
     /** Starts {@code java <jvmOptions> -cp <this JVM's class path> NodeMain <spec>}, logging to {@code log}. */
     static NodeProcess launch(NodeSpec spec, List<String> launcher, List<String> jvmOptions, Path log) {
+        List<String> java = new ArrayList<>();
+        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        java.addAll(jvmOptions);
+        java.add("-cp");
+        java.add(System.getProperty("java.class.path"));
+        java.add(NodeMain.class.getName());
+        java.add(spec.toJson());
         List<String> command = new ArrayList<>(launcher);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(NodeMain.class.getName());
-        command.add(spec.toJson());
+        // a launcher such as ssh hands its words to a shell on the other host: quote them for it
+        if (launcher.isEmpty()) command.addAll(java);
+        else java.forEach(w -> command.add("'" + w.replace("'", "'\\''") + "'"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("QUORUMLAB_LOG_LEVEL", "WARN");
         try {

@@ -59,8 +59,11 @@ import quorumlab.protocols.trace.TraceWriter;
  * them), and a child exits by itself when this process dies ({@link NodeMain}).
  */
 public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable {
-    /** How long node processes get to start and join before the run fails. */
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long node processes get to start and join before the run fails: seconds on an idle
+     * machine, but JVM start-up alone took tens of seconds while a dozen builds ran beside it.
+     */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(180);
 
     private final RuntimeSettings settings;
     private final TraceSink sink;
@@ -103,6 +106,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         /** The node's protocol instance has been told to start. */
         volatile boolean serving;
         volatile double drift = 1.0;
+        /** The node's {@code nanoTime()} minus the coordinator's at the same instant (0 on this host). */
+        volatile long clockOffset;
         final CompletableFuture<Void> firstReady = new CompletableFuture<>();
 
         Status(NodeId id, ClusterHosts.Place place) {
@@ -129,7 +134,14 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             throw new IllegalArgumentException("the cluster runtime cannot carry a message filter to its node processes");
         }
         try {
-            this.workDir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("quorumlab-cluster-");
+            if (workDir != null) {
+                this.workDir = Files.createDirectories(workDir);
+            } else if (hosts.workDir() != null) {
+                // a run of its own inside the shared directory, which is removed, not the directory
+                this.workDir = Files.createTempDirectory(Files.createDirectories(hosts.workDir()), "quorumlab-cluster-");
+            } else {
+                this.workDir = Files.createTempDirectory("quorumlab-cluster-");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster runtime's directory: " + e.getMessage(), e);
         }
@@ -234,7 +246,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 traceLevelName(), settings.countMessages(), store, storeDir.resolve(id.toString()).toString());
         s.ref = null;
         s.serving = false;
-        s.process = NodeProcess.launch(spec, hosts.launcher(), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
+        s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
         NodeProcess p = s.process;
         p.handle().onExit().thenRun(() -> {
             if (!closed && s.process == p && s.up) {
@@ -274,6 +286,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                     ready(r);
                     return Behaviors.same();
                 })
+                .onMessage(Wire.ClockReading.class, c -> {
+                    clockRead(c);
+                    return Behaviors.same();
+                })
                 .onMessage(Wire.Reply.class, r -> {
                     ClusterClient client = clients.get(r.reply().clientId());
                     if (client != null) clientActor.tell(() -> client.replyArrived(r.from(), r.reply()));
@@ -300,8 +316,30 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         if (s == null || r.incarnation() != s.incarnation || s.process == null || s.process.pid() != r.pid()) return;
         s.ref = r.ref();
         s.ref.tell(new Wire.Network(currentNetwork()));
+        if (s.place.host().equals(hosts.coordinator().host())) {
+            // one host, one monotonic clock: the origin needs no translation
+            s.clockOffset = 0;
+            joined(s);
+        } else {
+            s.ref.tell(new Wire.Clock(System.nanoTime()));
+        }
+    }
+
+    /**
+     * Another host's clock: {@code offset = tn - (t0 + t1) / 2}, uncertain by half the round trip;
+     * its origin is the coordinator's plus the offset (docs/cluster-runtime.md).
+     */
+    private void clockRead(Wire.ClockReading c) {
+        Status s = status.get(c.node());
+        if (s == null || c.incarnation() != s.incarnation || s.ref == null) return;
+        long t1 = System.nanoTime();
+        s.clockOffset = c.nodeNanos() - (c.coordinatorNanos() + t1) / 2;
+        joined(s);
+    }
+
+    private void joined(Status s) {
         if (started && s.up) {
-            s.ref.tell(new Wire.Go(originNanos, s.drift));
+            s.ref.tell(new Wire.Go(originNanos + s.clockOffset, s.drift));
             s.serving = true;
         }
         s.firstReady.complete(null);
@@ -330,7 +368,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         for (Status s : status.values()) {
             s.up = true;
             s.serving = true;
-            s.ref.tell(new Wire.Go(originNanos, s.drift));
+            s.ref.tell(new Wire.Go(originNanos + s.clockOffset, s.drift));
         }
     }
 

@@ -30,6 +30,9 @@ public sealed interface Wire {
     /** The network model changed: the node routes what it sends (and checks what arrives) by this from now on. */
     record Network(NetworkState state) implements Wire {}
 
+    /** Answer with this process's {@code System.nanoTime()}: the coordinator measures another host's clock offset. */
+    record Clock(long coordinatorNanos) implements Wire {}
+
     /** Scale this node's timers by {@code rate} from now on. */
     record Drift(double rate) implements Wire {}
 
@@ -45,6 +48,9 @@ public sealed interface Wire {
 
     /** The node process has joined the cluster, found its peers and waits for {@link Go}. */
     record Ready(NodeId node, int incarnation, ActorRef<Wire> ref, long pid) implements Wire {}
+
+    /** The answer to {@link Clock}. */
+    record ClockReading(NodeId node, int incarnation, long coordinatorNanos, long nodeNanos) implements Wire {}
 
     /** A node's answer to a client. */
     record Reply(NodeId from, ClientReply reply) implements Wire {}

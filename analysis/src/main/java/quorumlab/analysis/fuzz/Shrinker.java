@@ -5,9 +5,12 @@ import static quorumlab.analysis.fuzz.Schedule.ms;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import quorumlab.protocols.Protocol;
 import quorumlab.workload.Durations;
 import quorumlab.workload.Scenario;
@@ -94,9 +97,9 @@ final class Shrinker {
         Scenario.Workload w = base.workloadOrDefault();
         if (w.clients() != null && w.clients() > 1) out.add(s.withBase(Schedule.withWorkload(base, clients(w, 1))));
         for (String protocolName : base.optionsOrEmpty().keySet()) {
-            for (String option : base.optionsOrEmpty().get(protocolName).keySet()) {
+            for (Set<String> group : optionGroups(base.optionsOrEmpty().get(protocolName).keySet())) {
                 Map<String, Map<String, Object>> options = Schedule.copyOptions(base);
-                options.get(protocolName).remove(option);
+                options.get(protocolName).keySet().removeAll(group);
                 if (options.get(protocolName).isEmpty()) options.remove(protocolName);
                 out.add(s.withBase(Schedule.withOptions(base, options)));
             }
@@ -234,5 +237,26 @@ final class Shrinker {
         List<T> out = new ArrayList<>(list);
         out.set(i, value);
         return out;
+    }
+
+    /**
+     * The options a schedule sets, grouped as the option space sets them: a setting's options go back
+     * to their defaults together, since one alone can make a setting nobody would run (the tight
+     * timeouts with the default 50 ms heartbeat: followers time out between heartbeats, a liveness
+     * failure of the shrunk schedule that the original never had).
+     */
+    static List<Set<String>> optionGroups(Set<String> present) {
+        List<Set<String>> groups = new ArrayList<>();
+        Set<String> grouped = new HashSet<>();
+        for (OptionSpace.Dimension d : OptionSpace.ALL) {
+            Set<String> names = new TreeSet<>();
+            for (OptionSpace.Setting setting : d.settings()) names.addAll(setting.values().keySet());
+            names.retainAll(present);
+            if (!names.isEmpty() && grouped.addAll(names)) groups.add(names);
+        }
+        for (String name : present) {
+            if (grouped.add(name)) groups.add(Set.of(name));
+        }
+        return groups;
     }
 }

@@ -20,7 +20,7 @@ import quorumlab.protocols.trace.TraceRecord;
  * events), every node applies the same command at each index, and a ballot {@code (round, node)}
  * has at most one leadership, which exists before any value is accepted in it ("Paxos Made Simple"
  * §2.2: a proposer issues one value per proposal number). Compaction may forget only slots that
- * every member holds in a durable snapshot. The cluster size comes from the trace's meta record, or
+ * every acceptor of their configuration (unless removed since) holds in a durable snapshot. The cluster size comes from the trace's meta record, or
  * else from the highest node id seen so far.
  *
  * <p>Across configurations ("Paxos Made Moderately Complex" §3): the nodes' ConfigurationChanged
@@ -146,7 +146,12 @@ final class PaxosInvariants implements SafetyChecks.Checker {
         } else if (event instanceof ProtocolEvent.SnapshotInstalled si) {
             snapshotOf.merge(node, si.index(), Math::max);
         } else if (event instanceof ProtocolEvent.SlotsForgotten sf) {
-            List<NodeId> members = membersAt(Long.MAX_VALUE);
+            // Who could still need the slots: the acceptors of the configuration that governs them,
+            // unless removed since. A member added by a later configuration governs only later
+            // slots (it neither votes nor starts phase 1 at or below them) and is sent a snapshot
+            // if it asks for them.
+            List<NodeId> members = new ArrayList<>(membersAt(sf.throughSlot()));
+            members.retainAll(membersAt(Long.MAX_VALUE));
             long everyMember = members.stream().mapToLong(m -> snapshotOf.getOrDefault(m, 0L)).min().orElse(0);
             if (sf.throughSlot() > everyMember) {
                 violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every member of " + members

@@ -85,6 +85,26 @@ class PaxosInvariantsTest {
         assertTrue(v.get(0).contains("node n1 forgot slots through 1"), v.get(0));
     }
 
+    /**
+     * n4 joins from slot 10 on: it needs no snapshot of slots 1-5, which it never votes in; n3, an
+     * acceptor of those slots, does.
+     */
+    @Test
+    void forgettingNeedsTheSnapshotsOfTheForgottenSlotsAcceptorsNotOfALaterMember() {
+        goodRun();
+        at(N1, new ProtocolEvent.ConfigurationChanged(1, 10, List.of(N1, N2, N3, N4), List.of(), true));
+        at(N1, new ProtocolEvent.SnapshotTaken(5, 0));
+        at(N2, new ProtocolEvent.SnapshotTaken(5, 0));
+        at(N3, new ProtocolEvent.SnapshotTaken(3, 0));
+        at(N1, new ProtocolEvent.SlotsForgotten(5));
+        at(N3, new ProtocolEvent.SnapshotTaken(5, 0));
+        at(N2, new ProtocolEvent.SlotsForgotten(5));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("node n1 forgot slots through 5 but not every member of [n1, n2, n3] has a snapshot beyond 3"),
+                v.get(0));
+    }
+
     @Test
     void aBallotEstablishedTwiceOrUsedWithoutLeaderIsCaught() {
         at(N1, new ProtocolEvent.LeaderEstablished(1));

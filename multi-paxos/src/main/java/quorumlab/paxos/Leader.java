@@ -145,13 +145,15 @@ final class Leader {
     private void proposeWaiting() {
         if (node.role != Role.LEADER) return;
         List<Long> fresh = new ArrayList<>();
-        while (node.reconfiguration.known(nextSlot) && prepared(nextSlot)) {
+        while (true) {
+            // A chosen slot is passed over before asking for promises: a leader elected with the
+            // acceptors of its old first open slot may hold none from a configuration whose slots
+            // were all chosen since, and its phase 1 with new acceptors covers only the open slots.
+            while (node.learner.isChosen(nextSlot)) recovered.remove(nextSlot++);
+            if (!node.reconfiguration.known(nextSlot) || !prepared(nextSlot)) break;
             long slot = nextSlot;
             Command value;
-            if (node.learner.isChosen(slot)) {
-                nextSlot++;
-                continue;
-            } else if (slot <= recoverThrough) {
+            if (slot <= recoverThrough) {
                 AcceptedValue v = recovered.remove(slot);
                 value = v != null ? v.command() : noOp(slot);
             } else if (!waiting.isEmpty()) {

@@ -93,8 +93,9 @@ public sealed interface RaftMessage extends Message {
      * {@code matchIndex} is the last index the follower now holds in agreement with the leader
      * (prevLogIndex + entries), so duplicated or reordered replies cannot mislead the leader.
      * On a rejection, {@code conflictIndex} is where the leader should retry: prevLogIndex (one step
-     * back, the paper's default) or, with fast backtracking, the first index of the follower's
-     * conflicting term {@code conflictTerm} (0 when the follower's log is simply too short).
+     * back, Figure 2), one past the follower's last entry when its log is too short
+     * (lastIndexHint), or, with fast backtracking, the first index of the follower's conflicting
+     * term {@code conflictTerm} (0 when the follower's log is simply too short).
      * {@code appendTerm} and {@code appendId} echo the append's term and id: {@code term} is the
      * follower's, which may be later than the append's. {@code heartbeat} tells whether the append
      * carried no entries, for the cost categories.

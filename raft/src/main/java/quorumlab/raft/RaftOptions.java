@@ -5,8 +5,11 @@ import quorumlab.protocols.OptionSpec;
 import quorumlab.protocols.Options;
 
 /**
- * Raft's options, typed. Every default gives the algorithm of the paper's Figure 2; the thesis
- * options (Ongaro 2014) are off until a scenario turns them on.
+ * Raft's options, typed. Every default gives the algorithm of the paper's Figure 2, with one
+ * exception: a follower whose log is too short says where it ends ({@code lastIndexHint}, as
+ * LogCabin and etcd do), so catching up after a partition costs one round trip, not one per missing
+ * entry; {@code lastIndexHint: false} is Figure 2 to the letter. The thesis options (Ongaro 2014)
+ * are off until a scenario turns them on.
  */
 record RaftOptions(
         long electionTimeoutMinNanos,
@@ -14,6 +17,7 @@ record RaftOptions(
         long heartbeatIntervalNanos,
         int maxEntriesPerAppend,
         int pipelining,
+        boolean lastIndexHint,
         boolean fastBacktrack,
         boolean preVote,
         boolean checkQuorum,
@@ -36,6 +40,9 @@ record RaftOptions(
                     "batching: most log entries one AppendEntries carries"),
             OptionSpec.ofLong("pipelining", 1, 1,
                     "most AppendEntries in flight to one follower (1 = wait for each reply)"),
+            OptionSpec.ofBoolean("lastIndexHint", true,
+                    "a follower whose log ends before prevLogIndex reports its last index, so nextIndex jumps there in one"
+                            + " step (LogCabin, etcd); false = Figure 2's one entry per round trip"),
             OptionSpec.ofBoolean("fastBacktrack", false,
                     "a rejected AppendEntries carries a conflict hint so nextIndex skips a whole term (Raft §5.3)"),
             OptionSpec.ofBoolean("preVote", false,
@@ -70,6 +77,7 @@ record RaftOptions(
                 options.getLong("heartbeatIntervalMs") * MS,
                 (int) Math.min(Integer.MAX_VALUE, options.getLong("maxEntriesPerAppend")),
                 (int) Math.min(Integer.MAX_VALUE, options.getLong("pipelining")),
+                options.getBoolean("lastIndexHint"),
                 options.getBoolean("fastBacktrack"),
                 options.getBoolean("preVote"),
                 options.getBoolean("checkQuorum"),

@@ -305,8 +305,9 @@ final class Replication {
     }
 
     /**
-     * Where to retry after a rejection. The paper's default steps back one entry (the follower
-     * reports prevLogIndex). With the conflict hint (§5.3, "the follower can include the term of the
+     * Where to retry after a rejection. Figure 2 steps back one entry (the follower reports
+     * prevLogIndex); a follower whose log is too short reports its end instead (lastIndexHint). With
+     * the conflict hint (§5.3, "the follower can include the term of the
      * conflicting entry and the first index it stores for that term"), the leader skips the term:
      * past its own last entry of that term if it has one, else to the follower's first index of it.
      */
@@ -358,8 +359,11 @@ final class Replication {
         RaftLog log = node.state.log;
         // 2. Reply false if log doesn't contain an entry at prevLogIndex whose term matches prevLogTerm.
         if (ae.prevLogIndex() > log.lastIndex()) {
-            long hint = node.options.fastBacktrack() ? log.lastIndex() + 1 : ae.prevLogIndex();
-            reject(from, ae, "log too short: last index " + log.lastIndex(), hint, 0);
+            // Where our log ends (LogCabin's and etcd's reply): the leader's next probe matches or
+            // conflicts at once, instead of stepping down one entry per round trip to reach it.
+            boolean hint = node.options.lastIndexHint() || node.options.fastBacktrack();
+            long retry = hint ? log.lastIndex() + 1 : ae.prevLogIndex();
+            reject(from, ae, "log too short: last index " + log.lastIndex(), retry, 0);
             return;
         }
         // Entries up to the snapshot are committed, so they match any leader's (Leader Completeness).

@@ -25,6 +25,7 @@ class OptionsTest {
         assertEquals(300L, o.getLong("electionTimeoutMaxMs"));
         assertEquals(50L, o.getLong("heartbeatIntervalMs"));
         assertEquals(1L, o.getLong("pipelining"));
+        assertTrue(o.getBoolean("lastIndexHint"), "the one default beyond Figure 2 (LogCabin, etcd)");
         assertFalse(o.getBoolean("fastBacktrack"));
         assertFalse(o.getBoolean("preVote"));
         assertFalse(o.getBoolean("checkQuorum"));

@@ -326,24 +326,9 @@ final class Replication {
         if (node.role != Role.LEADER) return;
         RaftLog log = node.state.log;
         List<NodeId> replicas = new ArrayList<>();
-        // The highest N a majority holds is where some server's log (a matchIndex, or the leader's
-        // last index) ends: between two such places the same servers hold N. Only those are tried,
-        // highest first, instead of every index down to commitIndex.
-        long[] candidates = new long[progress.size() + 1];
-        int count = 0;
-        long last = log.lastIndex();
-        candidates[count++] = last;
-        for (Progress p : progress.values()) {
-            if (p.matchIndex > node.commitIndex) candidates[count++] = Math.min(p.matchIndex, last);
-        }
-        java.util.Arrays.sort(candidates, 0, count);
-        for (int c = count - 1; c >= 0; c--) {
-            long n = candidates[c];
-            if (n <= node.commitIndex) return;
-            if (c < count - 1 && n == candidates[c + 1]) continue;
+        for (long n = log.lastIndex(); n > node.commitIndex; n--) {
             // Raft §5.4.2: never commit an entry from a previous term by counting replicas (Figure 8);
-            // such entries commit indirectly, below the first committed entry of this term. Terms
-            // only grow along the log, so no lower index is of this term either.
+            // such entries commit indirectly, below the first committed entry of this term.
             if (log.termAt(n) != node.state.currentTerm()) return;
             replicas.clear();
             replicas.add(node.ctx.self());

@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.NodeId;
@@ -25,19 +29,47 @@ import quorumlab.protocols.Result;
  * constant part (the kind, field names, punctuation) encoded once: a run writes millions of records,
  * and reflective serialization per record cost more than the simulation itself. The output is the
  * same, byte for byte, as Jackson's data binding of {@link TraceRecord} with {@link TraceJson} (a test
- * holds it so). Call {@link #close()} to finish the file; an I/O error becomes an
- * {@link UncheckedIOException} naming the file.
+ * holds it so).
+ *
+ * <p>Encoding and compressing happen on a thread of their own: {@link #record} only puts the record
+ * (immutable) in a batch, and a full batch goes to that thread, so a simulation spends its time
+ * simulating while the trace is written beside it on the other core. Batches are encoded one at a
+ * time in the order they were recorded, so the file is the same as if written in place; at most
+ * {@link #BATCHES_IN_FLIGHT} wait, so a writer that falls behind slows the recording down instead of
+ * filling the heap. {@link #flush()} and {@link #close()} return once everything recorded before
+ * them is written. An error while writing (an I/O error, or a record that cannot be written) is
+ * thrown, as an {@link UncheckedIOException} or {@link IllegalArgumentException} naming the file, by
+ * the next call.
  */
 public final class TraceWriter implements TraceSink, Closeable {
+    /** Records handed to the writing thread at once: large enough that handing over costs nothing per record. */
+    private static final int BATCH = 4096;
+    /** Batches recorded but not yet written, at most. */
+    static final int BATCHES_IN_FLIGHT = 8;
+
     private final String name;
+    // Used only on the writing thread.
     private final OutputStream out;
     private final JsonLine gen = new JsonLine();
+
+    private TraceRecord[] batch = new TraceRecord[BATCH];
+    private int batched;
     private long lines;
     private boolean closed;
+    /** One thread, started when there is work and ended when idle, so a writer never closed leaks nothing. */
+    private final ThreadPoolExecutor writing;
+    private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
+    /** The first error of the writing thread, thrown by the next call. */
+    private volatile RuntimeException failure;
 
     private TraceWriter(String name, OutputStream out) throws IOException {
         this.name = name;
         this.out = out;
+        this.writing = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "trace-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Opens {@code path} for writing (replacing it), compressed as its name says ({@link TraceCompression#forName}). */
@@ -64,14 +96,10 @@ public final class TraceWriter implements TraceSink, Closeable {
     @Override
     public synchronized void record(TraceRecord record) {
         if (closed) throw new IllegalStateException("trace " + name + " is closed");
-        try {
-            write(record);
-            gen.writeRaw('\n');
-            if (gen.size() >= FLUSH_AT) gen.drainTo(out);
-            lines++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
-        }
+        throwIfFailed();
+        batch[batched++] = record;
+        lines++;
+        if (batched == BATCH) handOver();
     }
 
     /** Lines written so far. */
@@ -79,24 +107,95 @@ public final class TraceWriter implements TraceSink, Closeable {
         return lines;
     }
 
+    /** Returns once every record so far is written to the file (and the compressor has flushed it). */
     public synchronized void flush() {
-        try {
+        handOver();
+        await(false, () -> {
             gen.drainTo(out);
             out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        handOver();
         try {
-            gen.drainTo(out);
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
+            // After an error the file is closed all the same, so a failed run leaves no open handle.
+            await(true, () -> {
+                if (failure == null) gen.drainTo(out);
+                out.close();
+            });
+        } finally {
+            writing.shutdown();
+        }
+    }
+
+    private interface Io {
+        void run() throws IOException;
+    }
+
+    /** Gives the batch to the writing thread, waiting while {@link #BATCHES_IN_FLIGHT} are not yet written. */
+    private void handOver() {
+        if (batched == 0) return;
+        TraceRecord[] full = batch;
+        int count = batched;
+        batch = new TraceRecord[BATCH];
+        batched = 0;
+        inFlight.acquireUninterruptibly();
+        writing.execute(() -> {
+            try {
+                if (failure == null) write(full, count);
+            } catch (IOException e) {
+                failure = new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** Runs {@code io} on the writing thread after everything handed over (not after an error, unless {@code evenAfterFailure}), and waits for it. */
+    private void await(boolean evenAfterFailure, Io io) {
+        java.util.concurrent.Future<?> done = writing.submit(() -> {
+            if (failure != null && !evenAfterFailure) return;
+            try {
+                io.run();
+            } catch (IOException e) {
+                if (failure == null) failure = new UncheckedIOException("cannot write trace " + name + ": " + e.getMessage(), e);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("trace " + name + ": " + e.getCause(), e.getCause());
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        RuntimeException e = failure;
+        if (e == null) return;
+        if (e instanceof UncheckedIOException io) throw new UncheckedIOException(io.getMessage(), io.getCause());
+        if (e instanceof IllegalArgumentException bad) throw new IllegalArgumentException(bad.getMessage(), bad);
+        throw new IllegalStateException("trace " + name + ": " + e, e);
+    }
+
+    /** On the writing thread: encodes {@code count} records as lines and passes them on in chunks. */
+    private void write(TraceRecord[] records, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            write(records[i]);
+            gen.writeRaw('\n');
+            if (gen.size() >= FLUSH_AT) gen.drainTo(out);
         }
     }
 

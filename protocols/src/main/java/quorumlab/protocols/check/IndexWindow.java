@@ -57,6 +57,13 @@ public final class IndexWindow<V> {
         return size == 0;
     }
 
+    /** The lowest index held; the window must not be empty. */
+    public long lowestIndex() {
+        if (size == 0) throw new IllegalStateException("no index held");
+        while (at(low) == null) low++;
+        return low;
+    }
+
     /** The highest index held; the window must not be empty. */
     public long lastIndex() {
         if (size == 0) throw new IllegalStateException("no index held");

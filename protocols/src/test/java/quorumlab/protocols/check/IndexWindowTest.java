@@ -36,7 +36,10 @@ class IndexWindowTest {
                 window.removeFrom(index);
             }
             assertEquals(map.isEmpty(), window.isEmpty());
-            if (!map.isEmpty()) assertEquals(map.lastKey(), window.lastIndex());
+            if (!map.isEmpty()) {
+                assertEquals(map.lastKey(), window.lastIndex());
+                assertEquals(map.firstKey(), window.lowestIndex());
+            }
             long probe = base + random.nextInt(400) - 100;
             assertEquals(map.get(probe), window.get(probe), "get " + probe);
         }

@@ -17,7 +17,7 @@ class IndexWindowTest {
         IndexWindow<String> window = new IndexWindow<>();
         TreeMap<Long, String> map = new TreeMap<>();
         long base = 1;
-        for (int step = 0; step < 50_000; step++) {
+        for (int step = 0; step < 20_000; step++) {
             int what = random.nextInt(100);
             // Mostly appends near the top, as logs grow; sometimes below the window or past a gap.
             long index = what < 70 ? (map.isEmpty() ? base : map.lastKey() + 1)

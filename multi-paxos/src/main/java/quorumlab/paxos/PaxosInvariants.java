@@ -11,6 +11,7 @@ import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.AppliedFloor;
 import quorumlab.protocols.check.CommandsByIndex;
+import quorumlab.protocols.check.IndexWindow;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -41,14 +42,35 @@ final class PaxosInvariants implements SafetyChecks.Checker {
 
     private record Chosen(String command, long t, NodeId node) {}
 
+    /**
+     * A slot's acceptances in one ballot: the value proposed in it and who accepted it; {@code other}
+     * is another ballot's at the same slot (a short list: one ballot per slot unless leaders changed).
+     */
+    private static final class InBallot {
+        final Ballot ballot;
+        final String command;
+        final Set<NodeId> acceptors = new HashSet<>();
+        final InBallot other;
+
+        InBallot(Ballot ballot, String command, InBallot other) {
+            this.ballot = ballot;
+            this.command = command;
+            this.other = other;
+        }
+
+        InBallot find(Ballot b) {
+            for (InBallot i = this; i != null; i = i.other) if (i.ballot.equals(b)) return i;
+            return null;
+        }
+    }
+
     private final List<String> violations = new ArrayList<>();
-    private final TreeMap<Long, Chosen> learned = new TreeMap<>();
+    private final IndexWindow<Chosen> learned = new IndexWindow<>();
     private final CommandsByIndex learnedSettled = new CommandsByIndex();
-    private final TreeMap<Long, Chosen> chosenByAcceptors = new TreeMap<>();
+    private final IndexWindow<Chosen> chosenByAcceptors = new IndexWindow<>();
     private final CommandsByIndex chosenSettled = new CommandsByIndex();
-    private final TreeMap<Long, Map<Ballot, String>> valueInBallot = new TreeMap<>();
-    private final TreeMap<Long, Map<Ballot, Set<NodeId>>> acceptors = new TreeMap<>();
-    private final TreeMap<Long, Chosen> applied = new TreeMap<>();
+    private final IndexWindow<InBallot> inBallot = new IndexWindow<>();
+    private final IndexWindow<Chosen> applied = new IndexWindow<>();
     private final CommandsByIndex appliedSettled = new CommandsByIndex();
     private final Set<Ballot> established = new HashSet<>();
     private final Map<NodeId, Long> snapshotOf = new HashMap<>();
@@ -56,6 +78,10 @@ final class PaxosInvariants implements SafetyChecks.Checker {
     /** Configurations the nodes reported, by the first slot they govern. */
     private final TreeMap<Long, List<NodeId>> configurations = new TreeMap<>();
     private boolean sawAcceptances;
+    private List<NodeId> bootstrap = List.of();
+    // The event being checked, for the violations' "where": the string is made only when one is found.
+    private long eventTime;
+    private NodeId eventNode;
     private int clusterSize;
     private boolean sizeFromMeta;
 
@@ -81,35 +107,44 @@ final class PaxosInvariants implements SafetyChecks.Checker {
     private List<NodeId> membersAt(long slot) {
         Map.Entry<Long, List<NodeId>> e = configurations.floorEntry(slot);
         if (e != null) return e.getValue();
-        List<NodeId> bootstrap = new ArrayList<>();
-        for (int i = 1; i <= Math.max(1, clusterSize); i++) bootstrap.add(NodeId.of(i));
+        if (bootstrap.size() != Math.max(1, clusterSize)) {
+            List<NodeId> members = new ArrayList<>();
+            for (int i = 1; i <= Math.max(1, clusterSize); i++) members.add(NodeId.of(i));
+            bootstrap = List.copyOf(members);
+        }
         return bootstrap;
     }
 
+    private String where() {
+        return "t=" + eventTime + " node " + eventNode;
+    }
+
     private void onEvent(long t, NodeId node, ProtocolEvent event) {
-        String where = "t=" + t + " node " + node;
+        eventTime = t;
+        eventNode = node;
         if (event instanceof ProtocolEvent.LeaderEstablished le) {
             if (!established.add(new Ballot(le.term(), node))) {
-                violations.add(where + " ballot (" + le.term() + "," + node + ") established twice");
+                violations.add(where() + " ballot (" + le.term() + "," + node + ") established twice");
             }
         } else if (event instanceof ProtocolEvent.ValueAccepted va) {
             Ballot ballot = new Ballot(va.term(), va.proposer());
             if (!established.contains(ballot)) {
-                violations.add(where + " slot " + va.slot() + ": accepted in ballot (" + va.term() + ","
+                violations.add(where() + " slot " + va.slot() + ": accepted in ballot (" + va.term() + ","
                         + va.proposer() + "), which no leader established");
             }
-            String earlier = valueInBallot.computeIfAbsent(va.slot(), k -> new HashMap<>())
-                    .putIfAbsent(ballot, va.command());
-            if (earlier != null && !earlier.equals(va.command())) {
-                violations.add(where + " slot " + va.slot() + ": ballot (" + va.term() + "," + va.proposer()
-                        + ") proposed both " + earlier + " and " + va.command());
+            InBallot first = inBallot.get(va.slot());
+            InBallot in = first == null ? null : first.find(ballot);
+            if (in == null) {
+                inBallot.put(va.slot(), in = new InBallot(ballot, va.command(), first));
+            } else if (!in.command.equals(va.command())) {
+                violations.add(where() + " slot " + va.slot() + ": ballot (" + va.term() + "," + va.proposer()
+                        + ") proposed both " + in.command + " and " + va.command());
                 return;
             }
             sawAcceptances = true;
             List<NodeId> members = membersAt(va.slot());
             if (!members.contains(node)) return;
-            Set<NodeId> who = acceptors.computeIfAbsent(va.slot(), k -> new HashMap<>())
-                    .computeIfAbsent(ballot, k -> new HashSet<>());
+            Set<NodeId> who = in.acceptors;
             if (who.add(node) && who.size() == members.size() / 2 + 1) {
                 String before;
                 if (va.slot() <= floor.floor()) {
@@ -120,25 +155,25 @@ final class PaxosInvariants implements SafetyChecks.Checker {
                     before = c == null || c.command().equals(va.command()) ? null : c.command() + " was chosen (t=" + c.t() + ")";
                 }
                 if (before != null) {
-                    violations.add(where + " slot " + va.slot() + ": a majority accepted " + va.command()
+                    violations.add(where() + " slot " + va.slot() + ": a majority accepted " + va.command()
                             + " in ballot (" + va.term() + "," + va.proposer() + ") after " + before);
                 }
             }
         } else if (event instanceof ProtocolEvent.SlotChosen sc) {
-            if (sawAcceptances && sc.slot() > floor.floor() && !chosenByAcceptors.containsKey(sc.slot())) {
+            if (sawAcceptances && sc.slot() > floor.floor() && chosenByAcceptors.get(sc.slot()) == null) {
                 // "Paxos Made Simple" §2.3: a value is learned once a majority accepted it; here, a
                 // majority of the configuration that governs the slot.
-                violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but no majority of "
+                violations.add(where() + " slot " + sc.slot() + ": learned " + sc.command() + " but no majority of "
                         + membersAt(sc.slot()) + " had accepted it in one ballot");
             }
             String before = firstOrConflict(sc.slot(), new Chosen(sc.command(), t, node), learned, learnedSettled);
             if (before != null) {
-                violations.add(where + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before);
+                violations.add(where() + " slot " + sc.slot() + ": learned " + sc.command() + " but " + before);
             }
         } else if (event instanceof ProtocolEvent.ConfigurationChanged cc) {
             List<NodeId> before = configurations.putIfAbsent(cc.effectiveFrom(), List.copyOf(cc.voters()));
             if (before != null && !before.equals(cc.voters())) {
-                violations.add(where + " configuration for slots from " + cc.effectiveFrom() + " is " + cc.voters()
+                violations.add(where() + " configuration for slots from " + cc.effectiveFrom() + " is " + cc.voters()
                         + " but another node has " + before);
             }
         } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
@@ -154,19 +189,19 @@ final class PaxosInvariants implements SafetyChecks.Checker {
             members.retainAll(membersAt(Long.MAX_VALUE));
             long everyMember = members.stream().mapToLong(m -> snapshotOf.getOrDefault(m, 0L)).min().orElse(0);
             if (sf.throughSlot() > everyMember) {
-                violations.add(where + " forgot slots through " + sf.throughSlot() + " but not every member of " + members
+                violations.add(where() + " forgot slots through " + sf.throughSlot() + " but not every member of " + members
                         + " has a snapshot beyond " + everyMember + " (snapshots: " + snapshotOf + ")");
             }
         } else if (event instanceof ProtocolEvent.EntryApplied ea) {
             String before = firstOrConflict(ea.index(), new Chosen(ea.command(), t, node), applied, appliedSettled);
             if (before != null) {
-                violations.add(where + " index " + ea.index() + ": applied " + ea.command() + " but " + before);
+                violations.add(where() + " index " + ea.index() + ": applied " + ea.command() + " but " + before);
             }
         }
     }
 
     /** Records {@code now} at {@code slot} if it is the first; else null if it agrees, or who did what before. */
-    private String firstOrConflict(long slot, Chosen now, TreeMap<Long, Chosen> recent, CommandsByIndex settled) {
+    private String firstOrConflict(long slot, Chosen now, IndexWindow<Chosen> recent, CommandsByIndex settled) {
         if (slot <= floor.floor()) {
             String before = settled.conflict(slot, now.command());
             return before == null ? null : "a node did " + before;
@@ -177,35 +212,33 @@ final class PaxosInvariants implements SafetyChecks.Checker {
     }
 
     /** A value learned must be the one the acceptors chose, when the trace shows the acceptances. */
-    private void compareLearned(Map<Long, Chosen> slots) {
-        for (Map.Entry<Long, Chosen> l : slots.entrySet()) {
-            Chosen byAcceptors = chosenByAcceptors.get(l.getKey());
-            if (byAcceptors != null && !byAcceptors.command().equals(l.getValue().command())) {
-                violations.add("t=" + l.getValue().t() + " node " + l.getValue().node() + " slot " + l.getKey()
-                        + ": learned " + l.getValue().command() + " but a majority accepted " + byAcceptors.command());
+    private void compareLearned(long through) {
+        learned.forEach(Long.MIN_VALUE, through, (slot, l) -> {
+            Chosen byAcceptors = chosenByAcceptors.get(slot);
+            if (byAcceptors != null && !byAcceptors.command().equals(l.command())) {
+                violations.add("t=" + l.t() + " node " + l.node() + " slot " + slot
+                        + ": learned " + l.command() + " but a majority accepted " + byAcceptors.command());
             }
-        }
+        });
     }
 
     private void settleThrough(long through) {
-        Map<Long, Chosen> done = learned.headMap(through, true);
-        compareLearned(done);
-        moveInto(done, learnedSettled, through);
-        moveInto(chosenByAcceptors.headMap(through, true), chosenSettled, through);
-        moveInto(applied.headMap(through, true), appliedSettled, through);
-        valueInBallot.headMap(through, true).clear();
-        acceptors.headMap(through, true).clear();
+        compareLearned(through);
+        moveInto(learned, learnedSettled, through);
+        moveInto(chosenByAcceptors, chosenSettled, through);
+        moveInto(applied, appliedSettled, through);
+        inBallot.removeThrough(through);
     }
 
-    private static void moveInto(Map<Long, Chosen> done, CommandsByIndex settled, long through) {
-        for (Map.Entry<Long, Chosen> c : done.entrySet()) settled.conflict(c.getKey(), c.getValue().command());
-        done.clear();
+    private static void moveInto(IndexWindow<Chosen> recent, CommandsByIndex settled, long through) {
+        recent.forEach(Long.MIN_VALUE, through, (slot, c) -> settled.conflict(slot, c.command()));
+        recent.removeThrough(through);
         settled.settleThrough(through);
     }
 
     @Override
     public List<String> finish() {
-        compareLearned(learned);
+        compareLearned(Long.MAX_VALUE);
         return violations;
     }
 }

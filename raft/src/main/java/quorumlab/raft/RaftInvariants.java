@@ -5,11 +5,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.check.AppliedFloor;
 import quorumlab.protocols.check.CommandsByIndex;
+import quorumlab.protocols.check.IndexWindow;
 import quorumlab.protocols.check.SafetyChecks;
 import quorumlab.protocols.trace.TraceRecord;
 
@@ -37,12 +37,20 @@ import quorumlab.protocols.trace.TraceRecord;
 final class RaftInvariants implements SafetyChecks.Checker {
     private record Entry(long term, String command) {}
 
-    /** What an append at (index, term) held, and the term it followed. */
-    private record Appended(Entry entry, long prevTerm) {}
+    /**
+     * What an append at (index, term) held, and the term it followed; {@code other} is the append of
+     * another term at the same index (a short list: one term per index unless leaders overwrote it).
+     */
+    private record Appended(long term, Entry entry, long prevTerm, Appended other) {
+        Appended find(long term) {
+            for (Appended a = this; a != null; a = a.other()) if (a.term() == term) return a;
+            return null;
+        }
+    }
 
     /** One node's log as the trace shows it: the entries after its snapshot, and the snapshot's last index and term. */
     private static final class NodeLog {
-        final TreeMap<Long, Entry> entries = new TreeMap<>();
+        final IndexWindow<Entry> entries = new IndexWindow<>();
         long snapshotIndex;
         long snapshotTerm;
         /** Entries through here are settled and forgotten: they are the committed ones. */
@@ -50,12 +58,17 @@ final class RaftInvariants implements SafetyChecks.Checker {
         long settledTerm;
 
         long lastIndex() {
-            return entries.isEmpty() ? Math.max(snapshotIndex, settledIndex) : entries.lastKey();
+            return entries.isEmpty() ? Math.max(snapshotIndex, settledIndex) : entries.lastIndex();
+        }
+
+        /** Whether the log holds an entry at or below {@code index}. */
+        boolean holdsThrough(long index) {
+            return !entries.isEmpty() && entries.lowestIndex() <= index;
         }
 
         void snapshotThrough(long index, long term, boolean keepFollowing) {
-            if (keepFollowing) entries.headMap(index, true).clear();
-            else entries.clear();
+            if (keepFollowing) entries.removeThrough(index);
+            else entries.removeFrom(Long.MIN_VALUE);
             if (!keepFollowing && index < settledIndex) settledIndex = 0;
             snapshotIndex = index;
             snapshotTerm = term;
@@ -77,7 +90,9 @@ final class RaftInvariants implements SafetyChecks.Checker {
         }
 
         private static boolean majority(List<NodeId> voters, java.util.Collection<NodeId> holders) {
-            return voters.stream().filter(holders::contains).count() >= voters.size() / 2 + 1;
+            int in = 0;
+            for (NodeId v : voters) if (holders.contains(v)) in++;
+            return in >= voters.size() / 2 + 1;
         }
 
         /** A set meets every majority of {@code voters} when the voters it leaves out are too few to form one. */
@@ -103,13 +118,16 @@ final class RaftInvariants implements SafetyChecks.Checker {
     private final Map<Long, NodeId> leaderOfTerm = new HashMap<>();
     // Log matching, one step at a time: an (index, term) pair names one command and always
     // follows the same term at index - 1. By induction, equal (index, term) means equal prefixes.
-    private final TreeMap<Long, Map<Long, Appended>> appendedAt = new TreeMap<>();
-    private final TreeMap<Long, Committed> committed = new TreeMap<>();
+    private final IndexWindow<Appended> appendedAt = new IndexWindow<>();
+    private final IndexWindow<Committed> committed = new IndexWindow<>();
     private final CommandsByIndex settledCommands = new CommandsByIndex();
     private long[] settledTerms = new long[1024];
     private final CommandsByIndex applied = new CommandsByIndex();
     private final AppliedFloor floor = new AppliedFloor();
     private long highestLeaderTerm;
+    // The event being checked, for the violations' "where": the string is made only when one is found.
+    private long eventTime;
+    private NodeId eventNode;
 
     /** The violations in a trace held in memory. */
     static List<String> violations(List<TraceRecord> trace) {
@@ -132,104 +150,110 @@ final class RaftInvariants implements SafetyChecks.Checker {
         return violations;
     }
 
+    private String where() {
+        return "t=" + eventTime + " node " + eventNode;
+    }
+
     private void onEvent(long t, NodeId node, ProtocolEvent event) {
-        String where = "t=" + t + " node " + node;
-        NodeLog nodeLog = logs.computeIfAbsent(node, n -> new NodeLog());
-        TreeMap<Long, Entry> log = nodeLog.entries;
+        eventTime = t;
+        eventNode = node;
+        NodeLog nodeLog = logs.get(node);
+        if (nodeLog == null) logs.put(node, nodeLog = new NodeLog());
+        IndexWindow<Entry> log = nodeLog.entries;
 
         if (event instanceof ProtocolEvent.LeaderEstablished le) {
             NodeId other = leaderOfTerm.putIfAbsent(le.term(), node);
             if (other != null && !other.equals(node)) {
-                violations.add(where + " election safety: leads term " + le.term() + ", which " + other + " leads");
+                violations.add(where() + " election safety: leads term " + le.term() + ", which " + other + " leads");
             }
             highestLeaderTerm = Math.max(highestLeaderTerm, le.term());
             // Leader completeness (§5.4): a leader of a later term holds every committed entry.
-            for (Map.Entry<Long, Committed> c : committed.entrySet()) {
+            NodeLog leaderLog = nodeLog;
+            committed.forEach(Long.MIN_VALUE, Long.MAX_VALUE, (index, c) -> {
                 // Entries up to the leader's snapshot are in it; a snapshot holds only committed ones (checked below).
-                if (le.term() <= c.getValue().highestLeaderTerm() || c.getKey() <= nodeLog.snapshotIndex
-                        || c.getKey() <= nodeLog.settledIndex) continue;
-                Entry mine = log.get(c.getKey());
-                if (mine == null || mine.term() != c.getValue().term()
-                        || !mine.command().equals(c.getValue().command())) {
-                    violations.add(where + " leader completeness: leader of term " + le.term()
-                            + " lacks committed entry " + c.getValue().command() + " (term " + c.getValue().term()
-                            + ") at index " + c.getKey() + ", has " + mine);
+                if (le.term() <= c.highestLeaderTerm() || index <= leaderLog.snapshotIndex
+                        || index <= leaderLog.settledIndex) return;
+                Entry mine = log.get(index);
+                if (mine == null || mine.term() != c.term() || !mine.command().equals(c.command())) {
+                    violations.add(where() + " leader completeness: leader of term " + le.term()
+                            + " lacks committed entry " + c.command() + " (term " + c.term()
+                            + ") at index " + index + ", has " + mine);
                 }
-            }
+            });
         } else if (event instanceof ProtocolEvent.EntryAppended a) {
             Entry entry = new Entry(a.term(), a.command());
             if (a.index() != nodeLog.lastIndex() + 1) {
-                violations.add(where + " log: appended index " + a.index() + " after last index " + nodeLog.lastIndex());
+                violations.add(where() + " log: appended index " + a.index() + " after last index " + nodeLog.lastIndex());
             }
             long prevTerm = termAt(nodeLog, a.index() - 1);
             if (a.index() > floor.floor()) {
-                Appended before = appendedAt.computeIfAbsent(a.index(), k -> new HashMap<>())
-                        .putIfAbsent(a.term(), new Appended(entry, prevTerm));
+                Appended first = appendedAt.get(a.index());
+                Appended before = first == null ? null : first.find(a.term());
+                if (before == null) appendedAt.put(a.index(), new Appended(a.term(), entry, prevTerm, first));
                 if (before != null && !before.entry().equals(entry)) {
-                    violations.add(where + " log matching: index " + a.index() + " term " + a.term() + " holds "
+                    violations.add(where() + " log matching: index " + a.index() + " term " + a.term() + " holds "
                             + a.command() + ", elsewhere " + before.entry().command());
                 }
                 if (before != null && before.prevTerm() != prevTerm) {
-                    violations.add(where + " log matching: index " + a.index() + " term " + a.term()
+                    violations.add(where() + " log matching: index " + a.index() + " term " + a.term()
                             + " follows term " + prevTerm + " here, term " + before.prevTerm() + " elsewhere");
                 }
             } else if (settledTerm(a.index()) == a.term() && settledCommands.differs(a.index(), a.command()) != null) {
-                violations.add(where + " log matching: index " + a.index() + " term " + a.term() + " holds "
+                violations.add(where() + " log matching: index " + a.index() + " term " + a.term() + " holds "
                         + a.command() + ", elsewhere " + settledCommands.differs(a.index(), a.command()));
             }
             log.put(a.index(), entry);
         } else if (event instanceof ProtocolEvent.LogTruncated cut) {
             for (long i = cut.fromIndex(); i <= nodeLog.settledIndex; i++) {
-                violations.add(where + " state machine safety: truncated committed entry (settled) at index " + i);
+                violations.add(where() + " state machine safety: truncated committed entry (settled) at index " + i);
             }
             if (cut.fromIndex() <= nodeLog.settledIndex) {
                 nodeLog.settledIndex = cut.fromIndex() - 1;
                 nodeLog.settledTerm = settledTerm(nodeLog.settledIndex);
             }
-            Map<Long, Entry> removed = log.tailMap(cut.fromIndex(), true);
-            for (Map.Entry<Long, Entry> gone : removed.entrySet()) {
-                Committed c = committed.get(gone.getKey());
-                if (c != null && c.term() == gone.getValue().term() && c.command().equals(gone.getValue().command())) {
-                    violations.add(where + " state machine safety: truncated committed entry " + c.command()
-                            + " at index " + gone.getKey());
+            log.forEach(cut.fromIndex(), Long.MAX_VALUE, (index, gone) -> {
+                Committed c = committed.get(index);
+                if (c != null && c.term() == gone.term() && c.command().equals(gone.command())) {
+                    violations.add(where() + " state machine safety: truncated committed entry " + c.command()
+                            + " at index " + index);
                 }
-            }
-            removed.clear();
+            });
+            log.removeFrom(cut.fromIndex());
         } else if (event instanceof ProtocolEvent.SnapshotTaken st) {
             if (st.index() != nodeLog.snapshotIndex && termAt(nodeLog, st.index()) != st.term()) {
-                violations.add(where + " snapshot through index " + st.index() + " (term " + st.term()
+                violations.add(where() + " snapshot through index " + st.index() + " (term " + st.term()
                         + ") does not match its own log, which has " + log.get(st.index()));
             }
-            snapshotHoldsOnlyCommitted(where, st.index(), st.term());
+            snapshotHoldsOnlyCommitted(st.index(), st.term());
             nodeLog.snapshotThrough(st.index(), st.term(), true);
         } else if (event instanceof ProtocolEvent.SnapshotInstalled si) {
-            snapshotHoldsOnlyCommitted(where, si.index(), si.term());
+            snapshotHoldsOnlyCommitted(si.index(), si.term());
             // Raft §7: a matching entry at the snapshot's last index keeps what follows it; else the log goes.
             nodeLog.snapshotThrough(si.index(), si.term(), termAt(nodeLog, si.index()) == si.term());
         } else if (event instanceof ProtocolEvent.EntryCommitted c) {
-            if (c.index() > floor.floor() && !committed.containsKey(c.index())) commitQuorum(where, node, c);
-            onCommitted(where, nodeLog, c);
+            if (c.index() > floor.floor() && committed.get(c.index()) == null) commitQuorum(node, c);
+            onCommitted(nodeLog, c);
         } else if (event instanceof ProtocolEvent.ConfigurationChanged cc) {
             onConfigurationChanged(node, cc);
         } else if (event instanceof ProtocolEvent.EntryApplied a) {
             String before = applied.conflict(a.index(), a.command());
             if (before != null) {
-                violations.add(where + " state machine safety: applied " + a.command() + " at index " + a.index()
+                violations.add(where() + " state machine safety: applied " + a.command() + " at index " + a.index()
                         + ", elsewhere " + before);
             }
         }
     }
 
-    private void onCommitted(String where, NodeLog nodeLog, ProtocolEvent.EntryCommitted c) {
+    private void onCommitted(NodeLog nodeLog, ProtocolEvent.EntryCommitted c) {
         if (c.index() <= nodeLog.snapshotIndex) {
-            violations.add(where + " committed index " + c.index() + " again, inside its snapshot through "
+            violations.add(where() + " committed index " + c.index() + " again, inside its snapshot through "
                     + nodeLog.snapshotIndex);
         } else if (c.index() <= nodeLog.settledIndex) {
             // A settled entry of this log is the committed one: compared with the settled record below.
         } else {
             Entry mine = nodeLog.entries.get(c.index());
             if (mine == null || mine.term() != c.term() || !mine.command().equals(c.command())) {
-                violations.add(where + " committed index " + c.index() + " (" + c.command() + ", term " + c.term()
+                violations.add(where() + " committed index " + c.index() + " (" + c.command() + ", term " + c.term()
                         + ") not in its own log, which has " + mine);
             }
         }
@@ -237,7 +261,7 @@ final class RaftInvariants implements SafetyChecks.Checker {
             long term = settledTerm(c.index());
             String other = settledCommands.differs(c.index(), c.command());
             if (term != 0 && (term != c.term() || other != null)) {
-                violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
+                violations.add(where() + " state machine safety: committed " + c.command() + " (term " + c.term()
                         + ") at index " + c.index() + ", elsewhere " + (other != null ? other : "the same command")
                         + " (term " + term + ")");
             }
@@ -247,7 +271,7 @@ final class RaftInvariants implements SafetyChecks.Checker {
         if (known == null) {
             committed.put(c.index(), new Committed(c.term(), c.command(), highestLeaderTerm));
         } else if (known.term() != c.term() || !known.command().equals(c.command())) {
-            violations.add(where + " state machine safety: committed " + c.command() + " (term " + c.term()
+            violations.add(where() + " state machine safety: committed " + c.command() + " (term " + c.term()
                     + ") at index " + c.index() + ", elsewhere " + known.command() + " (term " + known.term() + ")");
         }
     }
@@ -271,7 +295,7 @@ final class RaftInvariants implements SafetyChecks.Checker {
      * be a quorum of that leader's configuration, and meet every quorum of the one before it while
      * the new one is not committed.
      */
-    private void commitQuorum(String where, NodeId leader, ProtocolEvent.EntryCommitted c) {
+    private void commitQuorum(NodeId leader, ProtocolEvent.EntryCommitted c) {
         ConfigView config = configOf.getOrDefault(leader, bootstrap);
         if (config == null) return;
         List<NodeId> holders = new ArrayList<>();
@@ -284,10 +308,10 @@ final class RaftInvariants implements SafetyChecks.Checker {
         }
         holders.sort(null);
         if (!config.isQuorum(holders)) {
-            violations.add(where + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
+            violations.add(where() + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
                     + holders + ", not a majority of the configuration in force " + config.describe());
         } else if (!config.committed() && config.previous() != null && !config.previous().meetsEveryQuorum(holders)) {
-            violations.add(where + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
+            violations.add(where() + " commit quorum: index " + c.index() + " (" + c.command() + ") committed while held by "
                     + holders + ", which misses a majority of the previous configuration " + config.previous().describe()
                     + " while " + config.describe() + " (index " + config.index() + ") is not committed: the two"
                     + " configurations' majorities need not overlap");
@@ -304,14 +328,14 @@ final class RaftInvariants implements SafetyChecks.Checker {
     }
 
     /** Raft §7: a snapshot replaces committed entries only; its last entry must be one some node committed. */
-    private void snapshotHoldsOnlyCommitted(String where, long index, long term) {
+    private void snapshotHoldsOnlyCommitted(long index, long term) {
         if (index == 0) return;
         Committed c = committed.get(index);
         long knownTerm = c != null ? c.term() : settledTerm(index);
         if (knownTerm == 0) {
-            violations.add(where + " snapshot through index " + index + " holds an entry no node committed");
+            violations.add(where() + " snapshot through index " + index + " holds an entry no node committed");
         } else if (knownTerm != term) {
-            violations.add(where + " snapshot through index " + index + " says term " + term
+            violations.add(where() + " snapshot through index " + index + " says term " + term
                     + ", committed entry there has term " + knownTerm);
         }
     }
@@ -322,26 +346,23 @@ final class RaftInvariants implements SafetyChecks.Checker {
 
     /** Every node has applied through {@code through}: those indexes shrink to their settled form. */
     private void settleThrough(long through) {
-        Map<Long, Committed> done = committed.headMap(through, true);
-        for (Map.Entry<Long, Committed> c : done.entrySet()) {
-            long index = c.getKey();
+        committed.forEach(Long.MIN_VALUE, through, (index, c) -> {
             if (index >= settledTerms.length) {
                 settledTerms = Arrays.copyOf(settledTerms, (int) Math.max(index + 1, settledTerms.length * 2L));
             }
-            settledTerms[(int) index] = c.getValue().term();
-            settledCommands.conflict(index, c.getValue().command());
-        }
-        done.clear();
+            settledTerms[(int) index] = c.term();
+            settledCommands.conflict(index, c.command());
+        });
+        committed.removeThrough(through);
         settledCommands.settleThrough(through);
         applied.settleThrough(through);
-        appendedAt.headMap(through, true).clear();
+        appendedAt.removeThrough(through);
         for (NodeLog nodeLog : logs.values()) {
             if (through <= nodeLog.settledIndex) continue;
-            Map<Long, Entry> old = nodeLog.entries.headMap(through, true);
-            if (old.isEmpty() && nodeLog.lastIndex() < through) continue;
+            if (!nodeLog.holdsThrough(through) && nodeLog.lastIndex() < through) continue;
             nodeLog.settledTerm = termAt(nodeLog, through);
             nodeLog.settledIndex = through;
-            old.clear();
+            nodeLog.entries.removeThrough(through);
         }
     }
 }

@@ -9,12 +9,14 @@ import java.util.Arrays;
  * through an open-addressing table of their hashes.
  */
 final class StateCache {
-    private long[] arena = new long[1 << 12];
+    // Small to start: most searches are of a window of one or two operations and explore a few
+    // configurations, and a search per window is made for every key of a long run; both arrays grow.
+    private long[] arena = new long[1 << 6];
     private int arenaSize;
     private int size;
-    private long[] hashes = new long[1 << 10];
-    private int[] offsets = new int[1 << 10]; // 1 + where the key starts in the arena; 0 = empty slot
-    private int mask = (1 << 10) - 1;
+    private long[] hashes = new long[1 << 4];
+    private int[] offsets = new int[1 << 4]; // 1 + where the key starts in the arena; 0 = empty slot
+    private int mask = (1 << 4) - 1;
 
     int size() {
         return size;

@@ -79,15 +79,25 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
             // Creating the parser already reads (to detect the encoding), so a damaged stream can fail here.
             this.parser = FACTORY.createParser(in);
         } catch (ZipException | ZstdIOException | EOFException e) {
+            closeQuietly(in);
             throw damaged(name, e);
         } catch (IOException e) {
+            closeQuietly(in);
             throw new UncheckedIOException("cannot read trace " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already failing: the first error is the one to report
         }
     }
 
     public static TraceReader open(Path path) {
         try {
-            return new TraceReader(path.toString(), TraceCompression.open(path));
+            return new TraceReader(path.toString(), new ReadAhead(TraceCompression.open(path), path.getFileName().toString()));
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("trace " + path + " does not exist", e);
         } catch (ZipException | ZstdIOException | EOFException e) {

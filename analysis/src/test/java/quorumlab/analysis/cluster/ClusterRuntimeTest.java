@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +25,7 @@ import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Operation;
 import quorumlab.protocols.Protocol;
+import quorumlab.protocols.cluster.ClusterHosts;
 import quorumlab.protocols.cluster.PekkoClusterRuntime;
 import quorumlab.protocols.runtime.Delay;
 import quorumlab.protocols.runtime.NetworkModel;
@@ -43,11 +48,11 @@ class ClusterRuntimeTest {
 
     private final List<Long> pids = new ArrayList<>();
 
-    private PekkoClusterRuntime start(String protocol, TraceWriter trace) {
+    private PekkoClusterRuntime start(String protocol, TraceWriter trace, ClusterHosts hosts) {
         Protocol p = Protocol.byName(protocol);
         PekkoClusterRuntime rt = PekkoClusterRuntime.builder().seed(7).cluster(ClusterConfig.ofSize(3))
                 .protocol(p, p.resolveOptions(PATIENT)).network(new NetworkModel().setDelay(Delay.constant(0)))
-                .trace(trace, TraceLevel.EVENTS).store("disk", dir.resolve("store")).build();
+                .trace(trace, TraceLevel.EVENTS).store("disk", dir.resolve("store")).hosts(hosts).build();
         for (NodeId n : rt.cluster().members()) pids.add(rt.pid(n));
         rt.start();
         return rt;
@@ -74,12 +79,28 @@ class ClusterRuntimeTest {
 
     @Test
     void raftCommitsAThousandCommandsThroughASigkillOfItsLeaderAndTheRestartedNodeRejoinsFromDisk() {
-        killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack("raft");
+        killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack("raft", null);
     }
 
+    /**
+     * The same on places from a hosts file (docs/cluster-runtime.md, multi-host): two "hosts", the
+     * coordinator's and the nodes', both 127.0.0.1 on ports of the file, the nodes started through a
+     * launcher that hands the quoted java command to a shell, as {@code ssh host} does.
+     */
     @Test
-    void multiPaxosCommitsAThousandCommandsThroughASigkillOfItsLeaderAndTheRestartedNodeRejoinsFromDisk() {
-        killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack("multi-paxos");
+    void multiPaxosOnAHostsFileCommitsAThousandCommandsThroughASigkillOfItsLeaderAndTheRestartedNodeRejoinsFromDisk() throws IOException {
+        String hostsFile = String.join("\n",
+                "coordinator: 127.0.0.1:" + freePort(),
+                "nodes: {n1: 127.0.0.1:" + freePort() + ", n2: 127.0.0.1:" + freePort() + ", n3: 127.0.0.1:" + freePort() + "}",
+                "launcher: [sh, -c, 'eval exec \"$@\"', '{host}']", "");
+        ClusterHosts hosts = ClusterHosts.fromTree(new ObjectMapper(new YAMLFactory()).readTree(hostsFile), "hosts.yaml");
+        killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack("multi-paxos", hosts);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /**
@@ -88,9 +109,9 @@ class ClusterRuntimeTest {
      * restarted (a new process, its store read back from disk) and serves again; then every write
      * acknowledged, before the kill and after, is read back through the cluster it is part of again.
      */
-    private void killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack(String protocol) {
+    private void killTheLeaderInTheMiddleOfAThousandWritesAndReadEveryAcknowledgedOneBack(String protocol, ClusterHosts hosts) {
         try (TraceWriter trace = TraceWriter.open(dir.resolve("trace.jsonl"))) {
-            try (PekkoClusterRuntime rt = start(protocol, trace)) {
+            try (PekkoClusterRuntime rt = start(protocol, trace, hosts)) {
                 Burst burst = new Burst(rt, 3_000 * MS);
                 burst.start(1, 32, writes("a", 1000));
                 await("the burst is under way", () -> burst.acknowledged.size() >= 300, rt);

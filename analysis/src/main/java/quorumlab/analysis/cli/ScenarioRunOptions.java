@@ -13,7 +13,7 @@ final class ScenarioRunOptions {
 
     @Option(names = "--store", paramLabel = "memory|disk",
             description = {"Where the nodes keep their durable state", "(--runtime local or cluster):", "memory, or disk (RocksDB under the run's directory,",
-                    "one fsync per handler; docs/durable-store.md).", "Default: disk for cluster (a restarted process", "recovers from it), else memory."})
+                    "fsynced before a node answers;", "docs/durable-store.md).", "Default: disk for cluster (a restarted process", "recovers from it), else memory."})
     String store;
 
     @Option(names = "--hosts", paramLabel = "FILE",

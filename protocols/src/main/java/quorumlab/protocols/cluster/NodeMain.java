@@ -11,6 +11,9 @@ import quorumlab.protocols.DurableStore;
  * file, or the parent process ends), so a coordinator that dies, even by SIGKILL, leaves no node behind.
  */
 public final class NodeMain {
+    /** The exit status of a node process whose actor system terminated without being told to stop. */
+    static final int EXIT_TERMINATED = 4;
+
     public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: NodeMain <node spec as JSON>");
@@ -39,7 +42,11 @@ public final class NodeMain {
         ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec, store),
                 ClusterPekko.config(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
         system.getWhenTerminated().toCompletableFuture().join();
-        System.exit(0);
+        // Wire.Stop halts the process, so an actor system that terminated ended by itself (Pekko logged why above)
+        String reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()
+                .map(r -> r.getClass().getSimpleName()).orElse("no reason given");
+        System.err.println(spec.node() + ": the actor system terminated by itself (" + reason + ")");
+        System.exit(EXIT_TERMINATED);
     }
 
     private static void exitWithParent() {

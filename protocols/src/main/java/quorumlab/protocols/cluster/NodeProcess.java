@@ -1,8 +1,9 @@
 package quorumlab.protocols.cluster;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ final class NodeProcess {
         List<String> java = new ArrayList<>();
         java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         java.addAll(jvmOptions);
+        // the node's log is for what went wrong, not for the logging library's account of its own configuration
+        java.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
         java.add("-cp");
         java.add(System.getProperty("java.class.path"));
         java.add(NodeMain.class.getName());
@@ -89,13 +92,45 @@ final class NodeProcess {
         }
     }
 
-    /** The last lines of the process's log, for an error message. */
+    /**
+     * Why the process ended, for an error message: its exit status and the last lines its log
+     * records began with (a Pekko error's first line, not the stack trace under it, nor the
+     * logging library's own status lines), and where the whole log is.
+     */
     String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())) + " (log: " + log + ")";
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
+        StringBuilder why = new StringBuilder();
+        if (!process.isAlive()) why.append("exit status ").append(exitStatus(process.exitValue())).append("; ");
+        List<String> records = lastRecords(TAIL_LINES);
+        why.append(records.isEmpty() ? "nothing in its log" : String.join(" | ", records));
+        return why.append(" (log: ").append(log).append(")").toString();
+    }
+
+    private static final int TAIL_LINES = 4;
+    /** Enough of the end of a log for its last records, however long their stack traces. */
+    private static final int TAIL_BYTES = 64 * 1024;
+
+    private static String exitStatus(int code) {
+        return code > 128 ? code + " (signal " + (code - 128) + ")" : Integer.toString(code);
+    }
+
+    private List<String> lastRecords(int count) {
+        List<String> lines;
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return List.of("(no log: " + e.getMessage() + ")");
         }
+        List<String> records = new ArrayList<>();
+        for (int i = lines.size() - 1; i >= 0 && records.size() < count; i--) {
+            String line = lines.get(i);
+            boolean continuation = line.isBlank() || Character.isWhitespace(line.charAt(0)) || line.startsWith("Caused by")
+                    || line.contains("|-INFO in ch.qos.logback") || line.contains("|-WARN in ch.qos.logback");
+            if (!continuation) records.add(0, line.strip());
+        }
+        return records;
     }
 }

@@ -89,6 +89,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private volatile long originNanos;
     private volatile boolean started;
     private volatile boolean closed;
+    /** A node process exited by itself: its log, named in the failure, outlives the run. */
+    private volatile boolean keepForDiagnosis;
     /** The network state the nodes were last sent; guarded by {@code this}. */
     private NetworkState sentNetwork;
 
@@ -250,6 +252,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         NodeProcess p = s.process;
         p.handle().onExit().thenRun(() -> {
             if (!closed && s.process == p && s.up) {
+                keepForDiagnosis = true;
                 failures.add(id + " process " + p.pid() + " exited by itself: " + p.logTail());
             }
         });
@@ -454,7 +457,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 failures.addAll(problems);
             }
         } finally {
-            if (!keepWorkDir && !Boolean.getBoolean("quorumlab.cluster.keep")) deleteRecursively(workDir);
+            if (!keepWorkDir && !keepForDiagnosis && !Boolean.getBoolean("quorumlab.cluster.keep")) deleteRecursively(workDir);
         }
     }
 

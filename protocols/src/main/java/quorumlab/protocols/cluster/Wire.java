@@ -69,6 +69,9 @@ public sealed interface Wire {
     /** The node's periodic tick: look for peers until all are found; write message counts. */
     record Tick() implements Wire {}
 
+    /** Sync the store and release what the handlers since the last flush sent (group commit). */
+    record Flush() implements Wire {}
+
     /** A delayed protocol message is due to leave this process now. */
     record Send(org.apache.pekko.actor.typed.ActorRef<Wire> to, Deliver deliver) implements Wire {}
 }

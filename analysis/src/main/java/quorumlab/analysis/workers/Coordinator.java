@@ -270,6 +270,8 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
 
     private void lose(String worker, String why) {
         List<Unit> back = dispatcher.lost(worker, units);
+        // what arrived of its unfinished runs is never completed by it: no staging directory lands with the run
+        for (long id : submits.keySet()) Runner.deleteRecursively(staging(id, worker));
         if (!back.isEmpty()) {
             err.println("quorumlab: worker " + worker + " is gone (" + why + "); its " + back.size() + " unfinished run"
                     + (back.size() == 1 ? " goes" : "s go") + " to the other workers");

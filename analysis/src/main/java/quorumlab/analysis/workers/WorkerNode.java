@@ -42,7 +42,7 @@ import quorumlab.workload.ScenarioLoader;
  */
 final class WorkerNode extends AbstractBehavior<WorkerWire> {
     private static final Duration TICK = Duration.ofMillis(100);
-    private static final long HELLO_AGAIN_NANOS = 2_000_000_000L;
+    private static final long HELLO_AGAIN_NANOS = 5_000_000_000L;
 
     /** What the worker was started with. */
     record Settings(String name, int slots, String coordinatorHost, int coordinatorPort, Duration timeout, Path scratch) {

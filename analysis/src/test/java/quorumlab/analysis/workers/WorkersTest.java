@@ -126,7 +126,7 @@ class WorkersTest {
                     Main.class.getName(), "worker", "--join", "127.0.0.1:" + port, "--timeout", "20"));
             Process worker = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
                     .redirectError(dir.resolve("err.txt").toFile()).start();
-            assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the refused worker did not exit");
+            assertTrue(worker.waitFor(150, TimeUnit.SECONDS), "the refused worker did not exit");
             String out = Files.readString(dir.resolve("out.txt"));
             String err = Files.readString(dir.resolve("err.txt"));
             assertEquals(Main.EXIT_BAD_INPUT, worker.exitValue(), err);

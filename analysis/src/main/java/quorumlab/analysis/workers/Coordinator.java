@@ -51,12 +51,13 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
     /** A piece of a file: well under Artery's frame (1 MiB in the cluster runtime's configuration). */
     static final int CHUNK_BYTES = 256 * 1024;
 
-    /** The cluster runtime's configuration, with these messages bound to Jackson CBOR too and failures seen sooner. */
+    /**
+     * The cluster runtime's configuration, with these messages bound to Jackson CBOR too. Its failure
+     * detector's 10 s pause stays: a local worker's death is seen at once by its process's exit, and a
+     * shorter pause took busy workers on a loaded machine for dead (their runs then ran twice).
+     */
     static Config config(String host, int port, List<String> seeds, String role) {
-        return ConfigFactory.parseString(String.join("\n",
-                        "pekko.actor.serialization-bindings { \"quorumlab.analysis.workers.WorkerWire\" = jackson-cbor }",
-                        // a killed worker is noticed by its exit (local) or within seconds (another host)
-                        "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 4s"))
+        return ConfigFactory.parseString("pekko.actor.serialization-bindings { \"quorumlab.analysis.workers.WorkerWire\" = jackson-cbor }")
                 .withFallback(ClusterSystems.config(host, port, seeds, role));
     }
 

@@ -78,11 +78,11 @@ final class BenchCommand implements Callable<Integer> {
     int seconds;
 
     @Option(names = "--workers", split = ",", paramLabel = "N,N,...",
-            description = {"Instead: runs per second of leader-crash seeds in this JVM", "and through N local worker processes each,",
-                "and the coordinator's cpu per run (docs/workers.md)."})
+            description = {"Instead: runs per second of leader-crash", "seeds in this JVM and through N local",
+                "worker processes each, and the", "coordinator's cpu per run", "(docs/workers.md)."})
     List<Integer> workers;
 
-    @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = "--workers: seeds per protocol (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = {"--workers: seeds per protocol", "(default: ${DEFAULT-VALUE})."})
     int seeds;
 
     @Spec

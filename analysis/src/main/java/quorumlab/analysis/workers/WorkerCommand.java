@@ -20,32 +20,34 @@ import quorumlab.protocols.cluster.ClusterSystems;
 import quorumlab.workload.Runner;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Joins a coordinator (compare, sweep with --listen) and runs its seeds.",
-            "The worker pulls a seed whenever it has a free slot, runs and checks it,",
-            "and sends its files back; it exits when the coordinator is done.",
-            "Exit: 0 done, 2 bad input, the coordinator unreachable, or refused."})
+        description = {"Joins a coordinator and runs its seeds.",
+            "The coordinator is a compare or sweep with --listen.",
+            "The worker pulls a seed whenever a slot is free, runs and",
+            "checks it, and sends its files back; it exits when the",
+            "coordinator is done (docs/workers.md).",
+            "Exit: 0 done, 2 bad input, refused, or no coordinator."})
 public final class WorkerCommand implements Callable<Integer> {
-    @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = "The coordinator's address (its --listen).")
+    @Option(names = "--join", required = true, paramLabel = "HOST:PORT", description = {"The coordinator's address", "(its --listen)."})
     String join;
 
     @Option(names = "--slots", paramLabel = "N", description = {"Seeds run at once.", "Default: this machine's cores."})
     Integer slots;
 
-    @Option(names = "--name", paramLabel = "NAME", description = {"This worker's name in the progress line.", "Default: host-pid."})
+    @Option(names = "--name", paramLabel = "NAME", description = {"This worker's name in the progress", "line. Default: host-pid."})
     String name;
 
     @Option(names = "--host", paramLabel = "HOST",
-            description = {"The address the coordinator reaches this worker at.", "Default: the one this host reaches the coordinator from."})
+            description = {"The address the coordinator reaches", "this worker at. Default: this host's", "address towards the coordinator."})
     String host;
 
-    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = "This worker's port. Default: a free one.")
+    @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = {"This worker's port.", "Default: a free one."})
     int port;
 
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
-            description = "How long to try to reach the coordinator. Default: ${DEFAULT-VALUE}.")
+            description = {"How long to try to reach the", "coordinator. Default: ${DEFAULT-VALUE}."})
     int timeoutSeconds;
 
-    @Option(names = "--with-parent", hidden = true, description = "Exit when the parent process (a coordinator that started this worker) does.")
+    @Option(names = "--with-parent", hidden = true, description = "Exit with the parent process.")
     boolean withParent;
 
     @Override

@@ -151,7 +151,8 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(quorumlab.analysis.cli.Main.class.getName());
-        command.addAll(List.of("worker", "--join", address, "--name", name, "--slots", Integer.toString(slots), "--with-parent"));
+        // a JVM on a crowded machine can take minutes to join; it ends with this one anyway
+        command.addAll(List.of("worker", "--join", address, "--name", name, "--slots", Integer.toString(slots), "--timeout", "600", "--with-parent"));
         Path log = logs.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         try {

@@ -123,10 +123,10 @@ class WorkersTest {
             List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(List.of(System.getProperty(WorkerPool.JVM_OPTIONS_PROPERTY).split(" ")));
             command.addAll(List.of("-Dquorumlab.workers.version=quorumlab 0.0.1 (git elsewhere)", "-cp", programClassPath(),
-                    Main.class.getName(), "worker", "--join", "127.0.0.1:" + port, "--timeout", "20"));
+                    Main.class.getName(), "worker", "--join", "127.0.0.1:" + port, "--timeout", "120"));
             Process worker = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
                     .redirectError(dir.resolve("err.txt").toFile()).start();
-            assertTrue(worker.waitFor(150, TimeUnit.SECONDS), "the refused worker did not exit");
+            assertTrue(worker.waitFor(180, TimeUnit.SECONDS), "the refused worker did not exit");
             String out = Files.readString(dir.resolve("out.txt"));
             String err = Files.readString(dir.resolve("err.txt"));
             assertEquals(Main.EXIT_BAD_INPUT, worker.exitValue(), err);

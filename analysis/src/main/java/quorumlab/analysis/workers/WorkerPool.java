@@ -36,7 +36,8 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
      */
     public static final String JVM_OPTIONS_PROPERTY = "quorumlab.workers.jvmOptions";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<WorkerPool> OPEN = new ArrayList<>();
+    /** The pools each thread's command opened: commands (and tests) run side by side close only their own. */
+    private static final ThreadLocal<List<WorkerPool>> OPEN = ThreadLocal.withInitial(ArrayList::new);
 
     private final ActorSystem<WorkerWire> system;
     private final List<Process> processes = new ArrayList<>();
@@ -84,27 +85,20 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
         // SLF4J set up before the actor system, so no early log call is buffered and replayed with a warning
         org.slf4j.LoggerFactory.getILoggerFactory();
         WorkerPool pool = new WorkerPool(local, host, port, err);
-        synchronized (OPEN) {
-            OPEN.add(pool);
-        }
+        OPEN.get().add(pool);
         return pool;
     }
 
-    /** Closes every pool still open: the command line calls it after each command. */
+    /** Closes every pool this thread opened and has not closed: the command line calls it after each command. */
     public static void closeAll() {
-        List<WorkerPool> pools;
-        synchronized (OPEN) {
-            pools = new ArrayList<>(OPEN);
-            OPEN.clear();
-        }
+        List<WorkerPool> pools = new ArrayList<>(OPEN.get());
+        OPEN.get().clear();
         pools.forEach(WorkerPool::close);
     }
 
     /** The pools open now, for a test that kills a worker of the one a command opened. */
     static List<WorkerPool> open() {
-        synchronized (OPEN) {
-            return new ArrayList<>(OPEN);
-        }
+        return new ArrayList<>(OPEN.get());
     }
 
     /** Where workers join: {@code HOST:PORT}. */

@@ -140,6 +140,7 @@ class WorkersTest {
     }
 
     @Test
+    @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
     void aCoordinatorThatCannotBeReachedIsOneLineAndExit2() throws IOException {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

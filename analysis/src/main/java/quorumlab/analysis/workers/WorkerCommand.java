@@ -47,7 +47,8 @@ public final class WorkerCommand implements Callable<Integer> {
             description = {"How long to try to reach the", "coordinator. Default: ${DEFAULT-VALUE}."})
     int timeoutSeconds;
 
-    @Option(names = "--with-parent", hidden = true, description = "Exit with the parent process.")
+    // exit with the parent process (a coordinator that started this worker)
+    @Option(names = "--with-parent", hidden = true)
     boolean withParent;
 
     @Override

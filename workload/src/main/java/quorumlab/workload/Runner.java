@@ -86,6 +86,29 @@ public final class Runner {
         void finished(SeedRun run);
     }
 
+    /**
+     * Runs seeds somewhere other than this JVM's threads (quorumlab.analysis.workers: worker processes).
+     * What lands in {@link SeedJob#dir()} must be what {@link #runSeed} writes there; the
+     * {@link #afterEachRun} hooks then run here as usual, on this JVM's threads.
+     */
+    public interface SeedExecutor {
+        java.util.concurrent.CompletableFuture<SeedRun> submit(SeedJob job);
+    }
+
+    /** One protocol on one seed, as a {@link SeedExecutor} is given it: the run's inputs and where its files go. */
+    public record SeedJob(Scenario scenario, String protocol, long seed, RuntimeKind runtime, StoreKind store, Path dir) {}
+
+    /**
+     * Runs one seed into {@code job.dir()} with the code {@link #run} uses for each of its seeds
+     * (trace, history, run.json), so a worker process writes what this JVM would.
+     */
+    public static SeedRun runSeed(SeedJob job) throws IOException {
+        Protocol p = Protocol.byName(job.protocol());
+        requireMembershipSupport(job.scenario(), p);
+        return new Job(job.scenario(), p, ScenarioOptions.forProtocol(job.scenario(), p), job.seed(), job.runtime(), job.store(), null,
+                job.dir()).run();
+    }
+
     /** Seeds one run may ask for. */
     public static final int MAX_SEEDS = 10_000;
     /** Open-loop operations one run may offer over all seeds and protocols: beyond it the traces alone need far more than a disk. */
@@ -113,6 +136,7 @@ public final class Runner {
     private int threads = Runtime.getRuntime().availableProcessors();
     private StoreKind store = StoreKind.MEMORY;
     private quorumlab.protocols.cluster.ClusterHosts hosts;
+    private SeedExecutor executor;
 
     /** {@code hook} runs on each finished seed run's directory, before the run lands (e.g. to write verdict.json). */
     public Runner afterEachRun(BiConsumer<Path, SeedRun> hook) {
@@ -146,6 +170,12 @@ public final class Runner {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage().replaceAll("\\s*\\R\\s*", " "));
         }
+        return this;
+    }
+
+    /** Runs the seeds through {@code executor} (e.g. worker processes) instead of this JVM's threads. */
+    public Runner executor(SeedExecutor executor) {
+        this.executor = executor;
         return this;
     }
 
@@ -318,12 +348,12 @@ public final class Runner {
         try {
             List<Future<SeedRun>> futures = new ArrayList<>();
             for (Job job : jobs) {
-                futures.add(pool.submit(() -> {
-                    SeedRun r = job.run();
-                    for (BiConsumer<Path, SeedRun> hook : afterEachRun) hook.accept(r.dir(), r);
-                    listener.finished(r);
-                    return r;
-                }));
+                if (executor != null) {
+                    SeedJob seedJob = new SeedJob(job.scenario(), job.protocol().name(), job.seed(), job.runtime(), job.store(), job.dir());
+                    futures.add(executor.submit(seedJob).thenApplyAsync(r -> finished(r, listener), pool));
+                } else {
+                    futures.add(pool.submit(() -> finished(job.run(), listener)));
+                }
             }
             List<SeedRun> out = new ArrayList<>();
             for (Future<SeedRun> f : futures) out.add(f.get());
@@ -338,6 +368,12 @@ public final class Runner {
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
         }
+    }
+
+    private SeedRun finished(SeedRun r, Listener listener) {
+        for (BiConsumer<Path, SeedRun> hook : afterEachRun) hook.accept(r.dir(), r);
+        listener.finished(r);
+        return r;
     }
 
     /**

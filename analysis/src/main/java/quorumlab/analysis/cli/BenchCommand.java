@@ -77,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
             description = {"--runtime cluster: seconds measured per configuration,", "after 2 s of warm-up (default: ${DEFAULT-VALUE})."})
     int seconds;
 
+    @Option(names = "--workers", split = ",", paramLabel = "N,N,...",
+            description = {"Instead: runs per second of leader-crash", "seeds in this JVM and through N local",
+                "worker processes each, and the", "coordinator's cpu per run", "(docs/workers.md)."})
+    List<Integer> workers;
+
+    @Option(names = "--seeds", defaultValue = "20", paramLabel = "N", description = {"--workers: seeds per protocol", "(default: ${DEFAULT-VALUE})."})
+    int seeds;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (workers != null) return quorumlab.analysis.workers.WorkerBench.run(workers, seeds, System.out);
         if (runtime.equals("cluster")) return ClusterBenchTable.run(protocol, seconds, System.out);
         if (!runtime.equals("sim")) throw new ParameterException(spec.commandLine(), "--runtime must be sim or cluster, got " + runtime);
         if (minutes < 1 || minutes > 24 * 60) throw new ParameterException(spec.commandLine(), "--minutes must be 1..1440, got " + minutes);

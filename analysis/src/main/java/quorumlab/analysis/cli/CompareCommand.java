@@ -38,6 +38,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ScenarioRunOptions runOptions;
 
+    @Mixin
+    quorumlab.analysis.workers.WorkerOptions workers;
+
     @Override
     public Integer call() {
         List<Scenario> scenarios = new ArrayList<>();
@@ -47,12 +50,12 @@ final class CompareCommand implements Callable<Integer> {
         List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;
-        try (Progress progress = new Progress("compare", System.err).batches(scenarios.size())) {
+        try (Progress progress = new Progress("compare", System.err).batches(scenarios.size()).detail(workers::status)) {
             for (Scenario s : scenarios) {
                 progress.task = "compare " + s.name();
                 // Each seed is checked and measured in one pass over its trace.
                 CheckedRuns checked = new CheckedRuns();
-                Runner runner = runOptions.runner().afterEachRun(checked::checkAndMeasure);
+                Runner runner = workers.checkedRunner(runOptions.runner(), checked);
                 boolean single = scenarios.size() == 1;
                 Report.Section[] landing = new Report.Section[1];
                 // A single scenario's report lands with its runs, in the same atomic move.

@@ -27,6 +27,7 @@ import quorumlab.workload.Runner;
             ExperimentCommand.class,
             FuzzCommand.class,
             quorumlab.analysis.viewer.ViewCommand.class,
+            quorumlab.analysis.workers.WorkerCommand.class,
         })
 public final class Main {
     public static final int EXIT_OK = 0;
@@ -72,6 +73,14 @@ public final class Main {
     /** The command line with quorumlab's error handling: one line on stderr, never a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
+        // worker processes a command started end with it, however it ends
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                quorumlab.analysis.workers.WorkerPool.closeAll();
+            }
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> exitFor(e, commandLine.getErr()));
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();

@@ -25,6 +25,7 @@ final class Progress implements Runner.Listener, AutoCloseable {
     private int done;
     private int doneBefore;
     private long startNanos;
+    private java.util.function.Supplier<String> detail = () -> "";
 
     /** {@code lines} takes the plain lines, so a command can keep them off the stream it prints results to. */
     Progress(String task, PrintStream lines) {
@@ -41,6 +42,12 @@ final class Progress implements Runner.Listener, AutoCloseable {
     /** The number of batches of runs to come (default 1): each {@link #started} begins the next. */
     synchronized Progress batches(int n) {
         batches = Math.max(1, n);
+        return this;
+    }
+
+    /** Something to show after each finished run when not empty, e.g. each worker's share. */
+    synchronized Progress detail(java.util.function.Supplier<String> detail) {
+        this.detail = detail;
         return this;
     }
 
@@ -64,11 +71,16 @@ final class Progress implements Runner.Listener, AutoCloseable {
     public synchronized void finished(Runner.SeedRun run) {
         done++;
         String left = timeLeft();
+        String more = detail.get();
         if (bar != null) {
             bar.step();
-            if (batches > 1) bar.setExtraMessage("[" + (doneBefore + done) + "/" + allRuns() + " in all, " + left + "]");
+            if (batches > 1 || !more.isEmpty()) {
+                bar.setExtraMessage((batches > 1 ? "[" + (doneBefore + done) + "/" + allRuns() + " in all, " + left + "]" : "")
+                        + (more.isEmpty() ? "" : " " + more));
+            }
         } else {
-            lines.printf("[%d/%d] %s seed %d done; %s%n", doneBefore + done, allRuns(), run.protocol(), run.seed(), left);
+            lines.printf("[%d/%d] %s seed %d done; %s%s%n", doneBefore + done, allRuns(), run.protocol(), run.seed(), left,
+                    more.isEmpty() ? "" : "; " + more);
         }
     }
 

@@ -52,6 +52,9 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     ScenarioRunOptions runOptions;
 
+    @Mixin
+    quorumlab.analysis.workers.WorkerOptions workers;
+
     @Override
     public Integer call() {
         int eq = param.indexOf('=');
@@ -75,11 +78,11 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
                 .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
         List<Report.Section> sections = new ArrayList<>();
-        try (Progress progress = new Progress("compare", System.err).batches(variants.size())) {
+        try (Progress progress = new Progress("compare", System.err).batches(variants.size()).detail(workers::status)) {
             for (int i = 0; i < variants.size(); i++) {
                 progress.task = path + "=" + raw.get(i);
                 CheckedRuns checked = new CheckedRuns();
-                Runner.Result r = runOptions.runner().afterEachRun(checked::checkAndMeasure)
+                Runner.Result r = workers.checkedRunner(runOptions.runner(), checked)
                         .run(variants.get(i), protocols, seeds, 1, kind, dir.resolve("runs").resolve(path + "=" + raw.get(i).trim()), progress);
                 sections.add(Report.analyse(r.dir(), checked));
             }

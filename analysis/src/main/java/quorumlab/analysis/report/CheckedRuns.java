@@ -46,6 +46,15 @@ public final class CheckedRuns {
         return verdict;
     }
 
+    /**
+     * For a seed checked elsewhere (a worker process wrote its {@code verdict.json}): measures its
+     * trace now, as its result arrives, rather than when the report is written.
+     */
+    public void measure(Path seedDir, Runner.SeedRun run) {
+        Path trace = Runner.traceIn(seedDir);
+        if (trace != null) measured.put(key(seedDir), RunMetrics.of(trace));
+    }
+
     /** The metrics of the seed in {@code seedDir}: those measured while checking it, or read from its trace. */
     RunMetrics metricsOf(Path seedDir) {
         RunMetrics m = measured.get(key(seedDir));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,14 +28,16 @@ class InterruptTest {
     void anInterruptStopsTheRunsAndRemovesTheUnfinishedRun(String signal) throws Exception {
         Path out = dir.resolve("out");
         Path stderr = dir.resolve("stderr.txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "quorumlab.analysis.cli.Main", "compare", "--scenario", "leader-crash", "--seeds", "2000", "--out", out.toString())
+        List<String> command = new ArrayList<>(ChildJvm.shortLived("512m", System.getProperty("java.class.path")));
+        command.addAll(List.of("quorumlab.analysis.cli.Main", "compare", "--scenario", "leader-crash", "--seeds", "2000",
+                "--out", out.toString()));
+        Process child = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // a ceiling, not a pause: the loop ends as soon as a seed has finished (seconds on an idle machine)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (!someSeedFinished(out) && System.nanoTime() < deadline && child.isAlive()) Thread.sleep(50);
             assertTrue(someSeedFinished(out), "no seed run appeared in the temporary directory: " + read(stderr));
             new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start().waitFor();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,10 +39,10 @@ class LibraryLoggingTest {
         Path scenario = dir.resolve("tiny.yaml");
         Files.writeString(scenario, String.join("\n",
                 "name: tiny", "nodes: 3", "duration: 1s", "workload: {clients: 2, thinkTime: 10ms, keys: 2}", ""));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", programClassPath(), Main.class.getName(),
-                "compare", "--scenario", scenario.toString(), "--seeds", "1", "--runtime", "local",
-                "--out", dir.resolve("out").toString())
+        List<String> command = new ArrayList<>(ChildJvm.shortLived("512m", programClassPath()));
+        command.addAll(List.of(Main.class.getName(), "compare", "--scenario", scenario.toString(), "--seeds", "1",
+                "--runtime", "local", "--out", dir.resolve("out").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile());
         builder.environment().remove("QUORUMLAB_LOG_LEVEL");

@@ -59,8 +59,8 @@ class LongRunInSmallHeapTest {
 
     /** Runs the program in a JVM of its own with a 128 MB heap; its output, after it exited 0. */
     private static String fork(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(ChildJvm.longRunning("128m", System.getProperty("java.class.path")));
+        command.add(Main.class.getName());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -46,6 +46,16 @@ final class NodeProcess {
         }
     }
 
+    /**
+     * Set before our own SIGKILL: the exit it causes may be reported after a restart has already
+     * marked the node up again, and must not read as the process dying by itself.
+     */
+    private volatile boolean killed;
+
+    boolean wasKilled() {
+        return killed;
+    }
+
     long pid() {
         return process.pid();
     }
@@ -60,6 +70,7 @@ final class NodeProcess {
 
     /** SIGKILL, then wait (briefly) until it is gone, so its port is free again. */
     void kill() {
+        killed = true;
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);

@@ -251,7 +251,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
         NodeProcess p = s.process;
         p.handle().onExit().thenRun(() -> {
-            if (!closed && s.process == p && s.up) {
+            if (!closed && !p.wasKilled() && s.process == p && s.up) {
                 keepForDiagnosis = true;
                 failures.add(id + " process " + p.pid() + " exited by itself: " + p.logTail());
             }

@@ -187,7 +187,8 @@ final class PaxosInvariants implements SafetyChecks.Checker {
             // if it asks for them.
             List<NodeId> members = new ArrayList<>(membersAt(sf.throughSlot()));
             members.retainAll(membersAt(Long.MAX_VALUE));
-            long everyMember = members.stream().mapToLong(m -> snapshotOf.getOrDefault(m, 0L)).min().orElse(0);
+            // If every one of them has been removed since, no acceptor can still need the slots.
+            long everyMember = members.stream().mapToLong(m -> snapshotOf.getOrDefault(m, 0L)).min().orElse(Long.MAX_VALUE);
             if (sf.throughSlot() > everyMember) {
                 violations.add(where() + " forgot slots through " + sf.throughSlot() + " but not every member of " + members
                         + " has a snapshot beyond " + everyMember + " (snapshots: " + snapshotOf + ")");

@@ -106,6 +106,21 @@ class PaxosInvariantsTest {
     }
 
     @Test
+    void forgettingSlotsWhoseAcceptorsWereAllRemovedSinceNeedsNoSnapshot() {
+        goodRun();
+        at(N1, new ProtocolEvent.ConfigurationChanged(1, 10, List.of(N4), List.of(), true));
+        at(N1, new ProtocolEvent.SnapshotTaken(5, 0));
+        at(N1, new ProtocolEvent.SlotsForgotten(5));
+        assertEquals(List.of(), PaxosInvariants.violations(trace));
+        // once a later configuration takes n2 back, its snapshot is required again
+        at(N2, new ProtocolEvent.ConfigurationChanged(2, 20, List.of(N2, N4), List.of(), true));
+        at(N2, new ProtocolEvent.SlotsForgotten(5));
+        List<String> v = PaxosInvariants.violations(trace);
+        assertEquals(1, v.size(), v.toString());
+        assertTrue(v.get(0).contains("node n2 forgot slots through 5 but not every member of [n2]"), v.get(0));
+    }
+
+    @Test
     void aBallotEstablishedTwiceOrUsedWithoutLeaderIsCaught() {
         at(N1, new ProtocolEvent.LeaderEstablished(1));
         at(N1, new ProtocolEvent.LeaderEstablished(1));

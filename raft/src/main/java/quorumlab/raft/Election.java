@@ -28,7 +28,18 @@ final class Election {
         // Thesis ch. 4: only voters of the configuration in force stand; a new server that has not
         // been added yet, or one that learned of its removal, waits to hear from a leader.
         if (!node.membership.isVoter()) {
-            node.resetElectionTimer();
+            if (node.membership.removalMayNotBeCommitted()) {
+                // Thesis §4.2.2: "a server that is not part of its own latest configuration should
+                // still start new elections, as it might still be needed until the C_new entry is
+                // committed" (a removed leader deposed before it committed its removal holds C_new
+                // alone). Its own vote does not count (isQuorum counts the voters of C_new only).
+                // It asks for a pre-vote first whatever the option says, so it wins only if C_new's
+                // voters hear from no leader and its log is as up to date as theirs: a removed
+                // follower that was never told its removal committed cannot disrupt (§4.2.3).
+                startPreVote();
+            } else {
+                node.resetElectionTimer();
+            }
             return;
         }
         if (node.options.preVote()) {

@@ -26,9 +26,11 @@ import quorumlab.protocols.Role;
  * committed. A new server first catches up as a non-voting learner, in rounds, before the entry that
  * adds it is appended (§4.2.1). A leader removed from the configuration keeps leading, without
  * counting itself, until the removal is committed, then steps down (§4.2.2). A server that is not a
- * voter of its configuration (a new one that has heard nothing, a removed one) never starts an
- * election; one that did not learn of its removal is kept from disrupting the cluster by §4.2.3
- * ({@link Election#ignoresVotes}, with {@code checkQuorum}).
+ * voter of its configuration (a new one that has heard nothing, a removed one that learned its
+ * removal committed) never starts an election; a removed one that has not learned it yet stands,
+ * pre-vote first, as it may be needed to commit the removal (§4.2.2,
+ * {@link #removalMayNotBeCommitted}); one that did not learn of its removal at all is kept from
+ * disrupting the cluster by §4.2.3 ({@link Election#ignoresVotes}, with {@code checkQuorum}).
  */
 final class Membership {
     /** Thesis §4.2.1: replication rounds a new server gets to catch up before the change is refused. */
@@ -76,6 +78,17 @@ final class Membership {
 
     boolean isVoter() {
         return current().isVoter(node.ctx.self());
+    }
+
+    /**
+     * Thesis §4.2.2: this server is not a voter of its latest configuration, that entry is not
+     * committed as far as it knows, and it was a voter of the configuration before: the removal may
+     * still be undone or may need this server's log to commit.
+     */
+    boolean removalMayNotBeCommitted() {
+        Configuration c = current();
+        NodeId self = node.ctx.self();
+        return !c.isVoter(self) && c.index() > node.commitIndex && at(c.index() - 1).isVoter(self);
     }
 
     /** The server catching up to be added, which the leader replicates to without counting it. */

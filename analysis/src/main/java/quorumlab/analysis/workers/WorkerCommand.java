@@ -57,7 +57,7 @@ public final class WorkerCommand implements Callable<Integer> {
         if (coordinator.port() == 0) throw new IllegalArgumentException("--join: the port must not be 0");
         if (slots != null && slots < 1) throw new IllegalArgumentException("--slots: expected 1 or more, got " + slots);
         if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout: expected 1 or more seconds, got " + timeoutSeconds);
-        if (withParent) exitWithParent();
+        if (withParent) ClusterSystems.exitWithParent();
         String self = host != null ? host : localAddressTowards(coordinator);
         int n = slots != null ? slots : Runtime.getRuntime().availableProcessors();
         String me = name != null ? name : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
@@ -101,22 +101,5 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("--join: no route to " + coordinator.host() + ": " + e.getMessage());
         }
-    }
-
-    /** A worker started by a coordinator ends with it: when its standard input (a pipe from it) closes, or the parent process ends. */
-    private static void exitWithParent() {
-        Thread stdin = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the coordinator writes nothing; end of file means it is gone
-                }
-            } catch (IOException e) {
-                // a broken pipe means the same
-            }
-            Runtime.getRuntime().halt(0);
-        }, "parent-watch");
-        stdin.setDaemon(true);
-        stdin.start();
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
     }
 }

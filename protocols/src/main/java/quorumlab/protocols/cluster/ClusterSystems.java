@@ -28,5 +28,10 @@ public final class ClusterSystems {
         return ClusterPekko.address(host, port);
     }
 
+    /** Makes this process end with the process that started it, as a node process does. */
+    public static void exitWithParent() {
+        NodeMain.exitWithParent();
+    }
+
     private ClusterSystems() {}
 }

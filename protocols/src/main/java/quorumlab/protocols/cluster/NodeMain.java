@@ -49,7 +49,8 @@ public final class NodeMain {
         System.exit(EXIT_TERMINATED);
     }
 
-    private static void exitWithParent() {
+    /** A child process ends with its parent: when its standard input (a pipe from it) closes, or the parent process ends. */
+    static void exitWithParent() {
         Thread stdin = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {

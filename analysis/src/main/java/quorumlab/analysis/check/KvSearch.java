@@ -110,36 +110,14 @@ final class KvSearch {
         }
         this.startValues = starts;
 
-        // Calls at their invocations, returns at their completions (only ok operations have one):
-        // positions in the history are distinct, so sorting them gives the real-time order.
-        int entries = n + needed;
-        long[] order = new long[entries];
-        int e = 0;
-        for (int i = 0; i < n; i++) {
-            ClientOp op = ops.get(i);
-            order[e++] = ((long) op.invokeEvent() << 32) | (i << 1);
-            if (required[i]) order[e++] = ((long) op.completeEvent() << 32) | (i << 1) | 1;
-        }
-        Arrays.sort(order);
-        entryOp = new int[entries];
-        isCall = new boolean[entries];
-        callEntry = new int[n];
-        returnEntry = new int[n];
-        Arrays.fill(returnEntry, -1);
-        head = entries;
-        next = new int[entries + 1];
-        prev = new int[entries + 1];
-        for (int i = 0; i < entries; i++) {
-            int op = (int) (order[i] & 0xFFFFFFFFL) >>> 1;
-            boolean call = (order[i] & 1) == 0;
-            entryOp[i] = op;
-            isCall[i] = call;
-            if (call) callEntry[op] = i;
-            else returnEntry[op] = i;
-            next[i] = i + 1 < entries ? i + 1 : -1;
-            prev[i] = i == 0 ? head : i - 1;
-        }
-        next[head] = entries > 0 ? 0 : -1;
+        CallReturnList list = new CallReturnList(ops, required, needed);
+        entryOp = list.entryOp;
+        isCall = list.isCall;
+        next = list.next;
+        prev = list.prev;
+        callEntry = list.callEntry;
+        returnEntry = list.returnEntry;
+        head = list.head;
     }
 
     /** A key never written holds the empty string, and a read of nil reads it (Porcupine's model). */

@@ -166,14 +166,18 @@ final class HistoryGenerator {
     /**
      * A history whose search must try every subset of {@code writers} concurrent writes: they are
      * all in flight while one process reads 1, then 2, then 1 again, which no order allows since
-     * each value is written once. Exponential for any search without a smarter argument.
+     * each value is written once. Every other value is read once, by a read in flight with the
+     * writes, so no write can be told apart from the others by nobody observing it (the search
+     * collapses such writes): exponential for any search without a smarter argument.
      */
     static History pathological(int writers) {
         Hist h = new Hist();
         for (long w = 1; w <= writers; w++) h.add(w, Type.INVOKE, Fn.WRITE, w);
+        for (long w = 3; w <= writers; w++) h.add(writers + w, Type.INVOKE, Fn.READ, null);
         h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 1L);
         h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 2L);
         h.add(0, Type.INVOKE, Fn.READ, null).add(0, Type.OK, Fn.READ, 1L);
+        for (long w = 3; w <= writers; w++) h.add(writers + w, Type.OK, Fn.READ, w);
         for (long w = 1; w <= writers; w++) h.add(w, Type.OK, Fn.WRITE, w);
         return History.of("pathological(" + writers + " writers)", h.events);
     }

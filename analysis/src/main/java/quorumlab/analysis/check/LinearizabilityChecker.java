@@ -139,7 +139,8 @@ public final class LinearizabilityChecker {
      * {@code endings}); one that another dominates (same value, a subset used) is dropped.
      * {@link Result#states()} counts the configurations of each window's verdict search, not
      * those of the searches for its endings. Past
-     * {@value #MAX_CONFIGURATIONS} configurations the key is undecided.
+     * {@value #MAX_CONFIGURATIONS} configurations the key is undecided. A window whose endings
+     * take too long to find is searched again with the windows after it (see {@code closeRegister}).
      *
      * <p>A write or cas that completed {@code info}, or never completed, may take effect at any
      * later instant, as in the whole-history search: it stays pending for every later window of
@@ -159,6 +160,7 @@ public final class LinearizabilityChecker {
         static final int RETAINED = 1_000;
         static final int MAX_ENDINGS = 64;
         static final int ENUMERATION_STATES = 5_000;
+        static final int ENDING_STATES = 20_000;
         static final long NARROWING_NANOS = 2_000_000_000L;
         static final int MAX_DEFERRED = 100_000;
 
@@ -242,8 +244,34 @@ public final class LinearizabilityChecker {
                 }
                 return;
             }
-            if (window.isEmpty() || w.status != CheckStatus.OK) return;
-            if (alone(w, window)) return;
+            if (w.status != CheckStatus.OK || (window.isEmpty() && w.deferred.isEmpty())) return;
+            if (w.deferred.isEmpty() && alone(w, window)) return;
+            closeRegister(w, window);
+        }
+
+        /**
+         * {@link #close} in the register model. Each group of configurations that used the same
+         * pending writes is searched once (the register holds one of the group's values, unknown
+         * which), then every way the window can end from it is found ({@link #endings}). The last
+         * window of a key needs no endings: one linearization decides it.
+         *
+         * <p>Finding the endings asks, for each value that could be last, whether it can be: a
+         * value that cannot may take a search of every order of the window to rule out, when
+         * nothing after the window is known yet (a pile-up of writes after a leader change: a
+         * hundred operations on one key complete together). Those searches get
+         * {@value #ENDING_STATES} configurations each; when one needs more, the window is not
+         * settled but deferred, and searched again with the windows after it (once they have
+         * doubled it), as in the key-value model: the operations invoked after the window put
+         * its writes in order, and rule such values out at once.
+         */
+        private void closeRegister(KeyWindow w, List<ClientOp> window) {
+            List<ClientOp> combined = new ArrayList<>(w.deferred);
+            combined.addAll(window);
+            boolean settle = !finishing && combined.size() >= w.retryAt;
+            if (!finishing && !settle) {
+                w.deferred = combined;
+                return;
+            }
             Set<RegisterSearch.Terminal> next = new java.util.LinkedHashSet<>();
             // Configurations that used the same pending writes differ only in the value: one search
             // starts from all their values at once (the register holds one of them, unknown which).
@@ -251,12 +279,13 @@ public final class LinearizabilityChecker {
             for (RegisterSearch.Terminal config : w.configs) {
                 groups.computeIfAbsent(config.used(), k -> new ArrayList<>()).add(config.value());
             }
+            boolean linearizable = false;
             for (Map.Entry<Set<Integer>, List<Object>> group : groups.entrySet()) {
                 List<ClientOp> ops = new ArrayList<>();
                 for (ClientOp p : w.pending) {
                     if (!group.getKey().contains(p.index())) ops.add(p);
                 }
-                ops.addAll(window);
+                ops.addAll(combined);
                 RegisterSearch verdict = new RegisterSearch(ops, group.getValue(), false);
                 RegisterSearch.Outcome outcome = verdict.run(bound.maxStates(), deadline);
                 w.states += verdict.states();
@@ -265,21 +294,31 @@ public final class LinearizabilityChecker {
                     return;
                 }
                 if (outcome == RegisterSearch.Outcome.NOT_LINEARIZABLE) continue;
+                linearizable = true;
+                if (finishing) break;
                 if (!endings(ops, group.getKey(), group.getValue(), next)) {
-                    w.status = CheckStatus.UNKNOWN;
+                    if (System.nanoTime() - deadline > 0 || combined.size() > MAX_DEFERRED) {
+                        w.status = CheckStatus.UNKNOWN;
+                    } else {
+                        w.deferred = combined;
+                        w.retryAt = 2 * combined.size();
+                    }
                     return;
                 }
             }
-            if (next.isEmpty()) {
+            w.deferred = List.of();
+            w.retryAt = 0;
+            if (!linearizable) {
                 w.status = CheckStatus.VIOLATION;
-                w.counterexample = explainWindow(w, window);
+                w.counterexample = explainWindow(w, combined);
                 return;
             }
-            for (ClientOp op : window) {
+            if (finishing) return;
+            for (ClientOp op : combined) {
                 if (op.f() != Fn.READ && op.outcome() == Type.INFO) w.pending.add(op);
             }
             w.settle(next);
-            w.retain(window);
+            w.retain(combined);
             if (w.configs.size() > MAX_CONFIGURATIONS || w.pending.size() > MAX_PENDING) w.status = CheckStatus.UNKNOWN;
         }
 
@@ -455,7 +494,7 @@ public final class LinearizabilityChecker {
          * when such a write's value is also written by another operation (or held at the start),
          * which of them was used is ambiguous, and every ending is enumerated instead.
          *
-         * @return false when a search reached the bound
+         * @return false when a search needed more than {@value #ENDING_STATES} configurations
          */
         private boolean endings(List<ClientOp> ops, Set<Integer> usedBefore, List<Object> starts,
                 Set<RegisterSearch.Terminal> next) {
@@ -475,7 +514,9 @@ public final class LinearizabilityChecker {
             if (ambiguous) {
                 for (Object start : starts) {
                     RegisterSearch all = new RegisterSearch(ops, java.util.Collections.singletonList(start), true);
-                    if (all.run(bound.maxStates(), deadline) == RegisterSearch.Outcome.BOUND_REACHED) return false;
+                    if (all.run(Math.min(ENDING_STATES, bound.maxStates()), deadline) == RegisterSearch.Outcome.BOUND_REACHED) {
+                        return false;
+                    }
                     for (RegisterSearch.Terminal t : all.terminals()) next.add(withUsed(usedBefore, t.value(), t.used()));
                 }
                 return true;
@@ -485,7 +526,7 @@ public final class LinearizabilityChecker {
                 probe.add(new ClientOp(-1, -1, Fn.READ, null, null, Type.OK, value, last + 1, last + 2,
                         HistoryEvent.NO_TIME, HistoryEvent.NO_TIME));
                 RegisterSearch search = new RegisterSearch(probe, starts, false);
-                RegisterSearch.Outcome outcome = search.run(bound.maxStates(), deadline);
+                RegisterSearch.Outcome outcome = search.run(Math.min(ENDING_STATES, bound.maxStates()), deadline);
                 if (outcome == RegisterSearch.Outcome.BOUND_REACHED) return false;
                 if (outcome != RegisterSearch.Outcome.LINEARIZABLE) continue;
                 Set<Integer> used = new HashSet<>();
@@ -498,10 +539,18 @@ public final class LinearizabilityChecker {
         }
 
         /**
-         * The values that may be in the register when the window ends. A value that at most one
-         * operation writes cannot be last when some operation that must happen, invoked after that
-         * write completed (after the window opened, for a start value no one writes), leaves the
-         * register holding something else: a read of another value, a write or a cas of another.
+         * The values that may be in the register when the window ends. A start value that no
+         * operation writes cannot be last when some operation that must happen leaves the register
+         * holding something else: a read of another value, a write or a cas of another. A value
+         * that one operation alone writes, and that took effect (it completed ok, or no start holds
+         * the value), is last only if that write is the last to change the register, and then
+         * every operation after it leaves the value where it is: it cannot be last when some
+         * operation that must happen comes after the write and leaves something else
+         * ({@link #leftElsewhereAfter(List, ClientOp, List)}).
+         *
+         * <p>Each value kept here costs a search, and a search for a value that cannot be last
+         * must try every order of the window before it gives up: in a pile-up of writes after a
+         * leader change (sixty or more operations on one key), that is millions of configurations.
          */
         private static Set<Object> lastValues(List<ClientOp> ops, List<Object> starts, Map<Object, Integer> writers) {
             List<ClientOp> latestFirst = new ArrayList<>();
@@ -517,11 +566,52 @@ public final class LinearizabilityChecker {
             }
             for (ClientOp op : ops) {
                 if (op.f() == Fn.READ || op.outcome() == Type.FAIL) continue;
-                boolean overwritten = op.outcome() == Type.OK && writers.get(op.written()) == 1
-                        && leftElsewhereAfter(latestFirst, op.written(), op.completeEvent());
+                boolean happened = op.outcome() == Type.OK || !starts.contains(op.written());
+                boolean overwritten = happened && writers.get(op.written()) == 1 && leftElsewhereAfter(ops, op, starts);
                 if (!overwritten) values.add(op.written());
             }
             return values;
+        }
+
+        /**
+         * True when an operation that must happen comes after {@code w} and leaves the register
+         * holding a value other than the one {@code w} writes. An operation comes after {@code w}
+         * when it was invoked after {@code w}, or another that comes after it, completed ok (real
+         * time), or when it observes a value (a read returns it, a cas expects it) that every
+         * source of comes after {@code w}: no start holds it and every operation writing it comes
+         * after {@code w}, or is {@code w} itself (a cas that expects {@code w}'s value).
+         */
+        private static boolean leftElsewhereAfter(List<ClientOp> ops, ClientOp w, List<Object> starts) {
+            Map<Object, Integer> sourcesLeft = new java.util.HashMap<>(); // per value: its sources not known to come after w
+            for (Object start : starts) sourcesLeft.merge(start, 1, Integer::sum);
+            for (ClientOp op : ops) {
+                if (op.f() != Fn.READ && op.outcome() != Type.FAIL) sourcesLeft.merge(op.written(), 1, Integer::sum);
+            }
+            boolean[] after = new boolean[ops.size()];
+            after[ops.indexOf(w)] = true;
+            sourcesLeft.merge(w.written(), -1, Integer::sum);
+            int earliestCompletion = w.outcome() == Type.OK ? w.completeEvent() : Integer.MAX_VALUE;
+            for (boolean grew = true; grew; ) {
+                grew = false;
+                for (int i = 0; i < ops.size(); i++) {
+                    ClientOp op = ops.get(i);
+                    if (after[i] || op.outcome() == Type.FAIL || (op.f() == Fn.READ && op.outcome() != Type.OK)) continue;
+                    boolean follows = op.invokeEvent() > earliestCompletion;
+                    if (!follows && op.outcome() == Type.OK && op.f() != Fn.WRITE) {
+                        Object seen = op.f() == Fn.READ ? op.result() : op.expected();
+                        follows = sourcesLeft.getOrDefault(seen, 0) == 0 && sourcesLeft.containsKey(seen);
+                    }
+                    if (!follows) continue;
+                    after[i] = true;
+                    grew = true;
+                    if (op.f() != Fn.READ) sourcesLeft.merge(op.written(), -1, Integer::sum);
+                    if (op.outcome() != Type.OK) continue;
+                    earliestCompletion = Math.min(earliestCompletion, op.completeEvent());
+                    Object leaves = op.f() == Fn.READ ? op.result() : op.written();
+                    if (!java.util.Objects.equals(leaves, w.written())) return true;
+                }
+            }
+            return false;
         }
 
         /** True when an operation in {@code latestFirst} invoked after {@code position} leaves a value other than {@code value}. */
@@ -580,9 +670,9 @@ public final class LinearizabilityChecker {
         Set<RegisterSearch.Terminal> configs = Set.of(new RegisterSearch.Terminal(null, Set.of()));
         final java.util.ArrayDeque<ClientOp> retained = new java.util.ArrayDeque<>();
         boolean forgotAny;
-        List<ClientOp> deferred = List.of(); // key-value model: windows searched again with the next
+        List<ClientOp> deferred = List.of(); // windows searched again with the next
         boolean abandoned; // key-value model: not searched after another key's violation
-        int retryAt; // key-value model: the deferred size at which to search for endings again
+        int retryAt; // the deferred size at which to search for endings again
         CheckStatus status = CheckStatus.OK;
         long states;
         Counterexample counterexample;

@@ -34,7 +34,10 @@ import quorumlab.analysis.check.HistoryEvent.Type;
  * of everything in between. An operation must happen when it completed {@code ok}, or when it
  * alone can write a value that a must-happen operation observes. Second, the values that no
  * operation observes are one state to the search, so orders that differ only in which of them
- * the register holds meet in the memo.
+ * the register holds meet in the memo; and in that state a required write of such a value
+ * changes nothing but the list, so the search takes each one it may at once and tries nothing
+ * else there ({@link #unobservedWriteCallable}): a pile-up of such writes costs one step each,
+ * not one per subset of them.
  *
  * <p>A search may also look at a window of the history: the operations up to a limit (those that
  * had not completed by then count as pending), and only those invoked from a quiescent cut on,
@@ -301,6 +304,8 @@ final class RegisterSearch {
      * @param deadlineNanos give up when {@link System#nanoTime()} passes this
      */
     Outcome run(long maxStates, long deadlineNanos) {
+        states = 0;
+        if (observesWhatNothingWrites()) return Outcome.NOT_LINEARIZABLE;
         Frontier k = new Frontier();
         StateCache cache = new StateCache();
         int[] needs = mustObservers.clone(); // per value: must-happen observers not linearized yet
@@ -309,14 +314,23 @@ final class RegisterSearch {
         int[] stackOp = new int[n];
         int[] stackState = new int[n];
         int[] stackTrail = new int[n];
+        boolean[] stackForced = new boolean[n];
         int depth = 0;
         int state = initialState;
         int remaining = requiredCount;
         int entry = next[head];
         long steps = 0;
-        states = 0;
+        boolean forcing = false; // the step at entry is a write that the register's state forces, with no alternative
+        boolean backtrack = false; // undo the latest choice before anything else
         while (true) {
-            if (remaining == 0) {
+            if (!backtrack && remaining > 0 && state == UNOBSERVED && !enumerate) {
+                int w = unobservedWriteCallable();
+                if (w >= 0) {
+                    entry = callEntry[w];
+                    forcing = true;
+                }
+            }
+            if (!backtrack && remaining == 0) {
                 if (!enumerate) break;
                 terminals.add(terminal(state, stackOp, depth));
                 // Every ending is wanted: carry on as if this one had failed.
@@ -335,12 +349,14 @@ final class RegisterSearch {
                 states = cache.size();
                 return Outcome.BOUND_REACHED;
             }
-            if (isCall[entry]) {
+            if (!backtrack && isCall[entry]) {
                 int op = entryOp[entry];
                 if (k.contains(op)) { // a dead pending write: it can help no one
                     entry = next[entry];
                     continue;
                 }
+                boolean forced = forcing;
+                forcing = false;
                 int after = step(state, op);
                 if (after != ILLEGAL && !strands(state, op, after, needs, sources)) {
                     int mark = k.trailSize();
@@ -352,6 +368,7 @@ final class RegisterSearch {
                             states = cache.size();
                             return Outcome.BOUND_REACHED;
                         }
+                        stackForced[depth] = forced;
                         stackOp[depth] = op;
                         stackState[depth] = state;
                         stackTrail[depth++] = mark;
@@ -367,10 +384,14 @@ final class RegisterSearch {
                     k.undo(op, mark);
                     if (verifyEveryStep) k.verify(stackOp, depth, -1);
                 }
-                entry = next[entry];
+                // A forced write that fails (or was explored before) leaves no alternative here.
+                if (forced) backtrack = true;
+                else entry = next[entry];
             } else {
                 // A return entry: its operation should already be linearized. Undo the latest choice.
+                backtrack = false;
                 if (depth == 0) break;
+                boolean wasForced = stackForced[depth - 1];
                 int op = stackOp[--depth];
                 state = stackState[depth];
                 markOptional(op, false);
@@ -380,7 +401,9 @@ final class RegisterSearch {
                 count(op, needs, sources, +1);
                 if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                 if (required[op]) remaining++;
-                entry = next[callEntry[op]];
+                // Undoing a forced step undoes the choice that forced it too: nothing else was possible.
+                if (wasForced) backtrack = true;
+                else entry = next[callEntry[op]];
             }
         }
         states = cache.size();
@@ -388,6 +411,44 @@ final class RegisterSearch {
         if (remaining > 0) return Outcome.NOT_LINEARIZABLE;
         linearization = Arrays.copyOf(stackOp, depth);
         return Outcome.LINEARIZABLE;
+    }
+
+    /**
+     * A required write of a value that no operation observes, whose call comes before the first
+     * return left in the list (so it may be linearized now), or -1.
+     *
+     * <p>Such writes are interchangeable, and they are what a pile-up of writes after a leader
+     * change is mostly made of: without this, the search tries every subset of them in every
+     * order. In the state that stands for the unobserved values, linearizing one of them leaves
+     * the state as it is and only takes its return out of the way, so it is never worse to
+     * linearize it at once: take any linearization from here, move the write to the front, and
+     * every operation after it still sees the state it saw (the write was followed by another
+     * write, as nothing can follow the unobserved state but a write, or it was last, and the
+     * search that does not enumerate does not care about the final state). So the search
+     * linearizes these writes as soon as it reaches that state, one after another, and tries no
+     * alternative to them: if that fails, so does every other choice from here.
+     */
+    private int unobservedWriteCallable() {
+        for (int e = next[head]; e >= 0 && isCall[e]; e = next[e]) {
+            int op = entryOp[e];
+            if (required[op] && kind[op] == Fn.WRITE && a[op] == UNOBSERVED) return op;
+        }
+        return -1;
+    }
+
+    /**
+     * True when an operation that must happen observes a value that the register cannot hold at
+     * the start and that nothing in the search writes (a stale read of a value written long
+     * before the window): no order can linearize it, and the search would learn that only at its
+     * return, after trying every order of what comes before.
+     */
+    private boolean observesWhatNothingWrites() {
+        for (int i = 0; i < ops.size(); i++) {
+            if (!mustHappen[i] || kind[i] == Fn.WRITE || writers[a[i]] > 0) continue;
+            boolean heldAtStart = initialState == ANY ? candidate[a[i]] : a[i] == initialState;
+            if (!heldAtStart) return true;
+        }
+        return false;
     }
 
     /** After {@link #run} with enumerate: every way the window can end. */

@@ -64,13 +64,16 @@ class CheckCommandTest {
         corrupt = dir.resolve("corrupt.jsonl");
         Files.writeString(corrupt, "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
                 + "{\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1,\"time\":\"noon\"}\n");
-        // many writes in flight while one process reads 1, 2, then 1 again: exponential to refute
+        // many writes in flight while one process reads 1, 2, then 1 again, and the others' values
+        // are read too (so none is told apart by being unread): exponential to refute
         List<HistoryEvent> h = new ArrayList<>();
         for (long w = 1; w <= 30; w++) h.add(new HistoryEvent(w, Type.INVOKE, Fn.WRITE, null, w, 0));
+        for (long w = 3; w <= 30; w++) h.add(new HistoryEvent(30 + w, Type.INVOKE, Fn.READ, null, null, 0));
         for (long v : new long[] {1, 2, 1}) {
             h.add(new HistoryEvent(0, Type.INVOKE, Fn.READ, null, null, 1));
             h.add(new HistoryEvent(0, Type.OK, Fn.READ, null, v, 2));
         }
+        for (long w = 3; w <= 30; w++) h.add(new HistoryEvent(30 + w, Type.OK, Fn.READ, null, w, 3));
         for (long w = 1; w <= 30; w++) h.add(new HistoryEvent(w, Type.OK, Fn.WRITE, null, w, 3));
         Files.createDirectories(dir.resolve("hard"));
         hard = write("hard/pathological.jsonl", h);

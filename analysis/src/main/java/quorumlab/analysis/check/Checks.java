@@ -64,8 +64,10 @@ public final class Checks {
     /**
      * As {@link #checkRun(Path, Settings)}, and every record of the run's trace also goes, in file
      * order and in the same pass, to {@code alsoFeed} (unless null), so that a caller that measures
-     * the run as well reads its trace once. {@code alsoFeed} gets nothing when the directory holds
-     * no single trace (then each file is checked on its own).
+     * the run as well reads its trace once. {@code alsoFeed} is called on the thread that parses the
+     * trace, beside the checkers on this one ({@link TraceReader#forEach(Path, Consumer, Consumer)}):
+     * it must keep to its own state; its work is visible when this returns. {@code alsoFeed} gets
+     * nothing when the directory holds no single trace (then each file is checked on its own).
      */
     public static Verdict checkRun(Path runDir, Settings settings, Consumer<TraceRecord> alsoFeed) {
         List<Path> files = new ArrayList<>();
@@ -174,9 +176,9 @@ public final class Checks {
 
     private static Verdict checkTrace(Path file, Settings settings, boolean linearizability, Consumer<TraceRecord> alsoFeed) {
         TraceCheck check = new TraceCheck(settings.bound(), linearizability);
-        Consumer<TraceRecord> sink = alsoFeed == null ? check : check.andThen(alsoFeed);
-        try (TraceReader reader = TraceReader.open(file)) {
-            while (reader.hasNext()) sink.accept(reader.next());
+        try {
+            // the checkers on this thread, alsoFeed (the metrics) on the parsing thread beside them
+            TraceReader.forEach(file, check, alsoFeed);
         } catch (BadInputException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -38,10 +38,15 @@ import quorumlab.protocols.Role;
  * numeric field its kind defines (docs/trace-format.md); fields it does not know are skipped; blank
  * lines are skipped.
  *
- * <p>Records are parsed with Jackson's streaming parser, field by field, with no tree per record:
- * reading is on the path of every check and every report. A record whose {@code kind} (or a nested
- * object whose {@code type}) is not its first field, as another tool may write it, is read through a
- * tree instead.
+ * <p>Reading is on the path of every check and every report, so it goes three ways, fastest first.
+ * A line in exactly the layout our writer gives the frequent records is matched part by part
+ * ({@link WriterLayout}). Any other line on its own (a rare record kind, another tool's field order)
+ * is parsed with Jackson's streaming parser, field by field, with no tree per record; a record whose
+ * {@code kind} (or a nested object whose {@code type}) is not its first field is read through a tree
+ * instead. When a line cannot be read on its own (a record over several lines, a damaged line, one
+ * that is not UTF-8 JSON), the rest of the file from that line on is read by one Jackson parser, as
+ * a stream: so a damaged trace fails with that parser's error, on the same line, whatever the first
+ * two ways would have made of it.
  *
  * <p>A corrupt trace (not JSON, a missing or malformed field, a truncated or damaged compressed
  * stream) is an {@link IllegalArgumentException} whose one-line message reads {@code trace FILE line
@@ -58,7 +63,19 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
     }
 
     private final String name;
-    private final JsonParser parser;
+    private final InputStream in;
+    /** The bytes read and not yet taken, {@code buffer[position, limit)}; a line is taken whole. */
+    private byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private boolean endOfInput;
+    /** Lines taken whole (by the first two ways). */
+    private long linesTaken;
+    private final WriterLayout layout = new WriterLayout();
+    /** The rest of the file as one stream, once a line could not be read on its own; null until then. */
+    private JsonParser parser;
+    /** The lines before the one {@link #parser} starts on: its line 1 is line {@code streamBase + 1}. */
+    private long streamBase;
     private TraceRecord next;
     /** The line the record read last starts on. */
     private long lineNumber;
@@ -75,9 +92,10 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
 
     private TraceReader(String name, InputStream in) {
         this.name = name;
+        this.in = in;
         try {
-            // Creating the parser already reads (to detect the encoding), so a damaged stream can fail here.
-            this.parser = FACTORY.createParser(in);
+            // The first read, as Jackson's parser did when it was made here, so a damaged stream fails at once.
+            fill();
         } catch (ZipException | ZstdIOException | EOFException e) {
             closeQuietly(in);
             throw damaged(name, e);
@@ -128,11 +146,22 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         return all;
     }
 
-    /** Streams every record of the trace at {@code path} to {@code action}. */
+    /**
+     * Streams every record of the trace at {@code path} to {@code action}, on the calling thread;
+     * the records are parsed on a thread of their own, a few batches ahead ({@link ParseAhead}).
+     */
     public static void forEach(Path path, Consumer<TraceRecord> action) {
-        try (TraceReader reader = open(path)) {
-            reader.forEachRemaining(action);
-        }
+        forEach(path, action, null);
+    }
+
+    /**
+     * As {@link #forEach(Path, Consumer)}, and each record also goes to {@code beside} (unless
+     * null) on the parsing thread, in file order: for a second consumer independent of the first
+     * (the metrics beside the checkers), so that the two run on two cores. {@code beside} must not
+     * share mutable state with {@code action}; when this returns, its work is visible to the caller.
+     */
+    public static void forEach(Path path, Consumer<TraceRecord> action, Consumer<TraceRecord> beside) {
+        ParseAhead.forEach(open(path), path.getFileName().toString(), action, beside);
     }
 
     @Override
@@ -155,25 +184,85 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
     }
 
     private TraceRecord readNext() {
+        if (parser != null) return readFromStream();
         try {
+            while (true) {
+                int end = lineEnd();
+                if (end == -1) {
+                    done = true;
+                    return null;
+                }
+                if (end == position) { // a blank line
+                    takeLine(end);
+                    continue;
+                }
+                // Only a line that opens and closes an object can hold a record on its own.
+                if (end < 0 || buffer[position] != '{' || buffer[end - 1] != '}') return readFromStream();
+                lineNumber = linesTaken + 1;
+                TraceRecord r = records == 0 ? null : layout.read(buffer, position, end);
+                if (r == null) r = lineOnItsOwn(end);
+                if (r == null) return readFromStream();
+                takeLine(end);
+                endLine = lineNumber;
+                return counted(r);
+            }
+        } catch (ZipException | ZstdIOException | EOFException e) {
+            lineNumber = linesTaken + 1;
+            throw corrupt("the file is truncated or its compressed stream damaged (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read trace " + name + " at line " + (linesTaken + 1) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first record must be meta. */
+    private TraceRecord counted(TraceRecord r) {
+        if (records == 0 && !(r instanceof TraceRecord.Meta)) {
+            throw corrupt("the first record must be kind \"meta\", found \"" + kind + '"');
+        }
+        records++;
+        return r;
+    }
+
+    /**
+     * The record on the line {@code buffer[position, end)} parsed on its own with Jackson; null when
+     * it is not exactly one record that reads without an error (the stream then reads it, and says
+     * what is wrong in its own words).
+     */
+    private TraceRecord lineOnItsOwn(int end) {
+        try (JsonParser line = FACTORY.createParser(buffer, position, end - position)) {
+            if (line.nextToken() != JsonToken.START_OBJECT) return null;
+            TraceRecord r = record(line);
+            return line.nextToken() == null ? r : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Reads the rest of the file, from the line not yet taken, with one Jackson parser. */
+    private TraceRecord readFromStream() {
+        try {
+            if (parser == null) {
+                streamBase = linesTaken;
+                InputStream rest = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(buffer, position, limit - position), in);
+                buffer = null;
+                parser = FACTORY.createParser(rest);
+            }
             JsonToken token = parser.nextToken();
             if (token == null) {
                 done = true;
                 return null;
             }
-            lineNumber = parser.currentTokenLocation().getLineNr();
+            lineNumber = streamBase + parser.currentTokenLocation().getLineNr();
             if (lineNumber <= endLine) throw corrupt("a second record on one line");
             if (token != JsonToken.START_OBJECT) throw corrupt("not a JSON object");
-            TraceRecord r = record();
-            endLine = parser.currentLocation().getLineNr();
-            if (records == 0 && !(r instanceof TraceRecord.Meta)) {
-                throw corrupt("the first record must be kind \"meta\", found \"" + kind + '"');
-            }
-            records++;
-            return r;
+            TraceRecord r = record(parser);
+            endLine = streamBase + parser.currentLocation().getLineNr();
+            return counted(r);
         } catch (JsonProcessingException e) {
             // A parse error before the record's first token (garbage where a line should start) has only its own location.
-            if (e.getLocation() != null && e.getLocation().getLineNr() > endLine && lineNumber <= endLine) lineNumber = e.getLocation().getLineNr();
+            if (e.getLocation() != null && streamBase + e.getLocation().getLineNr() > endLine && lineNumber <= endLine) {
+                lineNumber = streamBase + e.getLocation().getLineNr();
+            }
             throw corrupt("not JSON: " + e.getOriginalMessage());
         } catch (ZipException | ZstdIOException | EOFException e) {
             throw corrupt("the file is truncated or its compressed stream damaged (" + e.getMessage() + ")");
@@ -182,9 +271,44 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
         }
     }
 
+    /**
+     * Where the line at {@code position} ends (its newline's index), reading on as needed; -1 when
+     * no bytes are left, -2 when the last line has no newline.
+     */
+    private int lineEnd() throws IOException {
+        int from = position;
+        while (true) {
+            for (int i = from; i < limit; i++) {
+                if (buffer[i] == '\n') return i;
+            }
+            if (endOfInput) return position == limit ? -1 : -2;
+            from = limit;
+            if (position > 0) { // move the line begun to the front
+                System.arraycopy(buffer, position, buffer, 0, limit - position);
+                from -= position;
+                limit -= position;
+                position = 0;
+            } else if (limit == buffer.length) { // a line longer than the buffer
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            fill();
+        }
+    }
+
+    private void fill() throws IOException {
+        int n = in.read(buffer, limit, buffer.length - limit);
+        if (n < 0) endOfInput = true;
+        else limit += n;
+    }
+
+    private void takeLine(int end) {
+        position = end + 1;
+        linesTaken++;
+    }
+
     // ---- records ----
 
-    private TraceRecord record() throws IOException {
+    private TraceRecord record(JsonParser parser) throws IOException {
         hasT = false;
         hasVersion = false;
         kind = null;
@@ -821,7 +945,8 @@ public final class TraceReader implements Iterator<TraceRecord>, Closeable {
     @Override
     public void close() {
         try {
-            parser.close();
+            if (parser != null) parser.close();
+            else in.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close trace " + name + ": " + e.getMessage(), e);
         }

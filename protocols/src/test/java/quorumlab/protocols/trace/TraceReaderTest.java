@@ -99,6 +99,110 @@ class TraceReaderTest {
                 "line 2: bad \"event\" record: no \"event.learner\"");
     }
 
+    /** Every shape {@link WriterLayout} reads, with its optional fields present and absent. */
+    static List<TraceRecord> layoutShapes() {
+        NodeId n2 = NodeId.of(2);
+        NodeId n63 = NodeId.of(63);
+        NodeId n64 = NodeId.of(64);
+        ClientRequest put = new ClientRequest(1000000, 1, new Operation.Put("k1", "c0-1...."));
+        ClientRequest get = new ClientRequest(1000001, 2, new Operation.Get("k2"));
+        ClientRequest cas = new ClientRequest(7, 3, new Operation.Cas("k3", "old value", "new, {value}: \"ok\"?"));
+        return List.of(
+                new TraceRecord.Meta(0, "raft", 5, 1, "sim", "s", 0L, 1000L),
+                new TraceRecord.Invoke(1, 0, N1, put),
+                new TraceRecord.Invoke(2, 1, n2, get),
+                new TraceRecord.Invoke(3, 2, n64, cas),
+                new TraceRecord.Event(4, N1, new ProtocolEvent.EntryAppended(1, 1, put.id())),
+                new TraceRecord.Event(4, N1, new ProtocolEvent.EntryAppended(2, 1, null)),
+                new TraceRecord.Event(5, n2, new ProtocolEvent.EntryCommitted(1, 1, put.id())),
+                new TraceRecord.Event(5, n2, new ProtocolEvent.EntryCommitted(Long.MAX_VALUE / 10, 0, null)),
+                new TraceRecord.Event(6, n63, new ProtocolEvent.EntryApplied(1, put.id())),
+                new TraceRecord.Event(6, n63, new ProtocolEvent.EntryApplied(2, null)),
+                new TraceRecord.Event(7, N1, new ProtocolEvent.ValueAccepted(3, 2, n2, get.id())),
+                new TraceRecord.Event(7, N1, new ProtocolEvent.ValueAccepted(4, 2, null, null)),
+                new TraceRecord.Event(8, N1, new ProtocolEvent.SlotChosen(3, 2, get.id())),
+                new TraceRecord.Event(8, N1, new ProtocolEvent.SlotChosen(5, 2, null)),
+                new TraceRecord.Event(9, N1, new ProtocolEvent.GapOpened(4, 9)),
+                new TraceRecord.Event(9, N1, new ProtocolEvent.GapClosed(4, 9)),
+                new TraceRecord.Event(10, N1, new ProtocolEvent.AppendRejected(n2, 3, 811, "log too short: last index 809")),
+                new TraceRecord.Event(10, N1, new ProtocolEvent.AppendRejected(n2, 3, 0, null)),
+                new TraceRecord.Complete(11, 1000000, 1, N1, new ClientReply.Committed(1000000, 1, 1, Result.OK), "ok"),
+                new TraceRecord.Complete(12, 1000001, 2, n2, new ClientReply.Committed(1000001, 2, 2, Result.read("c0-1....")), "ok"),
+                new TraceRecord.Complete(13, 7, 3, n64, new ClientReply.Committed(7, 3, 3, new Result(false, "other")), "fail"),
+                new TraceRecord.Complete(14, 7, 4, N1, new ClientReply.NotLeader(7, 4, java.util.Optional.of(n2)), "not_leader"),
+                new TraceRecord.Complete(15, 7, 5, N1, new ClientReply.NotLeader(7, 5, java.util.Optional.empty()), "not_leader"),
+                new TraceRecord.Event(-16, N1, new ProtocolEvent.EntryApplied(0, "x")));
+    }
+
+    @Test
+    void theWritersOwnLayoutIsMatchedPartByPartToTheSameRecords() throws IOException {
+        List<TraceRecord> records = layoutShapes();
+        Path path = write("shapes.jsonl", records);
+        List<String> lines = Files.readAllLines(path);
+        WriterLayout layout = new WriterLayout();
+        for (int i = 1; i < lines.size(); i++) {
+            byte[] line = lines.get(i).getBytes(StandardCharsets.UTF_8);
+            TraceRecord r = layout.read(line, 0, line.length);
+            // the cas's value has escaped quotes: that line is the general path's
+            if (lines.get(i).contains("\\")) assertNull(r, lines.get(i));
+            else assertEquals(records.get(i), r, lines.get(i));
+        }
+        assertEquals(records, TraceReader.readAll(path));
+        assertNull(layout.read(lines.get(0).getBytes(StandardCharsets.UTF_8), 0, lines.get(0).length()), "meta is not in the layout");
+    }
+
+    @Test
+    void linesOutsideTheLayoutAreReadByTheGeneralPathWithItsErrors() throws IOException {
+        String event = "{\"kind\":\"event\",\"v\":1,\"t\":%s,\"node\":\"%s\",\"event\":{\"type\":\"EntryApplied\",\"index\":4,\"command\":\"%s\"}}";
+        WriterLayout layout = new WriterLayout();
+        for (String refused : List.of(String.format(event, "05", "n1", "c"), String.format(event, "1234567890123456789", "n1", "c"),
+                String.format(event, "1.5", "n1", "c"), String.format(event, "5", "n01", "c"), String.format(event, "5", "n1", "c\\u0041"),
+                String.format(event, "5", "n1", "c\u00e9"), String.format(event, "5", "n1", "c") + " ", String.format(event, "5", "n1", "c").replace(",\"v\":1", ""))) {
+            byte[] line = refused.getBytes(StandardCharsets.UTF_8);
+            assertNull(layout.read(line, 0, line.length), refused);
+        }
+        // escapes and UTF-8 are the general path's, and read as before
+        Path path = dir.resolve("escaped.jsonl");
+        Files.writeString(path, META + "\n" + String.format(event, "5", "n1", "c\\u0041\u00e9") + "\n");
+        assertEquals(new TraceRecord.Event(5, N1, new ProtocolEvent.EntryApplied(4, "cA\u00e9")), TraceReader.readAll(path).get(1));
+        assertError(META + "\n" + String.format(event, "05", "n1", "c"), "line 2: not JSON: Invalid numeric value: Leading zeroes not allowed");
+        assertError(META + "\n" + String.format(event, "99999999999999999999", "n1", "c"), "line 2: bad \"event\" record: \"t\" is out of range: 99999999999999999999");
+        assertError(META + "\n" + String.format(event, "5", "n0", "c"), "line 2: bad \"event\" record: \"node\" is not a node name (expected n1, n2, ...): \"n0\"");
+        // a record over several lines, after lines read on their own, is read as a stream and keeps its line numbers
+        Files.writeString(path, META + "\n\n" + String.format(event, "5", "n1", "c") + "\n{\"kind\":\"event\",\n\"v\":1,\"t\":6,\"node\":\"n2\",\"event\":{\"type\":\"EntryApplied\",\"index\":5}}\n"
+                + String.format(event, "7", "n1", "c") + "\n" + String.format(event, "8", "n1", "c") + String.format(event, "9", "n1", "c") + "\n");
+        try (TraceReader r = TraceReader.open(path)) {
+            r.next();
+            assertEquals(new TraceRecord.Event(5, N1, new ProtocolEvent.EntryApplied(4, "c")), r.next());
+            assertEquals(3, r.lineNumber());
+            assertEquals(new TraceRecord.Event(6, NodeId.of(2), new ProtocolEvent.EntryApplied(5, null)), r.next());
+            assertEquals(4, r.lineNumber());
+            assertEquals(7, r.next().t());
+            assertEquals(6, r.lineNumber());
+            assertEquals(8, r.next().t());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::next);
+            assertEquals("trace " + path + " line 7: a second record on one line", e.getMessage());
+        }
+    }
+
+    @Test
+    void aConsumerBesideTheParserGetsEveryRecordInOrderAndErrorsComeAfterTheRecordsBeforeThem() throws IOException {
+        List<TraceRecord> records = sample(5_000);
+        Path path = write("t.jsonl.zst", records);
+        List<TraceRecord> here = new java.util.ArrayList<>();
+        List<TraceRecord> beside = new java.util.ArrayList<>();
+        TraceReader.forEach(path, here::add, beside::add);
+        assertEquals(records, here);
+        assertEquals(records, beside);
+
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, Files.readString(write("plain.jsonl", records)) + "{\"kind\":\"event\"\n");
+        here.clear();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TraceReader.forEach(bad, here::add));
+        assertEquals(records, here, "every record before the damaged line was handed over first");
+        assertTrue(e.getMessage().startsWith("trace " + bad + " line " + (records.size() + 1) + ": not JSON"), e.getMessage());
+    }
+
     @Test
     void fieldsInAnyOrderAndUnknownFieldsAreRead() {
         String reordered = META + "\n{\"t\":5,\"node\":\"n1\",\"extra\":[1,{\"a\":2}],\"event\":{\"term\":1,\"index\":4,\"type\":\"EntryCommitted\"},\"v\":1,\"kind\":\"event\"}\n";

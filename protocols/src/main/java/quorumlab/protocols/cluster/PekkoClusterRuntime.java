@@ -32,6 +32,7 @@ import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
 import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
@@ -64,6 +65,17 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
      * machine, but JVM start-up alone took tens of seconds while a dozen builds ran beside it.
      */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(180);
+    /** How long the rehearsal gets to elect a leader and serve the warm-up write before the run fails. */
+    private static final Duration REHEARSAL_TIMEOUT = Duration.ofSeconds(120);
+    /** The warm-up write's client: no workload client has a negative id. */
+    private static final long REHEARSAL_CLIENT = -1;
+
+    /**
+     * What starting the cluster took before the scenario's clock started, in seconds: {@code join},
+     * from the first process start until every node had joined and found its peers; {@code warmup},
+     * from then until a leader of the rehearsal had served a write (docs/cluster-runtime.md).
+     */
+    public record StartUp(double joinSeconds, double warmupSeconds) {}
 
     private final RuntimeSettings settings;
     private final TraceSink sink;
@@ -91,6 +103,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private volatile boolean closed;
     /** A node process exited by itself: its log, named in the failure, outlives the run. */
     private volatile boolean keepForDiagnosis;
+    /** Who the rehearsal says leads (or last hinted), and the warm-up write's commit. */
+    private volatile NodeId rehearsalLeader;
+    private final CompletableFuture<Void> rehearsalServed = new CompletableFuture<>();
+    private volatile StartUp startUp;
     /** The network state the nodes were last sent; guarded by {@code this}. */
     private NetworkState sentNetwork;
 
@@ -163,8 +179,12 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         try {
             this.coordinatorRef = coordinator.get(30, TimeUnit.SECONDS);
             this.clientActor = clientsRef.get(30, TimeUnit.SECONDS);
+            long launched = System.nanoTime();
             for (Status s : status.values()) launch(s);
             awaitFirstReady();
+            long joined = System.nanoTime();
+            rehearse();
+            startUp = new StartUp((joined - launched) / 1e9, (System.nanoTime() - joined) / 1e9);
         } catch (RuntimeException | InterruptedException | ExecutionException | TimeoutException e) {
             killAll();
             system.terminate();
@@ -180,7 +200,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         return new Builder();
     }
 
-    /** Configures a {@link PekkoClusterRuntime}; {@link #build()} starts the node processes and waits until they joined. */
+    /**
+     * Configures a {@link PekkoClusterRuntime}; {@link #build()} starts the node processes, waits until
+     * they joined, and rehearses until a leader served a write.
+     */
     public static final class Builder extends RuntimeBuilder<Builder, PekkoClusterRuntime> {
         private ClusterHosts hosts;
         private String store = NodeStores.MEMORY;
@@ -283,6 +306,52 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         }
     }
 
+    /**
+     * Warms the processes before the scenario's clock starts: every node runs a rehearsal instance of
+     * the protocol (store in memory, no trace) and the coordinator writes through its leader until
+     * one write is committed. A node JVM's first messages are slow (class loading, the JIT, Jackson
+     * building its serializers, Artery's first connection to each peer): measured on this machine,
+     * hundreds of milliseconds to over a second per message in the first seconds, longer than an
+     * election timeout, so the run's first election would measure start-up, not the protocol. The
+     * rehearsal instances are thrown away at {@link Wire.Go}: the run starts from fresh nodes, as in
+     * the other runtimes.
+     */
+    private void rehearse() throws InterruptedException, ExecutionException {
+        for (Status s : status.values()) s.ref.tell(new Wire.Rehearse());
+        long deadline = System.nanoTime() + REHEARSAL_TIMEOUT.toNanos();
+        List<NodeId> members = settings.cluster().members();
+        long seq = 0;
+        while (true) {
+            NodeId target = rehearsalLeader != null ? rehearsalLeader : members.get((int) (seq % members.size()));
+            ClientRequest write = new ClientRequest(REHEARSAL_CLIENT, ++seq, new Operation.Put("rehearsal", "x"));
+            status.get(target).ref.tell(new Wire.Request(write, nextRequestId.incrementAndGet(), coordinatorRef, true));
+            try {
+                rehearsalServed.get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                for (Status s : status.values()) {
+                    if (!s.process.isAlive()) {
+                        throw new IllegalStateException(s.id + "'s process exited during the warm-up: " + s.process.logTail());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm-up found no leader to serve a write within " + REHEARSAL_TIMEOUT.toSeconds()
+                            + " s of the nodes joining (machine overloaded?)");
+                }
+            }
+        }
+    }
+
+    private void rehearsalReply(ClientReply reply) {
+        if (reply instanceof ClientReply.Committed) rehearsalServed.complete(null);
+        else if (reply instanceof ClientReply.NotLeader nl && nl.hint().isPresent()) rehearsalLeader = nl.hint().get();
+    }
+
+    /** What starting the cluster took, before the scenario's clock started. */
+    public StartUp startUp() {
+        return startUp;
+    }
+
     private Behavior<Wire> coordinatorBehavior() {
         return Behaviors.receive(Wire.class)
                 .onMessage(Wire.Ready.class, r -> {
@@ -294,11 +363,19 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                     return Behaviors.same();
                 })
                 .onMessage(Wire.Reply.class, r -> {
+                    if (r.reply().clientId() == REHEARSAL_CLIENT) {
+                        rehearsalReply(r.reply());
+                        return Behaviors.same();
+                    }
                     ClusterClient client = clients.get(r.reply().clientId());
                     if (client != null) clientActor.tell(() -> client.replyArrived(r.from(), r.reply()));
                     return Behaviors.same();
                 })
                 .onMessage(Wire.Leadership.class, l -> {
+                    if (l.rehearsal()) {
+                        if (l.leading()) rehearsalLeader = l.node();
+                        return Behaviors.same();
+                    }
                     Status s = status.get(l.node());
                     synchronized (leaders) {
                         leaders.remove(l.node());
@@ -615,7 +692,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             refuse(client, request.seq(), node);
             return;
         }
-        ref.tell(new Wire.Request(request, nextRequestId.incrementAndGet(), coordinatorRef));
+        ref.tell(new Wire.Request(request, nextRequestId.incrementAndGet(), coordinatorRef, false));
     }
 
     private void refuse(ClusterClient client, long seq, NodeId node) {

@@ -452,7 +452,8 @@ public final class Runner {
             run.put("completedOperations", completed);
             if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
             // before the scenario's clock started (docs/cluster-runtime.md): printed beside the run's figures
-            if (startUp != null) run.put("clusterStartUp", Map.of("joinSeconds", startUp.joinSeconds(), "warmupSeconds", startUp.warmupSeconds()));
+            if (startUp != null) run.put("clusterStartUp", Map.of("joinSeconds", startUp.joinSeconds(),
+                    "warmupSeconds", startUp.warmupSeconds(), "warmupWrites", startUp.warmupWrites()));
             writeJson(dir.resolve(RUN_FILE), run);
             return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
         }

@@ -41,8 +41,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             var up = new com.fasterxml.jackson.databind.ObjectMapper().readTree(seedDir.resolve(Runner.RUN_FILE).toFile()).path("clusterStartUp");
             if (!up.isObject()) return java.util.Optional.empty();
-            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "before the scenario's clock: nodes joined in %.1f s, warm-up %.1f s"
-                    + " until a rehearsal leader served a write", up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble()));
+            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "before the scenario's clock: nodes joined in %.1f s, then a warm-up of %.1f s"
+                    + " (a rehearsal that served %d writes, thrown away)", up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble(),
+                    up.path("warmupWrites").asInt()));
         } catch (java.io.IOException e) {
             return java.util.Optional.empty();
         }

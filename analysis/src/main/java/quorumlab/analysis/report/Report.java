@@ -229,7 +229,9 @@ public final class Report {
                 Path f = dir.resolve(Runner.RUN_FILE);
                 if (!Files.isRegularFile(f)) continue;
                 JsonNode up = JSON.readTree(f.toFile()).path("clusterStartUp");
-                if (up.isObject()) seeds.add(new double[] {up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble()});
+                if (up.isObject()) {
+                    seeds.add(new double[] {up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble(), up.path("warmupWrites").asDouble()});
+                }
             }
         } catch (IOException | UncheckedIOException e) {
             return java.util.Optional.empty();
@@ -238,7 +240,8 @@ public final class Report {
         double join = seeds.stream().mapToDouble(a -> a[0]).average().orElse(Double.NaN);
         double warm = seeds.stream().mapToDouble(a -> a[1]).average().orElse(Double.NaN);
         return java.util.Optional.of(String.format(Locale.ROOT, "cluster start-up before the scenario's clock (mean over %d seeds):"
-                + " nodes joined in %.1f s, then a warm-up of %.1f s until a rehearsal leader served a write", seeds.size(), join, warm));
+                + " nodes joined in %.1f s, then a warm-up of %.1f s (a rehearsal instance of the protocol that served %.0f writes,"
+                + " then thrown away; the scenario starts from fresh nodes)", seeds.size(), join, warm, seeds.get(0)[2]));
     }
 
     /**

@@ -30,7 +30,6 @@ import quorumlab.protocols.Protocol;
 import quorumlab.protocols.ProtocolEvent;
 import quorumlab.protocols.Role;
 import quorumlab.protocols.runtime.AbstractNodeContext;
-import quorumlab.protocols.runtime.MemoryStore;
 import quorumlab.protocols.runtime.MessageCounter;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.trace.TraceLevel;
@@ -90,6 +89,9 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private long originNanos;
     private double drift = 1.0;
     private long nextMessageId;
+    /** How long each of the run's store syncs took, written to the node's log at the end (docs/cluster-runtime.md). */
+    private final Durations syncNanos = new Durations();
+    private long syncsSeen;
 
     static Behavior<Wire> create(NodeSpec spec, DurableStore store) {
         return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, stash, spec, store))));
@@ -190,7 +192,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private Behavior<Wire> rehearse() {
         if (instance != null) return this;
         originNanos = System.nanoTime();
-        context = new Context(id, new MemoryStore(), new SplittableRandom(spec.randomSeed() ^ 0x7265686561727365L), true);
+        context = new Context(id, NodeStores.openRehearsal(spec), new SplittableRandom(spec.randomSeed() ^ 0x7265686561727365L), true);
         context.newIncarnation();
         guarded("rehearsal onStart", () -> {
             instance = protocol.createNode(context, options);
@@ -206,6 +208,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
             timers.cancelAll();
             outbox.clear();
             instance = null;
+            NodeStores.discardRehearsal(spec, context.store());
             context = realContext;
         }
         originNanos = go.originNanos();
@@ -275,6 +278,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
         }
         if (counter != null) counter.flush(now(), trace);
         if (trace != null) trace.close();
+        if (syncNanos.size() > 0) System.err.println(id + ": store syncs " + syncNanos.summaryMs());
         // Everything of the run is on disk; leaving the cluster politely would only wait for members already gone.
         Runtime.getRuntime().halt(0);
         return Behaviors.stopped();
@@ -304,8 +308,13 @@ final class NodeHost extends AbstractBehavior<Wire> {
      */
     private Behavior<Wire> flush() {
         flushQueued = false;
+        long before = System.nanoTime();
         try {
             context.store().sync();
+            if (!context.rehearsal && context.store() instanceof quorumlab.protocols.store.DiskStore disk && disk.syncs() > syncsSeen) {
+                syncsSeen = disk.syncs();
+                syncNanos.add(System.nanoTime() - before);
+            }
         } catch (RuntimeException e) {
             System.err.println(id + ": store sync failed: " + e.getMessage());
             Runtime.getRuntime().halt(3);
@@ -412,6 +421,28 @@ final class NodeHost extends AbstractBehavior<Wire> {
                 outbox.add(() -> coordinator.tell(new Wire.Leadership(id, false, rehearsal)));
             }
             if (traceEvents && !rehearsal) trace.record(new TraceRecord.Event(NodeHost.this.now(), id, event));
+        }
+    }
+
+    /** Durations in nanoseconds, summarised once at the end. */
+    private static final class Durations {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long nanos) {
+            if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+            values[size++] = nanos;
+        }
+
+        int size() {
+            return size;
+        }
+
+        String summaryMs() {
+            long[] sorted = java.util.Arrays.copyOf(values, size);
+            java.util.Arrays.sort(sorted);
+            return String.format(java.util.Locale.ROOT, "n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms", size,
+                    sorted[size / 2] / 1e6, sorted[(int) (size * 0.9)] / 1e6, sorted[(int) (size * 0.99)] / 1e6, sorted[size - 1] / 1e6);
         }
     }
 }

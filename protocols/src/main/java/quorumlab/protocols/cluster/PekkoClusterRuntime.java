@@ -69,13 +69,19 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private static final Duration REHEARSAL_TIMEOUT = Duration.ofSeconds(120);
     /** The warm-up write's client: no workload client has a negative id. */
     private static final long REHEARSAL_CLIENT = -1;
+    /**
+     * The rehearsal's writes, one at a time: the first shows a leader serves; the rest run each
+     * handler on the write path often enough for the JIT's first tier (a few hundred calls).
+     */
+    private static final int REHEARSAL_WRITES = 50;
 
     /**
      * What starting the cluster took before the scenario's clock started, in seconds: {@code join},
      * from the first process start until every node had joined and found its peers; {@code warmup},
-     * from then until a leader of the rehearsal had served a write (docs/cluster-runtime.md).
+     * from then until a leader of the rehearsal had served {@code warmupWrites} writes, one at a time
+     * (docs/cluster-runtime.md).
      */
-    public record StartUp(double joinSeconds, double warmupSeconds) {}
+    public record StartUp(double joinSeconds, double warmupSeconds, int warmupWrites) {}
 
     private final RuntimeSettings settings;
     private final TraceSink sink;
@@ -105,7 +111,9 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private volatile boolean keepForDiagnosis;
     /** Who the rehearsal says leads (or last hinted), and the warm-up write's commit. */
     private volatile NodeId rehearsalLeader;
-    private final CompletableFuture<Void> rehearsalServed = new CompletableFuture<>();
+    /** The rehearsal's write outstanding now, and its commit. */
+    private volatile long rehearsalSeq;
+    private volatile CompletableFuture<Void> rehearsalServed = new CompletableFuture<>();
     private volatile StartUp startUp;
     /** The network state the nodes were last sent; guarded by {@code this}. */
     private NetworkState sentNetwork;
@@ -184,7 +192,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             awaitFirstReady();
             long joined = System.nanoTime();
             rehearse();
-            startUp = new StartUp((joined - launched) / 1e9, (System.nanoTime() - joined) / 1e9);
+            startUp = new StartUp((joined - launched) / 1e9, (System.nanoTime() - joined) / 1e9, REHEARSAL_WRITES);
         } catch (RuntimeException | InterruptedException | ExecutionException | TimeoutException e) {
             killAll();
             system.terminate();
@@ -308,8 +316,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
 
     /**
      * Warms the processes before the scenario's clock starts: every node runs a rehearsal instance of
-     * the protocol (store in memory, no trace) and the coordinator writes through its leader until
-     * one write is committed. A node JVM's first messages are slow (class loading, the JIT, Jackson
+     * the protocol (a store of the run's kind in a directory of its own, no trace) and the coordinator
+     * writes through its leader, one write at a time, until {@link #REHEARSAL_WRITES} are committed. A node JVM's first messages are slow (class loading, the JIT, Jackson
      * building its serializers, Artery's first connection to each peer): measured on this machine,
      * hundreds of milliseconds to over a second per message in the first seconds, longer than an
      * election timeout, so the run's first election would measure start-up, not the protocol. The
@@ -321,13 +329,17 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         long deadline = System.nanoTime() + REHEARSAL_TIMEOUT.toNanos();
         List<NodeId> members = settings.cluster().members();
         long seq = 0;
-        while (true) {
+        int served = 0;
+        while (served < REHEARSAL_WRITES) {
             NodeId target = rehearsalLeader != null ? rehearsalLeader : members.get((int) (seq % members.size()));
-            ClientRequest write = new ClientRequest(REHEARSAL_CLIENT, ++seq, new Operation.Put("rehearsal", "x"));
+            CompletableFuture<Void> committed = new CompletableFuture<>();
+            rehearsalServed = committed;
+            rehearsalSeq = ++seq;
+            ClientRequest write = new ClientRequest(REHEARSAL_CLIENT, seq, new Operation.Put("rehearsal", "x".repeat(100)));
             status.get(target).ref.tell(new Wire.Request(write, nextRequestId.incrementAndGet(), coordinatorRef, true));
             try {
-                rehearsalServed.get(200, TimeUnit.MILLISECONDS);
-                return;
+                committed.get(200, TimeUnit.MILLISECONDS);
+                served++;
             } catch (TimeoutException e) {
                 for (Status s : status.values()) {
                     if (!s.process.isAlive()) {
@@ -343,7 +355,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     }
 
     private void rehearsalReply(ClientReply reply) {
-        if (reply instanceof ClientReply.Committed) rehearsalServed.complete(null);
+        if (reply instanceof ClientReply.Committed && reply.seq() == rehearsalSeq) rehearsalServed.complete(null);
         else if (reply instanceof ClientReply.NotLeader nl && nl.hint().isPresent()) rehearsalLeader = nl.hint().get();
     }
 

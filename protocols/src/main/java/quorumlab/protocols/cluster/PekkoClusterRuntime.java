@@ -88,6 +88,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private final ClusterHosts hosts;
     private final String store;
     private final List<String> jvmOptions;
+    /** How nodes on this machine start: from a class-data archive when one could be made. */
+    private NodeClassData.Launch localLaunch;
     private final Path workDir;
     private final Path storeDir;
     private final boolean keepWorkDir;
@@ -279,7 +281,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 traceLevelName(), settings.countMessages(), store, storeDir.resolve(id.toString()).toString());
         s.ref = null;
         s.serving = false;
-        s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
+        s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, launchFor(s.place), workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
         NodeProcess p = s.process;
         p.handle().onExit().thenRun(() -> {
             if (!closed && !p.wasKilled() && s.process == p && s.up) {
@@ -287,6 +289,17 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 failures.add(id + " process " + p.pid() + " exited by itself: " + p.logTail());
             }
         });
+    }
+
+    /**
+     * A node on a loopback address runs on this machine and can share its classes from an archive;
+     * one on another host starts from the plain class path (the archive would be this machine's file).
+     */
+    private NodeClassData.Launch launchFor(ClusterHosts.Place place) {
+        boolean local = place.host().equals("localhost") || place.host().startsWith("127.");
+        if (!local) return new NodeClassData.Launch(System.getProperty("java.class.path"), List.of());
+        if (localLaunch == null) localLaunch = NodeClassData.prepare(System.getProperty("java.class.path"), jvmOptions);
+        return localLaunch;
     }
 
     private String traceLevelName() {

@@ -406,6 +406,7 @@ public final class Runner {
             long delivered = 0;
             java.util.function.Supplier<List<String>> runtimeFailures = List::of;
             PekkoClusterRuntime.StartUp startUp = null;
+            List<String> restartJoins = List.of();
             try (TraceWriter trace = TraceWriter.open(dir.resolve(TRACE_FILE));
                     HistoryWriter history = new HistoryWriter(dir.resolve(HISTORY_FILE))) {
                 if (runtime == RuntimeKind.SIM) {
@@ -426,6 +427,7 @@ public final class Runner {
                         cluster.start();
                         completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
                         runtimeFailures = cluster.failuresAfterClose();
+                        restartJoins = cluster.restartJoins();
                     }
                 } else {
                     PekkoLocalRuntime.Builder builder = PekkoLocalRuntime.builder().seed(seed)
@@ -453,7 +455,8 @@ public final class Runner {
             if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
             // before the scenario's clock started (docs/cluster-runtime.md): printed beside the run's figures
             if (startUp != null) run.put("clusterStartUp", Map.of("joinSeconds", startUp.joinSeconds(),
-                    "warmupSeconds", startUp.warmupSeconds(), "warmupWrites", startUp.warmupWrites()));
+                    "warmupSeconds", startUp.warmupSeconds(), "warmupWrites", startUp.warmupWrites(),
+                    "restarts", restartJoins));
             writeJson(dir.resolve(RUN_FILE), run);
             return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
         }

@@ -43,10 +43,16 @@ final class RunCommand implements Callable<Integer> {
             if (!up.isObject()) return java.util.Optional.empty();
             return java.util.Optional.of(String.format(java.util.Locale.ROOT, "before the scenario's clock: nodes joined in %.1f s, then a warm-up of %.1f s"
                     + " (a rehearsal that served %d writes, thrown away)", up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble(),
-                    up.path("warmupWrites").asInt()));
+                    up.path("warmupWrites").asInt()) + restarts(up.path("restarts")));
         } catch (java.io.IOException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    private static String restarts(com.fasterxml.jackson.databind.JsonNode lines) {
+        List<String> out = new java.util.ArrayList<>();
+        lines.forEach(l -> out.add(l.asText()));
+        return out.isEmpty() ? "" : "; " + String.join("; ", out);
     }
 
     @Override

@@ -117,6 +117,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private volatile long rehearsalSeq;
     private volatile CompletableFuture<Void> rehearsalServed = new CompletableFuture<>();
     private volatile StartUp startUp;
+    private final ConcurrentLinkedQueue<String> restartJoins = new ConcurrentLinkedQueue<>();
     /** The network state the nodes were last sent; guarded by {@code this}. */
     private NetworkState sentNetwork;
 
@@ -134,6 +135,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         /** The node's protocol instance has been told to start. */
         volatile boolean serving;
         volatile double drift = 1.0;
+        /** When the current process was started by a restart, until it joined (0 otherwise). */
+        volatile long restartedAt;
         /** The node's {@code nanoTime()} minus the coordinator's at the same instant (0 on this host). */
         volatile long clockOffset;
         final CompletableFuture<Void> firstReady = new CompletableFuture<>();
@@ -372,6 +375,19 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         else if (reply instanceof ClientReply.NotLeader nl && nl.hint().isPresent()) rehearsalLeader = nl.hint().get();
     }
 
+    /**
+     * How long each restarted node's new process took to start and join, one line each; a restart
+     * whose process had not joined yet is named so (a JVM starts in seconds, more on a loaded machine).
+     */
+    public List<String> restartJoins() {
+        List<String> lines = new ArrayList<>(restartJoins);
+        for (Status s : status.values()) {
+            long at = s.restartedAt;
+            if (at > 0) lines.add(String.format(java.util.Locale.ROOT, "%s had not joined %.1f s after its restart", s.id, (System.nanoTime() - at) / 1e9));
+        }
+        return lines;
+    }
+
     /** What starting the cluster took, before the scenario's clock started. */
     public StartUp startUp() {
         return startUp;
@@ -446,6 +462,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         if (started && s.up) {
             s.ref.tell(new Wire.Go(originNanos + s.clockOffset, s.drift));
             s.serving = true;
+            if (s.restartedAt > 0) {
+                restartJoins.add(String.format(java.util.Locale.ROOT, "%s joined %.1f s after its restart", s.id, (System.nanoTime() - s.restartedAt) / 1e9));
+                s.restartedAt = 0;
+            }
         }
         s.firstReady.complete(null);
     }
@@ -638,6 +658,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         if (s.up) return;
         s.up = true;
         s.incarnation++;
+        s.restartedAt = System.nanoTime();
         launch(s);
     }
 

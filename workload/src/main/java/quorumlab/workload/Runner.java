@@ -405,6 +405,8 @@ public final class Runner {
             long completed;
             long delivered = 0;
             java.util.function.Supplier<List<String>> runtimeFailures = List::of;
+            PekkoClusterRuntime.StartUp startUp = null;
+            List<String> restartJoins = List.of();
             try (TraceWriter trace = TraceWriter.open(dir.resolve(TRACE_FILE));
                     HistoryWriter history = new HistoryWriter(dir.resolve(HISTORY_FILE))) {
                 if (runtime == RuntimeKind.SIM) {
@@ -421,9 +423,11 @@ public final class Runner {
                             .network(Runs.network(scenario)).clientDelay(Runs.clientDelay(scenario))
                             .trace(trace, level).scenario(scenario.name()).workloadWindow(ws.warmup(), end)
                             .store(store.name().toLowerCase(), dir.resolve("store")).hosts(hosts).build()) {
+                        startUp = cluster.startUp();
                         cluster.start();
                         completed = drive(cluster, ws, history, end, () -> sleep(end + drain));
                         runtimeFailures = cluster.failuresAfterClose();
+                        restartJoins = cluster.restartJoins();
                     }
                 } else {
                     PekkoLocalRuntime.Builder builder = PekkoLocalRuntime.builder().seed(seed)
@@ -449,6 +453,10 @@ public final class Runner {
             if (runtime != RuntimeKind.SIM) run.put("store", store.name().toLowerCase());
             run.put("completedOperations", completed);
             if (!runtimeFailures.get().isEmpty()) run.put("runtimeFailures", runtimeFailures.get());
+            // before the scenario's clock started (docs/cluster-runtime.md): printed beside the run's figures
+            if (startUp != null) run.put("clusterStartUp", Map.of("joinSeconds", startUp.joinSeconds(),
+                    "warmupSeconds", startUp.warmupSeconds(), "warmupWrites", startUp.warmupWrites(),
+                    "restarts", restartJoins));
             writeJson(dir.resolve(RUN_FILE), run);
             return new SeedRun(protocol.name(), seed, dir, completed, (System.nanoTime() - wallStart) / 1e9, delivered);
         }

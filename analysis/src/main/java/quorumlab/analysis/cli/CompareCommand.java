@@ -111,6 +111,7 @@ final class CompareCommand implements Callable<Integer> {
             System.out.printf("%-26s", "violations");
             ps.forEach(p -> System.out.printf("%16s", s.summaries().get(p).violations().size()));
             System.out.println();
+            ps.forEach(p -> Report.clusterStartUp(s, p).ifPresent(l -> System.out.println(p + ": " + l)));
         }
     }
 

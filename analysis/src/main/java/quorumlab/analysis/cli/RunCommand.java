@@ -36,6 +36,25 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ScenarioRunOptions runOptions;
 
+    /** The cluster runtime's start-up before the scenario's clock, from the seed's run.json (docs/cluster-runtime.md). */
+    static java.util.Optional<String> clusterStartUp(java.nio.file.Path seedDir) {
+        try {
+            var up = new com.fasterxml.jackson.databind.ObjectMapper().readTree(seedDir.resolve(Runner.RUN_FILE).toFile()).path("clusterStartUp");
+            if (!up.isObject()) return java.util.Optional.empty();
+            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "before the scenario's clock: nodes joined in %.1f s, then a warm-up of %.1f s"
+                    + " (a rehearsal that served %d writes, thrown away)", up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble(),
+                    up.path("warmupWrites").asInt()) + restarts(up.path("restarts")));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static String restarts(com.fasterxml.jackson.databind.JsonNode lines) {
+        List<String> out = new java.util.ArrayList<>();
+        lines.forEach(l -> out.add(l.asText()));
+        return out.isEmpty() ? "" : "; " + String.join("; ", out);
+    }
+
     @Override
     public Integer call() {
         Scenario s = ScenarioLoader.load(scenario);
@@ -59,6 +78,7 @@ final class RunCommand implements Callable<Integer> {
                     .map(Map.Entry::getValue).findFirst().orElseThrow();
             System.out.printf("%-12s seed %-4d %8d operations completed  %6.2f s wall  checks: %s%n",
                     r.protocol(), r.seed(), r.completedOperations(), r.wallSeconds(), v.status().label());
+            clusterStartUp(r.dir()).ifPresent(l -> System.out.println("    " + l));
             if (s.workloadOrDefault().bikes() != null) {
                 System.out.println("    bookings: " + Bookings.of(r.dir().resolve(Runner.HISTORY_FILE)).sentence());
             }

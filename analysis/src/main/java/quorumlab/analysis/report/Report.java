@@ -198,6 +198,7 @@ public final class Report {
         });
         if (s.run() != null) {
             lines.add("runtime: " + s.run().path("runtime").asText("?") + "; profile: " + s.run().path("scenario").path("profile").asText("matched"));
+            s.summaries().keySet().forEach(p -> clusterStartUp(s, p).ifPresent(l -> lines.add(p + ": " + l)));
             JsonNode client = s.run().path("clients");
             if (client.isObject()) {
                 List<String> parts = new ArrayList<>();
@@ -213,6 +214,34 @@ public final class Report {
         html.append("<h3>Setup</h3><ul>");
         lines.forEach(l -> html.append("<li>").append(esc(l)).append("</li>"));
         html.append("</ul>\n");
+    }
+
+    /**
+     * What the cluster runtime spent before the scenario's clock started (join, then the warm-up
+     * until a leader served a write; docs/cluster-runtime.md), mean over the protocol's seeds, from
+     * each seed's run.json; empty for the other runtimes.
+     */
+    public static java.util.Optional<String> clusterStartUp(Section s, String protocol) {
+        if (s.runDir() == null) return java.util.Optional.empty();
+        List<double[]> seeds = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(s.runDir().resolve(protocol))) {
+            for (Path dir : dirs.sorted().toList()) {
+                Path f = dir.resolve(Runner.RUN_FILE);
+                if (!Files.isRegularFile(f)) continue;
+                JsonNode up = JSON.readTree(f.toFile()).path("clusterStartUp");
+                if (up.isObject()) {
+                    seeds.add(new double[] {up.path("joinSeconds").asDouble(), up.path("warmupSeconds").asDouble(), up.path("warmupWrites").asDouble()});
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
+        if (seeds.isEmpty()) return java.util.Optional.empty();
+        double join = seeds.stream().mapToDouble(a -> a[0]).average().orElse(Double.NaN);
+        double warm = seeds.stream().mapToDouble(a -> a[1]).average().orElse(Double.NaN);
+        return java.util.Optional.of(String.format(Locale.ROOT, "cluster start-up before the scenario's clock (mean over %d seeds):"
+                + " nodes joined in %.1f s, then a warm-up of %.1f s (a rehearsal instance of the protocol that served %.0f writes,"
+                + " then thrown away; the scenario starts from fresh nodes)", seeds.size(), join, warm, seeds.get(0)[2]));
     }
 
     /**

@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -39,7 +40,8 @@ import quorumlab.protocols.trace.TraceWriter;
  * The actor that hosts one protocol node in its own process: the same {@link Node} class, through
  * the same {@link AbstractNodeContext}, as the local runtime's actor. It finds its peers through
  * Pekko Cluster membership (a member with role {@code node-n2} is n2), reports {@link Wire.Ready}
- * to the coordinator, and starts the node on {@link Wire.Go}.
+ * to the coordinator, and starts the node on {@link Wire.Go}. Before that, at the run's first start,
+ * it may run a rehearsal instance ({@link Wire.Rehearse}) that warms the process and is thrown away.
  *
  * <p>Crash, restart and pause are done to the whole process by the coordinator, so unlike the local
  * runtime this actor knows no crashed or paused state. What it sends crosses its own copy of the
@@ -54,6 +56,8 @@ import quorumlab.protocols.trace.TraceWriter;
 final class NodeHost extends AbstractBehavior<Wire> {
     private static final Duration TICK = Duration.ofNanos(MessageCounter.INTERVAL_NANOS);
     private static final Duration DISCOVERY_TICK = Duration.ofMillis(20);
+    /** Protocol messages that arrive before this node's {@link Wire.Go} (a peer started a moment earlier). */
+    private static final int STASH_CAPACITY = 100_000;
 
     private final NodeSpec spec;
     private final NodeId id;
@@ -63,10 +67,14 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private final TimerScheduler<Wire> timers;
     private final ActorRefResolver resolver;
     private final ActorRef<Wire> coordinator;
+    private final StashBuffer<Wire> stash;
     private final Map<NodeId, ActorRef<Wire>> peers = new HashMap<>();
     private final NetworkModel network = new NetworkModel();
     private final NetworkModel.Route route = new NetworkModel.Route();
-    private final Context context;
+    /** The real instance's context, made at once so its random stream is the same with or without a rehearsal. */
+    private final Context realContext;
+    /** The context of the instance running now: the rehearsal's until {@link Wire.Go}, then the real one. */
+    private Context context;
     private final TraceWriter trace;
     private final boolean traceEvents;
     private final boolean traceMessages;
@@ -81,13 +89,17 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private long originNanos;
     private double drift = 1.0;
     private long nextMessageId;
+    /** How long each of the run's store syncs took, written to the node's log at the end (docs/cluster-runtime.md). */
+    private final Durations syncNanos = new Durations();
+    private long syncsSeen;
 
     static Behavior<Wire> create(NodeSpec spec, DurableStore store) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, spec, store)));
+        return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new NodeHost(ctx, timers, stash, spec, store))));
     }
 
-    private NodeHost(ActorContext<Wire> ctx, TimerScheduler<Wire> timers, NodeSpec spec, DurableStore store) {
+    private NodeHost(ActorContext<Wire> ctx, TimerScheduler<Wire> timers, StashBuffer<Wire> stash, NodeSpec spec, DurableStore store) {
         super(ctx);
+        this.stash = stash;
         this.spec = spec;
         this.id = spec.node();
         this.cluster = new ClusterConfig(spec.members());
@@ -105,7 +117,8 @@ final class NodeHost extends AbstractBehavior<Wire> {
         this.nextMessageId = ((long) id.id() << 48) | ((long) spec.incarnation() << 36);
         network.reseed(NetworkModelSeeds.forIncarnation(spec.networkSeed(), spec.incarnation()));
         SplittableRandom random = new SplittableRandom(NetworkModelSeeds.forIncarnation(spec.randomSeed(), spec.incarnation()));
-        this.context = new Context(id, store, random);
+        this.realContext = new Context(id, store, random, false);
+        this.context = realContext;
         timers.startTimerWithFixedDelay("discovery", new Wire.Tick(), DISCOVERY_TICK);
     }
 
@@ -114,6 +127,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
         return newReceiveBuilder()
                 .onMessage(Wire.Tick.class, m -> tick())
                 .onMessage(Wire.Go.class, this::go)
+                .onMessage(Wire.Rehearse.class, m -> rehearse())
                 .onMessage(Wire.Deliver.class, this::deliver)
                 .onMessage(Wire.Request.class, this::request)
                 .onMessage(Wire.Timer.class, this::timer)
@@ -171,8 +185,32 @@ final class NodeHost extends AbstractBehavior<Wire> {
 
     // ---- inputs ----
 
-    private Behavior<Wire> go(Wire.Go go) {
+    /**
+     * Starts a rehearsal instance: the same protocol and options, but a store in memory, no trace and
+     * a random stream of its own. What it sends is marked, so no real instance ever takes it.
+     */
+    private Behavior<Wire> rehearse() {
         if (instance != null) return this;
+        originNanos = System.nanoTime();
+        context = new Context(id, NodeStores.openRehearsal(spec), new SplittableRandom(spec.randomSeed() ^ 0x7265686561727365L), true);
+        context.newIncarnation();
+        guarded("rehearsal onStart", () -> {
+            instance = protocol.createNode(context, options);
+            instance.onStart();
+        });
+        return this;
+    }
+
+    private Behavior<Wire> go(Wire.Go go) {
+        if (instance != null && !context.rehearsal) return this;
+        if (context.rehearsal) {
+            // the rehearsal ends: its timers, and whatever it has not yet sent, go with it
+            timers.cancelAll();
+            outbox.clear();
+            instance = null;
+            NodeStores.discardRehearsal(spec, context.store());
+            context = realContext;
+        }
         originNanos = go.originNanos();
         drift = go.drift();
         // A trace file starts with a meta record; the coordinator's is the merged trace's, this one is dropped
@@ -183,13 +221,23 @@ final class NodeHost extends AbstractBehavior<Wire> {
             instance = protocol.createNode(context, options);
             instance.onStart();
         });
-        return this;
+        return stash.unstashAll(this);
+    }
+
+    /** True while the real instance has not started: a rehearsal may be running, or nothing yet. */
+    private boolean beforeGo() {
+        return instance == null || context.rehearsal;
     }
 
     private Behavior<Wire> deliver(Wire.Deliver d) {
         String type = d.message().typeName();
-        if (instance == null) {
-            dropped(d.from(), d.id(), type, "crashed");
+        if (d.rehearsal()) {
+            // between rehearsal instances: taken only by one, and dropped untraced once it is over
+            if (instance != null && context.rehearsal) guarded("rehearsal onMessage " + type, () -> instance.onMessage(d.from(), d.message()));
+        } else if (beforeGo()) {
+            // a peer got its Go a moment before this node: the message waits for this node's start
+            if (!stash.isFull()) stash.stash(d);
+            else dropped(d.from(), d.id(), type, "crashed");
         } else if (network.isCut(d.from(), id)) {
             dropped(d.from(), d.id(), type, NetworkModel.PARTITION);
         } else {
@@ -200,6 +248,11 @@ final class NodeHost extends AbstractBehavior<Wire> {
     }
 
     private Behavior<Wire> request(Wire.Request r) {
+        if (r.rehearsal() != (instance != null && context.rehearsal)) {
+            // a warm-up write that arrives after the rehearsal is not the run's; a client's, before Go, waits for it
+            if (!r.rehearsal() && beforeGo() && !stash.isFull()) stash.stash(r);
+            return this;
+        }
         if (instance == null) {
             dropped(null, r.id(), "ClientRequest", "crashed");
             return this;
@@ -210,13 +263,13 @@ final class NodeHost extends AbstractBehavior<Wire> {
 
     private Behavior<Wire> timer(Wire.Timer t) {
         if (instance == null) return this;
-        if (traceMessages) trace.record(new TraceRecord.TimerFire(now(), id, t.name()));
+        if (traceMessages && !context.rehearsal) trace.record(new TraceRecord.TimerFire(now(), id, t.name()));
         guarded("onTimer " + t.name(), () -> instance.onTimer(t.name()));
         return this;
     }
 
     private Behavior<Wire> stop() {
-        if (context.store() instanceof AutoCloseable closeable) {
+        if (realContext.store() instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {
@@ -225,6 +278,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
         }
         if (counter != null) counter.flush(now(), trace);
         if (trace != null) trace.close();
+        if (syncNanos.size() > 0) System.err.println(id + ": store syncs " + syncNanos.summaryMs());
         // Everything of the run is on disk; leaving the cluster politely would only wait for members already gone.
         Runtime.getRuntime().halt(0);
         return Behaviors.stopped();
@@ -254,8 +308,13 @@ final class NodeHost extends AbstractBehavior<Wire> {
      */
     private Behavior<Wire> flush() {
         flushQueued = false;
+        long before = System.nanoTime();
         try {
             context.store().sync();
+            if (!context.rehearsal && context.store() instanceof quorumlab.protocols.store.DiskStore disk && disk.syncs() > syncsSeen) {
+                syncsSeen = disk.syncs();
+                syncNanos.add(System.nanoTime() - before);
+            }
         } catch (RuntimeException e) {
             System.err.println(id + ": store sync failed: " + e.getMessage());
             Runtime.getRuntime().halt(3);
@@ -267,7 +326,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
     }
 
     private void dropped(NodeId from, long messageId, String type, String reason) {
-        if (traceMessages) trace.record(new TraceRecord.Drop(now(), from, id, messageId, type, reason));
+        if (traceMessages && !context.rehearsal) trace.record(new TraceRecord.Drop(now(), from, id, messageId, type, reason));
     }
 
     private long now() {
@@ -279,6 +338,13 @@ final class NodeHost extends AbstractBehavior<Wire> {
     private void send(NodeId to, Message message) {
         ActorRef<Wire> target = peers.get(to);
         if (target == null) throw new IllegalArgumentException(id + " sent " + message.typeName() + " to " + to + ", not a member");
+        boolean rehearsal = context.rehearsal;
+        if (rehearsal) {
+            // the rehearsal crosses the network as it is: no fault is scheduled before the run
+            Wire.Deliver deliver = new Wire.Deliver(id, message, 0, true);
+            outbox.add(() -> target.tell(deliver));
+            return;
+        }
         long messageId = ++nextMessageId;
         long t = now();
         if (counter != null) counter.count(id, message);
@@ -288,7 +354,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
             if (traceMessages) trace.record(new TraceRecord.Drop(t, id, to, messageId, message.typeName(), route.dropReason));
             return;
         }
-        Wire.Deliver deliver = new Wire.Deliver(id, message, messageId);
+        Wire.Deliver deliver = new Wire.Deliver(id, message, messageId, false);
         long delay = route.delay;
         long duplicate = route.duplicateDelay;
         outbox.add(() -> sendAfter(target, deliver, delay));
@@ -302,8 +368,12 @@ final class NodeHost extends AbstractBehavior<Wire> {
 
     /** What the node sees of the world; its handlers, and so these methods, run on this actor. */
     private final class Context extends AbstractNodeContext {
-        Context(NodeId id, DurableStore store, SplittableRandom random) {
-            super(id, store, random, traceEvents);
+        /** The rehearsal instance's context: nothing it does is traced or reported as the run's. */
+        final boolean rehearsal;
+
+        Context(NodeId id, DurableStore store, SplittableRandom random, boolean rehearsal) {
+            super(id, store, random, traceEvents && !rehearsal);
+            this.rehearsal = rehearsal;
         }
 
         void newIncarnation() {
@@ -334,7 +404,7 @@ final class NodeHost extends AbstractBehavior<Wire> {
         @Override
         public void startTimer(String name, long delayNanos) {
             if (delayNanos < 0) throw new IllegalArgumentException(id + ": timer " + name + " with negative delay " + delayNanos);
-            if (traceMessages) trace.record(new TraceRecord.TimerSet(NodeHost.this.now(), id, name, delayNanos));
+            if (traceMessages && !rehearsal) trace.record(new TraceRecord.TimerSet(NodeHost.this.now(), id, name, delayNanos));
             timers.startSingleTimer(name, new Wire.Timer(name), Duration.ofNanos(Math.round(delayNanos * drift)));
         }
 
@@ -346,11 +416,33 @@ final class NodeHost extends AbstractBehavior<Wire> {
         @Override
         protected void record(ProtocolEvent event) {
             if (event instanceof ProtocolEvent.LeaderEstablished) {
-                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, true)));
+                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, true, rehearsal)));
             } else if (event instanceof ProtocolEvent.RoleChanged rc && rc.to() != Role.LEADER) {
-                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, false)));
+                outbox.add(() -> coordinator.tell(new Wire.Leadership(id, false, rehearsal)));
             }
-            if (traceEvents) trace.record(new TraceRecord.Event(NodeHost.this.now(), id, event));
+            if (traceEvents && !rehearsal) trace.record(new TraceRecord.Event(NodeHost.this.now(), id, event));
+        }
+    }
+
+    /** Durations in nanoseconds, summarised once at the end. */
+    private static final class Durations {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long nanos) {
+            if (size == values.length) values = java.util.Arrays.copyOf(values, size * 2);
+            values[size++] = nanos;
+        }
+
+        int size() {
+            return size;
+        }
+
+        String summaryMs() {
+            long[] sorted = java.util.Arrays.copyOf(values, size);
+            java.util.Arrays.sort(sorted);
+            return String.format(java.util.Locale.ROOT, "n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms", size,
+                    sorted[size / 2] / 1e6, sorted[(int) (size * 0.9)] / 1e6, sorted[(int) (size * 0.99)] / 1e6, sorted[size - 1] / 1e6);
         }
     }
 }

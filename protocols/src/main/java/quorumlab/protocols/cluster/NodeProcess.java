@@ -22,15 +22,20 @@ final class NodeProcess {
         this.log = log;
     }
 
-    /** Starts {@code java <jvmOptions> -cp <this JVM's class path> NodeMain <spec>}, logging to {@code log}. */
-    static NodeProcess launch(NodeSpec spec, List<String> launcher, List<String> jvmOptions, Path log) {
+    /**
+     * Starts {@code java <jvmOptions> <classes.options> -cp <classes.classPath> NodeMain <spec>}, logging
+     * to {@code log}; the class path is this JVM's, or the same as jars with a class-data archive
+     * ({@link NodeClassData}).
+     */
+    static NodeProcess launch(NodeSpec spec, List<String> launcher, List<String> jvmOptions, NodeClassData.Launch classes, Path log) {
         List<String> java = new ArrayList<>();
         java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         java.addAll(jvmOptions);
+        java.addAll(classes.options());
         // the node's log is for what went wrong, not for the logging library's account of its own configuration
         java.add("-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener");
         java.add("-cp");
-        java.add(System.getProperty("java.class.path"));
+        java.add(classes.classPath());
         java.add(NodeMain.class.getName());
         java.add(spec.toJson());
         List<String> command = new ArrayList<>(launcher);

@@ -32,6 +32,7 @@ import quorumlab.protocols.ClientReply;
 import quorumlab.protocols.ClientRequest;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.NodeId;
+import quorumlab.protocols.Operation;
 import quorumlab.protocols.runtime.ClientHandler;
 import quorumlab.protocols.runtime.ClientOutcome;
 import quorumlab.protocols.runtime.ClientPort;
@@ -64,12 +65,31 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
      * machine, but JVM start-up alone took tens of seconds while a dozen builds ran beside it.
      */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(180);
+    /** How long the rehearsal gets to elect a leader and serve the warm-up write before the run fails. */
+    private static final Duration REHEARSAL_TIMEOUT = Duration.ofSeconds(120);
+    /** The warm-up write's client: no workload client has a negative id. */
+    private static final long REHEARSAL_CLIENT = -1;
+    /**
+     * The rehearsal's writes, one at a time: the first shows a leader serves; the rest run each
+     * handler on the write path often enough for the JIT's first tier (a few hundred calls).
+     */
+    private static final int REHEARSAL_WRITES = 50;
+
+    /**
+     * What starting the cluster took before the scenario's clock started, in seconds: {@code join},
+     * from the first process start until every node had joined and found its peers; {@code warmup},
+     * from then until a leader of the rehearsal had served {@code warmupWrites} writes, one at a time
+     * (docs/cluster-runtime.md).
+     */
+    public record StartUp(double joinSeconds, double warmupSeconds, int warmupWrites) {}
 
     private final RuntimeSettings settings;
     private final TraceSink sink;
     private final ClusterHosts hosts;
     private final String store;
     private final List<String> jvmOptions;
+    /** How nodes on this machine start: from a class-data archive when one could be made. */
+    private NodeClassData.Launch localLaunch;
     private final Path workDir;
     private final Path storeDir;
     private final boolean keepWorkDir;
@@ -91,6 +111,13 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
     private volatile boolean closed;
     /** A node process exited by itself: its log, named in the failure, outlives the run. */
     private volatile boolean keepForDiagnosis;
+    /** Who the rehearsal says leads (or last hinted), and the warm-up write's commit. */
+    private volatile NodeId rehearsalLeader;
+    /** The rehearsal's write outstanding now, and its commit. */
+    private volatile long rehearsalSeq;
+    private volatile CompletableFuture<Void> rehearsalServed = new CompletableFuture<>();
+    private volatile StartUp startUp;
+    private final ConcurrentLinkedQueue<String> restartJoins = new ConcurrentLinkedQueue<>();
     /** The network state the nodes were last sent; guarded by {@code this}. */
     private NetworkState sentNetwork;
 
@@ -108,6 +135,8 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         /** The node's protocol instance has been told to start. */
         volatile boolean serving;
         volatile double drift = 1.0;
+        /** When the current process was started by a restart, until it joined (0 otherwise). */
+        volatile long restartedAt;
         /** The node's {@code nanoTime()} minus the coordinator's at the same instant (0 on this host). */
         volatile long clockOffset;
         final CompletableFuture<Void> firstReady = new CompletableFuture<>();
@@ -163,8 +192,12 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         try {
             this.coordinatorRef = coordinator.get(30, TimeUnit.SECONDS);
             this.clientActor = clientsRef.get(30, TimeUnit.SECONDS);
+            long launched = System.nanoTime();
             for (Status s : status.values()) launch(s);
             awaitFirstReady();
+            long joined = System.nanoTime();
+            rehearse();
+            startUp = new StartUp((joined - launched) / 1e9, (System.nanoTime() - joined) / 1e9, REHEARSAL_WRITES);
         } catch (RuntimeException | InterruptedException | ExecutionException | TimeoutException e) {
             killAll();
             system.terminate();
@@ -180,7 +213,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         return new Builder();
     }
 
-    /** Configures a {@link PekkoClusterRuntime}; {@link #build()} starts the node processes and waits until they joined. */
+    /**
+     * Configures a {@link PekkoClusterRuntime}; {@link #build()} starts the node processes, waits until
+     * they joined, and rehearses until a leader served a write.
+     */
     public static final class Builder extends RuntimeBuilder<Builder, PekkoClusterRuntime> {
         private ClusterHosts hosts;
         private String store = NodeStores.MEMORY;
@@ -248,7 +284,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 traceLevelName(), settings.countMessages(), store, storeDir.resolve(id.toString()).toString());
         s.ref = null;
         s.serving = false;
-        s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
+        s.process = NodeProcess.launch(spec, hosts.launcherFor(id), jvmOptions, launchFor(s.place), workDir.resolve("node-" + id + "-" + s.incarnation + ".log"));
         NodeProcess p = s.process;
         p.handle().onExit().thenRun(() -> {
             if (!closed && !p.wasKilled() && s.process == p && s.up) {
@@ -256,6 +292,17 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                 failures.add(id + " process " + p.pid() + " exited by itself: " + p.logTail());
             }
         });
+    }
+
+    /**
+     * A node on a loopback address runs on this machine and can share its classes from an archive;
+     * one on another host starts from the plain class path (the archive would be this machine's file).
+     */
+    private NodeClassData.Launch launchFor(ClusterHosts.Place place) {
+        boolean local = place.host().equals("localhost") || place.host().startsWith("127.");
+        if (!local) return new NodeClassData.Launch(System.getProperty("java.class.path"), List.of());
+        if (localLaunch == null) localLaunch = NodeClassData.prepare(System.getProperty("java.class.path"), jvmOptions);
+        return localLaunch;
     }
 
     private String traceLevelName() {
@@ -283,6 +330,69 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         }
     }
 
+    /**
+     * Warms the processes before the scenario's clock starts: every node runs a rehearsal instance of
+     * the protocol (a store of the run's kind in a directory of its own, no trace) and the coordinator
+     * writes through its leader, one write at a time, until {@link #REHEARSAL_WRITES} are committed. A node JVM's first messages are slow (class loading, the JIT, Jackson
+     * building its serializers, Artery's first connection to each peer): measured on this machine,
+     * hundreds of milliseconds to over a second per message in the first seconds, longer than an
+     * election timeout, so the run's first election would measure start-up, not the protocol. The
+     * rehearsal instances are thrown away at {@link Wire.Go}: the run starts from fresh nodes, as in
+     * the other runtimes.
+     */
+    private void rehearse() throws InterruptedException, ExecutionException {
+        for (Status s : status.values()) s.ref.tell(new Wire.Rehearse());
+        long deadline = System.nanoTime() + REHEARSAL_TIMEOUT.toNanos();
+        List<NodeId> members = settings.cluster().members();
+        long seq = 0;
+        int served = 0;
+        while (served < REHEARSAL_WRITES) {
+            NodeId target = rehearsalLeader != null ? rehearsalLeader : members.get((int) (seq % members.size()));
+            CompletableFuture<Void> committed = new CompletableFuture<>();
+            rehearsalServed = committed;
+            rehearsalSeq = ++seq;
+            ClientRequest write = new ClientRequest(REHEARSAL_CLIENT, seq, new Operation.Put("rehearsal", "x".repeat(100)));
+            status.get(target).ref.tell(new Wire.Request(write, nextRequestId.incrementAndGet(), coordinatorRef, true));
+            try {
+                committed.get(200, TimeUnit.MILLISECONDS);
+                served++;
+            } catch (TimeoutException e) {
+                for (Status s : status.values()) {
+                    if (!s.process.isAlive()) {
+                        throw new IllegalStateException(s.id + "'s process exited during the warm-up: " + s.process.logTail());
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the warm-up found no leader to serve a write within " + REHEARSAL_TIMEOUT.toSeconds()
+                            + " s of the nodes joining (machine overloaded?)");
+                }
+            }
+        }
+    }
+
+    private void rehearsalReply(ClientReply reply) {
+        if (reply instanceof ClientReply.Committed && reply.seq() == rehearsalSeq) rehearsalServed.complete(null);
+        else if (reply instanceof ClientReply.NotLeader nl && nl.hint().isPresent()) rehearsalLeader = nl.hint().get();
+    }
+
+    /**
+     * How long each restarted node's new process took to start and join, one line each; a restart
+     * whose process had not joined yet is named so (a JVM starts in seconds, more on a loaded machine).
+     */
+    public List<String> restartJoins() {
+        List<String> lines = new ArrayList<>(restartJoins);
+        for (Status s : status.values()) {
+            long at = s.restartedAt;
+            if (at > 0) lines.add(String.format(java.util.Locale.ROOT, "%s had not joined %.1f s after its restart", s.id, (System.nanoTime() - at) / 1e9));
+        }
+        return lines;
+    }
+
+    /** What starting the cluster took, before the scenario's clock started. */
+    public StartUp startUp() {
+        return startUp;
+    }
+
     private Behavior<Wire> coordinatorBehavior() {
         return Behaviors.receive(Wire.class)
                 .onMessage(Wire.Ready.class, r -> {
@@ -294,11 +404,19 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
                     return Behaviors.same();
                 })
                 .onMessage(Wire.Reply.class, r -> {
+                    if (r.reply().clientId() == REHEARSAL_CLIENT) {
+                        rehearsalReply(r.reply());
+                        return Behaviors.same();
+                    }
                     ClusterClient client = clients.get(r.reply().clientId());
                     if (client != null) clientActor.tell(() -> client.replyArrived(r.from(), r.reply()));
                     return Behaviors.same();
                 })
                 .onMessage(Wire.Leadership.class, l -> {
+                    if (l.rehearsal()) {
+                        if (l.leading()) rehearsalLeader = l.node();
+                        return Behaviors.same();
+                    }
                     Status s = status.get(l.node());
                     synchronized (leaders) {
                         leaders.remove(l.node());
@@ -344,6 +462,10 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         if (started && s.up) {
             s.ref.tell(new Wire.Go(originNanos + s.clockOffset, s.drift));
             s.serving = true;
+            if (s.restartedAt > 0) {
+                restartJoins.add(String.format(java.util.Locale.ROOT, "%s joined %.1f s after its restart", s.id, (System.nanoTime() - s.restartedAt) / 1e9));
+                s.restartedAt = 0;
+            }
         }
         s.firstReady.complete(null);
     }
@@ -536,6 +658,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
         if (s.up) return;
         s.up = true;
         s.incarnation++;
+        s.restartedAt = System.nanoTime();
         launch(s);
     }
 
@@ -615,7 +738,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             refuse(client, request.seq(), node);
             return;
         }
-        ref.tell(new Wire.Request(request, nextRequestId.incrementAndGet(), coordinatorRef));
+        ref.tell(new Wire.Request(request, nextRequestId.incrementAndGet(), coordinatorRef, false));
     }
 
     private void refuse(ClusterClient client, long seq, NodeId node) {

@@ -24,8 +24,18 @@ public sealed interface Wire {
      */
     record Go(long originNanos, double drift) implements Wire {}
 
-    /** A client's request, to be answered at {@code replyTo} (the coordinator). */
-    record Request(ClientRequest request, long id, ActorRef<Wire> replyTo) implements Wire {}
+    /**
+     * Start a rehearsal instance of the protocol node: a store in memory, no trace, its own random
+     * stream; it is thrown away at {@link Go}. It warms the process (the JIT, the serializers, the
+     * connections to every peer) before the scenario's clock starts (docs/cluster-runtime.md).
+     */
+    record Rehearse() implements Wire {}
+
+    /**
+     * A client's request, to be answered at {@code replyTo} (the coordinator); {@code rehearsal}: the
+     * warm-up's write, for the rehearsal instance only.
+     */
+    record Request(ClientRequest request, long id, ActorRef<Wire> replyTo, boolean rehearsal) implements Wire {}
 
     /** The network model changed: the node routes what it sends (and checks what arrives) by this from now on. */
     record Network(NetworkState state) implements Wire {}
@@ -41,8 +51,8 @@ public sealed interface Wire {
 
     // ---- node to node ----
 
-    /** A protocol message, numbered {@code id} for the trace. */
-    record Deliver(NodeId from, Message message, long id) implements Wire {}
+    /** A protocol message, numbered {@code id} for the trace; {@code rehearsal}: between rehearsal instances. */
+    record Deliver(NodeId from, Message message, long id, boolean rehearsal) implements Wire {}
 
     // ---- node to coordinator ----
 
@@ -55,8 +65,8 @@ public sealed interface Wire {
     /** A node's answer to a client. */
     record Reply(NodeId from, ClientReply reply) implements Wire {}
 
-    /** The node became leader ({@code LeaderEstablished}) or left the role. */
-    record Leadership(NodeId node, boolean leading) implements Wire {}
+    /** The node became leader ({@code LeaderEstablished}) or left the role; {@code rehearsal}: its rehearsal instance did. */
+    record Leadership(NodeId node, boolean leading, boolean rehearsal) implements Wire {}
 
     /** A node handler threw: a protocol bug, reported in one line. */
     record Failed(NodeId node, String line) implements Wire {}

@@ -82,10 +82,6 @@ public final class ViewCommand implements Callable<Integer> {
         if (runDir != null) return ReplaySource.read(runDir, seed);
         List<Protocol> chosen = new ArrayList<>();
         for (String p : protocols) chosen.add(Protocol.byName(p.trim()));
-        String text = null;
-        if (!ScenarioLibrary.names().contains(scenario) && Files.isRegularFile(Path.of(scenario))) {
-            text = Files.readString(Path.of(scenario), StandardCharsets.UTF_8);
-        }
-        return LiveSession.load(scenario, text, seed, chosen);
+        return LiveSession.load(scenario, seed, chosen);
     }
 }

@@ -55,7 +55,7 @@ class ViewerBrowserTest {
             Assumptions.assumeTrue(false, why);
         }
         List<Protocol> protocols = List.of(Protocol.byName("raft"), Protocol.byName("multi-paxos"));
-        LiveSession live = LiveSession.load("leader-crash", null, 1, protocols);
+        LiveSession live = LiveSession.load("leader-crash", 1, protocols);
         ViewApi api = new ViewApi(live);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());

@@ -109,8 +109,14 @@ class WorkersTest {
                 alone, null, quiet, quiet));
         assertFalse(LeaderElectionRun.run("paper", "two-behind", protocols, List.of("150-300", "150-150"), 6, 5, null, null, false, 3,
                 spread, pool, quiet, quiet));
-        assertTrue(pool.status().matches("w1 [1-9][0-9]* done; w2 [1-9][0-9]* done"), "both workers ran trials: " + pool.status());
-        assertEquals(Files.readString(alone.resolve("trials.csv")), Files.readString(spread.resolve("trials.csv")));
+        List<String> csv = Files.readAllLines(alone.resolve("trials.csv"));
+        // every trial ran on a worker (batches of one here: fewer than 100 trials), none in this JVM; on a
+        // crowded machine one worker may have joined only after the other had run them all
+        int done = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("w[12] ([0-9]+) done").matcher(pool.status());
+        while (m.find()) done += Integer.parseInt(m.group(1));
+        assertEquals(csv.size() - 1, done, "trials run by the workers: " + pool.status());
+        assertEquals(String.join("\n", csv), String.join("\n", Files.readAllLines(spread.resolve("trials.csv"))));
         // every number of summary.json but the wall time
         assertEquals(withoutWallTime(alone.resolve("summary.json")), withoutWallTime(spread.resolve("summary.json")));
         assertEquals(withoutWallTime(alone.resolve("report.md")), withoutWallTime(spread.resolve("report.md")));

@@ -33,6 +33,10 @@ final class Clients {
     /** Open loop: connections with nothing outstanding. */
     private final java.util.ArrayDeque<Request> idle = new java.util.ArrayDeque<>();
     private long completed;
+    /** Client-burst faults so far: burst {@code b} writes key {@code burst<b>}. */
+    private int bursts;
+    /** A burst's clients: far above the closed loop's ids (1 ..) and the open loop's (1,000,000 ..). */
+    static final long BURST_IDS = 2_000_000_000L;
 
     Clients(ClusterRuntime runtime, WorkloadSettings settings, HistoryWriter history, long seed, long end) {
         this.runtime = runtime;
@@ -130,11 +134,32 @@ final class Clients {
         runtime.schedule(next[0], arrive[0]);
     }
 
-    /** One client's request loop (closed loop), or a single open-loop request. */
+    /**
+     * A {@code client-burst} fault: {@code count} new clients each write once, now, to this burst's
+     * key (so the writes race each other), under every client's policy (hints, time-outs, giving up),
+     * in the history and the trace like any client's.
+     */
+    void burst(int count) {
+        int b = bursts++;
+        for (int k = 0; k < count; k++) {
+            Operation write = new Operation.Put("burst" + b, "w" + k);
+            boolean[] sent = {false};
+            Request r = new Request(BURST_IDS + b * 1000L + k, nextProcess++, () -> {
+                if (sent[0]) return null;
+                sent[0] = true;
+                return write;
+            }, false, true);
+            r.next();
+        }
+    }
+
+    /** One client's request loop (closed loop), a single open-loop request, or a burst's one write. */
     private final class Request implements ClientHandler {
         private final long clientId;
-        private final OperationGenerator generator;
+        private final java.util.function.Supplier<Operation> generator;
         private final boolean closedLoop;
+        /** A burst's client: its one write goes now, and it is done after it. */
+        private final boolean oneShot;
         private final ClientPort port;
         private long process;
         private long seq;
@@ -146,10 +171,15 @@ final class Clients {
         private boolean outstanding;
 
         Request(long clientId, long process, OperationGenerator generator, boolean closedLoop) {
+            this(clientId, process, generator::next, closedLoop, false);
+        }
+
+        Request(long clientId, long process, java.util.function.Supplier<Operation> generator, boolean closedLoop, boolean oneShot) {
             this.clientId = clientId;
             this.process = process;
             this.generator = generator;
             this.closedLoop = closedLoop;
+            this.oneShot = oneShot;
             this.port = runtime.addClient(clientId, this);
             this.target = (int) (clientId % members.size());
         }
@@ -158,9 +188,9 @@ final class Clients {
             long now = port.now();
             if (closedLoop && now >= end) return;
             seq++;
-            op = generator.next();
+            op = generator.get();
             if (op == null) return;
-            invokedAt = closedLoop ? now : intended;
+            invokedAt = closedLoop || oneShot ? now : intended;
             outstanding = true;
             history.invoke(process, op, invokedAt);
             send();
@@ -193,6 +223,7 @@ final class Clients {
         }
 
         private void done() {
+            if (oneShot) return;
             if (closedLoop) port.schedule(settings.thinkTime(), this::next);
             else idle.push(this);
         }

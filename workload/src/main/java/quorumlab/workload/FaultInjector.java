@@ -28,7 +28,15 @@ import quorumlab.workload.FaultWindows.Window;
  */
 public final class FaultInjector {
     static final List<String> TYPES = List.of("crash", "restart", "partition", "isolate", "heal", "one-way",
-            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix", "add", "remove", "replace");
+            "loss", "duplicate", "reorder", "delay", "pause", "resume", "drift", "latency-matrix", "add", "remove", "replace",
+            "expire-timer", "client-burst");
+    /**
+     * The fault types only the simulator can apply: {@code expire-timer} moves a pending timer, which
+     * the real-time runtimes keep inside their actors.
+     */
+    static final Set<String> SIM_ONLY_TYPES = Set.of("expire-timer");
+    /** At most this many writes in one {@code client-burst}. */
+    public static final int MAX_BURST = 100;
     /** The fault types that change the membership: only protocols that support it may run them. */
     static final Set<String> MEMBERSHIP_TYPES = Set.of("add", "remove", "replace");
     static final Set<String> SYMBOLIC_TARGETS = Set.of("leader", "random-follower", "last-crashed");
@@ -39,6 +47,10 @@ public final class FaultInjector {
     private final Scenario.Network baseline;
     private final SplittableRandom random;
     private final FaultWindows windows = new FaultWindows();
+    /** Starts a {@code client-burst}'s writes: the run's clients ({@link Clients#burst}). */
+    private java.util.function.IntConsumer bursts = count -> {
+        throw new IllegalStateException("a client-burst in a run without clients");
+    };
     private NodeId lastCrashed;
     /** Membership changes: the injector's own view of who exists and who votes. */
     private final MembershipFaults membership;
@@ -49,6 +61,11 @@ public final class FaultInjector {
         this.baseline = scenario.networkOrDefault();
         // Its own stream, so the choice of a random follower depends on the seed, not on the protocol's draws.
         this.random = new SplittableRandom(seed ^ 0x6661756c74L);
+    }
+
+    /** Where a {@code client-burst} starts its writes: the run's clients. */
+    void bursts(java.util.function.IntConsumer start) {
+        this.bursts = start;
     }
 
     /** Schedules every fault of {@code scenario} on the runtime. */
@@ -148,6 +165,16 @@ public final class FaultInjector {
                             + still.map(x -> ": back to " + x.describe()).orElse(""));
                 });
             });
+            case "expire-timer" -> resolve(f.target()).ifPresentOrElse(n -> {
+                // the simulator only (Runner refuses the others before anything runs); it fires after this record
+                boolean fired = runtime instanceof quorumlab.protocols.sim.Simulation sim && sim.fireTimerNow(n, "election");
+                record("expire-timer", List.of(n), "target " + f.target() + ": election timer due now"
+                        + (fired ? "" : " (none pending: the node is down or leads)"));
+            }, () -> record("expire-timer", List.of(), "target " + f.target() + " resolved to no node"));
+            case "client-burst" -> {
+                record("client-burst", List.of(), f.count() + " writes");
+                bursts.accept(f.count());
+            }
             case "add" -> membership.add(NodeId.parse(f.target()));
             case "remove" -> membership.remove(f.target());
             case "replace" -> membership.replace(f.target(), NodeId.parse(f.with()));

@@ -67,6 +67,7 @@ public final class InMemoryRun {
         sim.start();
         FaultInjector faults = new FaultInjector(sim, scenario, seed);
         Clients clients = new Clients(sim, ws, new HistoryWriter(OutputStream.nullOutputStream()), seed, end);
+        faults.bursts(clients::burst);
         sim.schedule(0, () -> {
             faults.schedule(scenario.faultList());
             clients.start();

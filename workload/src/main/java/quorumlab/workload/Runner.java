@@ -196,6 +196,7 @@ public final class Runner {
         if (store == StoreKind.DISK && runtime == RuntimeKind.SIM) {
             throw new IllegalArgumentException("--store disk needs --runtime local or cluster: the simulator keeps the nodes' state in memory");
         }
+        if (runtime != RuntimeKind.SIM) requireSimulator(scenario, runtime);
         if (runtime == RuntimeKind.CLUSTER) checkClusterFaults(scenario, store);
         if (hosts != null && runtime != RuntimeKind.CLUSTER) throw new IllegalArgumentException("--hosts needs --runtime cluster");
         WorkloadSettings ws = WorkloadSettings.of(scenario.workloadOrDefault());
@@ -391,6 +392,17 @@ public final class Runner {
         }
     }
 
+    /** A fault only the simulator can apply is refused for a real-time runtime before anything runs, naming the fault. */
+    static void requireSimulator(Scenario scenario, RuntimeKind runtime) {
+        List<Scenario.Fault> faults = scenario.faultList();
+        for (int i = 0; i < faults.size(); i++) {
+            if (faults.get(i) != null && FaultInjector.SIM_ONLY_TYPES.contains(faults.get(i).type())) {
+                throw new ScenarioException(scenario.name(), "faults[" + i + "].type", "'" + faults.get(i).type() + "' needs --runtime sim (the "
+                        + runtime.name().toLowerCase() + " runtime keeps its timers inside its actors)");
+            }
+        }
+    }
+
     /** One protocol on one seed. */
     private record Job(Scenario scenario, Protocol protocol, Options options, long seed, RuntimeKind runtime, StoreKind store,
             quorumlab.protocols.cluster.ClusterHosts hosts, Path dir) {
@@ -464,6 +476,7 @@ public final class Runner {
         private long drive(ClusterRuntime rt, WorkloadSettings ws, HistoryWriter history, long end, Runnable runToEnd) {
             FaultInjector faults = new FaultInjector(rt, scenario, seed);
             Clients clients = new Clients(rt, ws, history, seed, end);
+            faults.bursts(clients::burst);
             // Faults and clients start through the runtime's own scheduler, so in Pekko they run on its threads.
             rt.schedule(0, () -> {
                 faults.schedule(scenario.faultList());

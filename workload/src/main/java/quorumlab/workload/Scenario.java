@@ -94,14 +94,21 @@ public record Scenario(
             String delay,
             String duration,
             Regions regions,
-            String with) {
+            String with,
+            Integer count) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public Fault {}
 
-        /** A fault that is not a {@code replace}. */
+        /** A fault that is not a {@code client-burst}. */
+        public Fault(String at, String type, String target, List<List<String>> groups, String from, String to, Double value,
+                String delay, String duration, Regions regions, String with) {
+            this(at, type, target, groups, from, to, value, delay, duration, regions, with, null);
+        }
+
+        /** A fault that is neither a {@code replace} nor a {@code client-burst}. */
         public Fault(String at, String type, String target, List<List<String>> groups, String from, String to, Double value,
                 String delay, String duration, Regions regions) {
-            this(at, type, target, groups, from, to, value, delay, duration, regions, null);
+            this(at, type, target, groups, from, to, value, delay, duration, regions, null, null);
         }
     }
 

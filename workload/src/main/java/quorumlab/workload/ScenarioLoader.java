@@ -393,8 +393,21 @@ public final class ScenarioLoader {
             if (!FaultInjector.TYPES.contains(f.type())) throw error(at + ".type", "unknown fault '" + f.type() + "' (known: " + FaultInjector.TYPES + ")");
             if (f.duration() != null && duration(at + ".duration", f.duration()) <= 0) throw error(at + ".duration", "must be positive");
             if (f.with() != null && !f.type().equals("replace")) throw error(at + ".with", "'with' belongs to a replace only");
+            if (f.count() != null && !f.type().equals("client-burst")) throw error(at + ".count", "'count' belongs to a client-burst only");
             switch (f.type()) {
                 case "crash", "restart", "isolate", "pause", "resume", "drift" -> target(at, f);
+                case "expire-timer" -> {
+                    target(at, f);
+                    if (f.duration() != null) throw error(at + ".duration", "an expire-timer happens at one instant; it has no duration");
+                }
+                case "client-burst" -> {
+                    if (f.count() == null) throw error(at + ".count", "required: how many writes (1 to " + FaultInjector.MAX_BURST + ")");
+                    if (f.count() < 1 || f.count() > FaultInjector.MAX_BURST) {
+                        throw error(at + ".count", "must be 1 to " + FaultInjector.MAX_BURST + ", got " + f.count());
+                    }
+                    if (f.target() != null) throw error(at + ".target", "a client-burst has no target: its writes go where clients send");
+                    if (f.duration() != null) throw error(at + ".duration", "a client-burst happens at one instant; it has no duration");
+                }
                 case "add" -> existing.add(newNode(at + ".target", f.target(), when));
                 case "remove" -> {
                     if (f.target() == null) throw error(at + ".target", "required: a node (n1 ..), leader or random-follower");

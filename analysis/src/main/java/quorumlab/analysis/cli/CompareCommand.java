@@ -47,6 +47,7 @@ final class CompareCommand implements Callable<Integer> {
         if (scenario.equals("all")) ScenarioLibrary.names().forEach(n -> scenarios.add(ScenarioLibrary.load(n)));
         else scenarios.add(ScenarioLoader.load(scenario));
         Runner.RuntimeKind kind = runOptions.runtimeKind();
+        workers.check(kind);
         List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         List<Report.Section> sections = new ArrayList<>();
         Path reportDir = null;

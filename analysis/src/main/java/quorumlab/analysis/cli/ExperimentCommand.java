@@ -82,6 +82,9 @@ final class ExperimentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    quorumlab.analysis.workers.WorkerOptions workers;
+
     @Option(names = "--topologies", paramLabel = "T,...", split = ",",
             description = {"partial-partition: 3-cut, 3-flap, 5-cut, 5-flap,", "5-chain (default: all)."})
     List<String> topologies;
@@ -117,7 +120,7 @@ final class ExperimentCommand implements Callable<Integer> {
                         .filter(p -> p.equals("raft") || p.equals("multi-paxos")).toList()
                 : List.of(quorumlab.protocols.Protocol.byName(protocol).name());
         boolean violated = LeaderElectionRun.run(setup, logs, protocols, settings, trials, nodes, delay, write, preVote, seed, dir,
-                System.out, System.err);
+                workers.remote(), System.out, System.err);
         return violated ? Main.EXIT_VIOLATION : Main.EXIT_OK;
     }
 
@@ -134,10 +137,10 @@ final class ExperimentCommand implements Callable<Integer> {
             if (third < 2_000_000_000L) throw new IllegalArgumentException("--phase must be at least 2s, got " + phase);
             if (period < 1_000_000L) throw new IllegalArgumentException("--flap must be at least 1ms, got " + flap);
             return PartialPartitionExperiment.run(topologies, given ? trials : PartialPartitionExperiment.DEFAULT_TRIALS, third, period,
-                    seed, threads, dir, System.out, System.err);
+                    seed, threads, dir, workers.remote(), System.out, System.err);
         }
         return ElectionCostExperiment.run(divergence, given ? trials : ElectionCostExperiment.DEFAULT_TRIALS, seed, threads, dir,
-                System.out, System.err);
+                workers.remote(), System.out, System.err);
     }
 
 }

@@ -74,6 +74,7 @@ final class SweepCommand implements Callable<Integer> {
         for (String v : raw) variants.add(ScenarioText.with(tree, path, v.trim(), null)); // validates all before running any
         int seeds = this.seeds != null ? this.seeds : variants.get(0).seedCount();
         Runner.RuntimeKind kind = runOptions.runtimeKind();
+        workers.check(kind);
         List<String> protocols = Protocol.select(protocolNames).stream().map(Protocol::name).toList();
         Path dir = runOptions.out.resolve("sweep-" + variants.get(0).name() + "-" + path.replace('.', '_'))
                 .resolve(java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));

@@ -32,6 +32,7 @@ import quorumlab.protocols.Protocol;
  * they are spread over the survivors, many trials, each trace through the checkers.
  */
 public final class ElectionCostExperiment {
+    static final String NAME = "election-cost";
     public static final int DEFAULT_TRIALS = 10;
     static final List<Integer> DEFAULT_DIVERGENCE = List.of(0, 10, 100, 1000);
 
@@ -48,6 +49,12 @@ public final class ElectionCostExperiment {
     /** Returns 0, 1 when a trial broke a safety check, 3 when a check could not decide. */
     public static int run(List<Integer> divergence, int trials, long seed, int threads, Path out, PrintStream stdout,
             PrintStream stderr) throws Exception {
+        return run(divergence, trials, seed, threads, out, null, stdout, stderr);
+    }
+
+    /** As above, the trials on the workers ({@code remote}), or on {@code threads} threads here when it is null. */
+    public static int run(List<Integer> divergence, int trials, long seed, int threads, Path out, Trials.Remote remote,
+            PrintStream stdout, PrintStream stderr) throws Exception {
         if (Files.exists(out)) throw new IllegalArgumentException(out + " exists already; choose another --out");
         List<Integer> ds = divergence == null || divergence.isEmpty() ? DEFAULT_DIVERGENCE : divergence.stream().distinct().sorted().toList();
         for (int d : ds) {
@@ -57,8 +64,8 @@ public final class ElectionCostExperiment {
         int total = config.protocols().size() * ds.size() * config.spreads().size() * trials;
         int step = Math.max(1, total / 10);
         long start = System.nanoTime();
-        List<Trial> results = runTrials(config, done -> {
-            if (done % step == 0 || done == total) stderr.printf("election-cost: %d/%d trials%n", done, total);
+        List<Trial> results = runTrials(config, remote, done -> {
+            if (done % step == 0 || done == total) stderr.printf("election-cost: %d/%d trials%s%n", done, total, Trials.status(remote));
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Row> rows = rows(results, config);
@@ -76,6 +83,16 @@ public final class ElectionCostExperiment {
     }
 
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
+        return runTrials(config, null, progress);
+    }
+
+    /** Here, or on the workers ({@code remote}); the trials in a fixed order either way. */
+    static List<Trial> runTrials(Config config, Trials.Remote remote, IntConsumer progress) throws Exception {
+        return Trials.runAll(NAME, config, tasks(config), Trial.class, config.threads(), remote, progress);
+    }
+
+    /** Every trial, in a fixed order: a worker rebuilds the same list from the same config. */
+    static List<Callable<Trial>> tasks(Config config) {
         List<Callable<Trial>> tasks = new ArrayList<>();
         for (String p : config.protocols()) {
             Protocol protocol = Protocol.byName(p);
@@ -90,7 +107,7 @@ public final class ElectionCostExperiment {
                 }
             }
         }
-        return Parallel.runAll(tasks, config.threads(), progress);
+        return tasks;
     }
 
     static List<Row> rows(List<Trial> trials, Config config) {

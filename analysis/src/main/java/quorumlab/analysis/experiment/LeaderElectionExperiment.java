@@ -1,5 +1,6 @@
 package quorumlab.analysis.experiment;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.BasicStroke;
@@ -28,6 +29,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import quorumlab.analysis.charts.Charts;
 import quorumlab.protocols.Protocol;
 import quorumlab.protocols.runtime.Delay;
+import quorumlab.workload.DelaySpec;
 
 /**
  * The Raft paper's Figure 16 (§9.3), and the wide-area run of Ongaro's thesis (ch. 9), run for every
@@ -35,11 +37,13 @@ import quorumlab.protocols.runtime.Delay;
  * results do not depend on the thread count.
  */
 public final class LeaderElectionExperiment {
+    static final String NAME = "leader-election";
+
     /**
      * {@code setup}: "paper" (Figure 16) or "wan" (the thesis's wide-area run); {@code failures}:
      * how many servers fail at the crash, one run per value.
      */
-    public record Config(List<String> protocols, List<Setting> settings, int trials, int nodes, Delay delay, String delaySpec,
+    public record Config(List<String> protocols, List<Setting> settings, int trials, int nodes, @JsonIgnore Delay delay, String delaySpec,
             long writeNanos, String writeSpec, boolean preVote, long seed, int threads, String setup, ElectionTrial.Logs logs,
             List<Integer> failures, long capNanos) {
         public Config(List<String> protocols, List<Setting> settings, int trials, int nodes, Delay delay, String delaySpec,
@@ -50,6 +54,12 @@ public final class LeaderElectionExperiment {
 
         boolean wan() {
             return setup.equals("wan");
+        }
+
+        /** As read back from JSON on a worker: the delay from its text, which the JSON carries instead. */
+        Config parsed() {
+            return new Config(protocols, settings, trials, nodes, DelaySpec.parse(delaySpec), delaySpec, writeNanos, writeSpec, preVote,
+                    seed, threads, setup, logs, failures, capNanos);
         }
     }
 
@@ -105,8 +115,17 @@ public final class LeaderElectionExperiment {
         return keys;
     }
 
-    /** Runs every trial; returns the trials in a fixed order. */
+    /** Runs every trial, here or on the workers ({@code remote}); returns the trials in a fixed order. */
+    static List<Trial> runTrials(Config config, Trials.Remote remote, IntConsumer progress) throws Exception {
+        return Trials.runAll(NAME, config, tasks(config), Trial.class, config.threads(), remote, progress);
+    }
+
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
+        return runTrials(config, null, progress);
+    }
+
+    /** Every trial of the experiment, in a fixed order: a worker rebuilds the same list from the same config. */
+    static List<Callable<Trial>> tasks(Config config) {
         List<Protocol> protocols = config.protocols().stream().map(Protocol::byName).toList();
         List<Callable<Trial>> tasks = new ArrayList<>();
         for (Protocol p : protocols) {
@@ -122,7 +141,7 @@ public final class LeaderElectionExperiment {
                 }
             }
         }
-        return Parallel.runAll(tasks, config.threads(), progress);
+        return tasks;
     }
 
     static int trialsFor(Config config, Setting s) {

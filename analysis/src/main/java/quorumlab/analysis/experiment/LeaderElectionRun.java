@@ -16,17 +16,18 @@ public final class LeaderElectionRun {
      */
     public static boolean run(List<String> protocols, List<String> settings, int trials, int nodes, String delaySpec, String writeSpec,
             boolean preVote, long seed, Path out, PrintStream stdout, PrintStream stderr) throws Exception {
-        return run("paper", "two-behind", protocols, settings, trials, nodes, delaySpec, writeSpec, preVote, seed, out, stdout, stderr);
+        return run("paper", "two-behind", protocols, settings, trials, nodes, delaySpec, writeSpec, preVote, seed, out, null, stdout, stderr);
     }
 
     /**
      * {@code setup}: "paper" (Figure 16: the given settings, the leader fails) or "wan" (the
      * thesis's wide-area run: 300-600 ms, once with the leader failed and once with the leader and
      * a follower); {@code logs}: "equal" or "two-behind". A null delay, write or settings takes the
-     * setup's default.
+     * setup's default. {@code remote}: the workers that run the trials, or null for this JVM.
      */
     public static boolean run(String setup, String logs, List<String> protocols, List<String> settings, int trials, int nodes,
-            String delaySpec, String writeSpec, boolean preVote, long seed, Path out, PrintStream stdout, PrintStream stderr)
+            String delaySpec, String writeSpec, boolean preVote, long seed, Path out, Trials.Remote remote, PrintStream stdout,
+            PrintStream stderr)
             throws Exception {
         if (!setup.equals("paper") && !setup.equals("wan")) {
             throw new IllegalArgumentException("--setup must be paper or wan, got '" + setup + "'");
@@ -55,8 +56,8 @@ public final class LeaderElectionRun {
         int total = protocols.size() * failures.size() * parsed.stream().mapToInt(s -> LeaderElectionExperiment.trialsFor(config, s)).sum();
         long start = System.nanoTime();
         int step = Math.max(1, total / 20);
-        List<LeaderElectionExperiment.Trial> results = LeaderElectionExperiment.runTrials(config, done -> {
-            if (done % step == 0 || done == total) stderr.printf("leader-election: %d/%d trials%n", done, total);
+        List<LeaderElectionExperiment.Trial> results = LeaderElectionExperiment.runTrials(config, remote, done -> {
+            if (done % step == 0 || done == total) stderr.printf("leader-election: %d/%d trials%s%n", done, total, Trials.status(remote));
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         List<LeaderElectionExperiment.Row> rows = LeaderElectionExperiment.rows(results, config);

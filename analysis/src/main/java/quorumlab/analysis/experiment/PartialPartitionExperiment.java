@@ -31,6 +31,7 @@ import quorumlab.protocols.Protocol;
  * Multi-Paxos with and without a leader lease, many seeds each, every trace through the checkers.
  */
 public final class PartialPartitionExperiment {
+    static final String NAME = "partial-partition";
     public static final long DEFAULT_THIRD_MS = 4_000;
     public static final long DEFAULT_FLAP_MS = 1_500;
     public static final int DEFAULT_TRIALS = 3;
@@ -85,6 +86,12 @@ public final class PartialPartitionExperiment {
      */
     public static int run(List<String> topologies, int trials, long thirdNanos, long flapNanos, long seed, int threads, Path out,
             PrintStream stdout, PrintStream stderr) throws Exception {
+        return run(topologies, trials, thirdNanos, flapNanos, seed, threads, out, null, stdout, stderr);
+    }
+
+    /** As above, the trials on the workers ({@code remote}), or on {@code threads} threads here when it is null. */
+    public static int run(List<String> topologies, int trials, long thirdNanos, long flapNanos, long seed, int threads, Path out,
+            Trials.Remote remote, PrintStream stdout, PrintStream stderr) throws Exception {
         if (Files.exists(out)) throw new IllegalArgumentException(out + " exists already; choose another --out");
         List<Topology> parsed = topologies == null || topologies.isEmpty() ? List.of(Topology.values())
                 : topologies.stream().map(Topology::parse).distinct().toList();
@@ -92,8 +99,8 @@ public final class PartialPartitionExperiment {
         int total = parsed.size() * config.variants().size() * trials;
         int step = Math.max(1, total / 10);
         long start = System.nanoTime();
-        List<Trial> results = runTrials(config, done -> {
-            if (done % step == 0 || done == total) stderr.printf("partial-partition: %d/%d trials%n", done, total);
+        List<Trial> results = runTrials(config, remote, done -> {
+            if (done % step == 0 || done == total) stderr.printf("partial-partition: %d/%d trials%s%n", done, total, Trials.status(remote));
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Row> rows = rows(results, config);
@@ -111,6 +118,16 @@ public final class PartialPartitionExperiment {
     }
 
     static List<Trial> runTrials(Config config, IntConsumer progress) throws Exception {
+        return runTrials(config, null, progress);
+    }
+
+    /** Here, or on the workers ({@code remote}); the trials in a fixed order either way. */
+    static List<Trial> runTrials(Config config, Trials.Remote remote, IntConsumer progress) throws Exception {
+        return Trials.runAll(NAME, config, tasks(config), Trial.class, config.threads(), remote, progress);
+    }
+
+    /** Every trial, in a fixed order: a worker rebuilds the same list from the same config. */
+    static List<Callable<Trial>> tasks(Config config) {
         List<Callable<Trial>> tasks = new ArrayList<>();
         for (Topology t : config.topologies()) {
             for (Variant v : config.variants()) {
@@ -122,7 +139,7 @@ public final class PartialPartitionExperiment {
                 }
             }
         }
-        return Parallel.runAll(tasks, config.threads(), progress);
+        return tasks;
     }
 
     static List<Row> rows(List<Trial> trials, Config config) {

@@ -6,25 +6,20 @@ import java.util.List;
 import java.util.Set;
 import quorumlab.protocols.NodeId;
 import quorumlab.workload.Durations;
+import quorumlab.workload.FaultInjector;
 import quorumlab.workload.Scenario;
 
 /**
  * One thing a student did in the live view, at virtual instant {@code at} (ns), applied to every
- * protocol at that instant. {@code crash}, {@code restart}, {@code partition}, {@code heal},
- * {@code loss} and {@code delay} are entries of the scenario's fault timeline; {@code expire} (a
- * node's election timer comes due now) and {@code burst} (a burst of client writes) have no entry
- * in the scenario format, so a saved session keeps them in comments that only the viewer replays.
+ * protocol at that instant. Each is an entry of the scenario's fault timeline ({@link #toFault}):
+ * {@code expire} (a node's election timer comes due now) is an {@code expire-timer}, {@code burst}
+ * (a burst of client writes) a {@code client-burst}, the others the fault of their own name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record Action(Long at, String type, String node, List<List<String>> groups, Double value, Double ms, Integer count) {
     static final List<String> TYPES = List.of("crash", "restart", "partition", "heal", "loss", "delay", "expire", "burst");
-    static final int MAX_BURST = 100;
+    static final int MAX_BURST = FaultInjector.MAX_BURST;
     static final double MAX_DELAY_MS = 5_000;
-
-    /** Whether the scenario format has an entry for it. */
-    boolean inScenario() {
-        return !type.equals("expire") && !type.equals("burst");
-    }
 
     Action at(long t) {
         return new Action(t, type, node, groups, value, ms, count);
@@ -76,16 +71,18 @@ record Action(Long at, String type, String node, List<List<String>> groups, Doub
         if (id.id() < 1 || id.id() > nodes) throw new IllegalArgumentException("action: '" + field + "': " + name + " is not in the cluster (n1..n" + nodes + ")");
     }
 
-    /** The scenario's fault entry for this action (only when {@link #inScenario()}). */
+    /** The scenario's fault entry for this action. */
     Scenario.Fault toFault() {
         String when = Durations.format(at);
         return switch (type) {
             case "crash", "restart" -> new Scenario.Fault(when, type, node, null, null, null, null, null, null, null);
+            case "expire" -> new Scenario.Fault(when, "expire-timer", node, null, null, null, null, null, null, null);
+            case "burst" -> new Scenario.Fault(when, "client-burst", null, null, null, null, null, null, null, null, null, count);
             case "partition" -> new Scenario.Fault(when, type, null, groups, null, null, null, null, null, null);
             case "heal" -> new Scenario.Fault(when, type, null, null, null, null, null, null, null, null);
             case "loss" -> new Scenario.Fault(when, type, null, null, null, null, value, null, null, null);
             case "delay" -> new Scenario.Fault(when, type, null, null, null, null, null, delaySpec(ms), null, null);
-            default -> throw new IllegalStateException(type + " has no scenario entry");
+            default -> throw new IllegalStateException("unvalidated action " + type);
         };
     }
 

@@ -27,7 +27,10 @@ final class Export {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Files.writeString(file, page, StandardCharsets.UTF_8);
+            // whole or not at all: a page cut short by a full disk would open without its run
+            Path part = file.resolveSibling("." + file.getFileName() + ".part");
+            Files.writeString(part, page, StandardCharsets.UTF_8);
+            Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -30,8 +30,6 @@ import quorumlab.workload.SteppedRun;
 final class LiveSession implements Source {
     /** Virtual time simulated beyond the instant asked for. */
     static final long LOOKAHEAD_NANOS = 500_000_000L;
-    static final String ACTION_COMMENT = "# view-action: ";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
@@ -56,25 +54,9 @@ final class LiveSession implements Source {
         rebuild();
     }
 
-    /** A session from a scenario file or library name; a file the viewer saved brings its comment-only actions back. */
-    static LiveSession load(String nameOrFile, String text, long seed, List<Protocol> protocols) {
-        Scenario s = ScenarioLoader.load(nameOrFile);
-        return new LiveSession(s, seed, protocols, text == null ? List.of() : commentActions(nameOrFile, text));
-    }
-
-    /** The viewer-only actions kept in {@link #ACTION_COMMENT} lines of a saved session. */
-    static List<Action> commentActions(String file, String text) {
-        List<Action> found = new ArrayList<>();
-        String[] lines = text.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            if (!lines[i].startsWith(ACTION_COMMENT)) continue;
-            try {
-                found.add(JSON.readValue(lines[i].substring(ACTION_COMMENT.length()), Action.class));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": not a view action: " + e.getOriginalMessage());
-            }
-        }
-        return found;
+    /** A session from a scenario file or library name (a session the viewer saved is one). */
+    static LiveSession load(String nameOrFile, long seed, List<Protocol> protocols) {
+        return new LiveSession(ScenarioLoader.load(nameOrFile), seed, protocols, List.of());
     }
 
     private void rebuild() {
@@ -83,24 +65,7 @@ final class LiveSession implements Source {
         for (Protocol p : protocols) {
             List<TraceRecord> trace = new ArrayList<>();
             TraceSink sink = trace::add;
-            Simulation sim = SteppedRun.start(scenario, p, seed, sink, TraceLevel.FULL);
-            int burst = 0;
-            for (Action a : actions) {
-                if (a.type().equals("expire")) {
-                    NodeId n = NodeId.parse(a.node());
-                    sim.schedule(a.at(), () -> {
-                        boolean fired = sim.fireTimerNow(n, "election");
-                        sim.recordFault("expire-timer", List.of(n), "view: election timer due now" + (fired ? "" : " (none pending: down or leading)"), null);
-                    });
-                } else if (a.type().equals("burst")) {
-                    int number = burst++;
-                    sim.schedule(a.at(), () -> {
-                        sim.recordFault("client-burst", List.of(), "view: " + a.count() + " writes", null);
-                        BurstClients.start(sim, number, a.count());
-                    });
-                }
-            }
-            running.add(new Running(p, sim, trace));
+            running.add(new Running(p, SteppedRun.start(scenario, p, seed, sink, TraceLevel.FULL), trace));
         }
         ranTo = 0;
     }
@@ -108,30 +73,18 @@ final class LiveSession implements Source {
     /** The scenario with the actions that have an entry in its fault timeline, as it will be saved. */
     synchronized Scenario scenario() {
         List<Scenario.Fault> faults = new ArrayList<>(base.faultList());
-        for (Action a : actions) if (a.inScenario()) faults.add(a.toFault());
+        for (Action a : actions) faults.add(a.toFault());
         return new Scenario(base.name(), base.description(), base.nodes(), base.duration(), (int) Math.max(1, seed), "full",
                 base.profile(), base.options(), base.network(), base.workload(), faults.isEmpty() ? null : faults);
     }
 
-    /** The session as a scenario file: {@code quorumlab run} replays its faults, {@code quorumlab view --scenario} everything. */
+    /** The session as a scenario file: {@code quorumlab run} and {@code quorumlab view --scenario} replay it exactly. */
     synchronized String scenarioText() {
         StringBuilder out = new StringBuilder();
         out.append("# Saved by 'quorumlab view' from scenario ").append(base.name()).append(", seed ").append(seed)
                 .append(": the live session's actions are the last faults below.\n");
         out.append("# Replay it: quorumlab view --scenario FILE").append(seed == 1 ? "" : " --seed " + seed)
                 .append(" (or quorumlab run --scenario FILE, seed ").append(seed).append(")\n");
-        List<Action> commentOnly = actions.stream().filter(a -> !a.inScenario()).toList();
-        if (!commentOnly.isEmpty()) {
-            out.append("# The scenario format has no entry for a timer expiry or a burst of writes: only the viewer\n");
-            out.append("# replays these lines; 'quorumlab run' leaves them out.\n");
-            for (Action a : commentOnly) {
-                try {
-                    out.append(ACTION_COMMENT).append(JSON.writeValueAsString(a)).append('\n');
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
         try {
             out.append(YAML.writeValueAsString(scenario()));
         } catch (JsonProcessingException e) {

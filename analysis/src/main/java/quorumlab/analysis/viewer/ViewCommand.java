@@ -1,7 +1,6 @@
 package quorumlab.analysis.viewer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import quorumlab.protocols.Protocol;
-import quorumlab.workload.ScenarioLibrary;
 
 /** {@code quorumlab view}: the two protocols side by side in a browser (docs/viewer.md). */
 @Command(name = "view", mixinStandardHelpOptions = true,
@@ -47,6 +45,9 @@ public final class ViewCommand implements Callable<Integer> {
         "(no server, no network) and exit."})
     Path export;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The protocols found, for the help text. */
     static final class ProtocolNames implements Iterable<String> {
         @Override
@@ -58,20 +59,32 @@ public final class ViewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Source source = source();
-        ViewApi api = new ViewApi(source);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        boolean nothing = source.error() != null && source.lanes(0).stream().allMatch(l -> l.records().isEmpty());
+        // a run with no readable trace has nothing to show; an export never holds a damaged run
+        if (source.error() != null && (export != null || nothing)) throw new IllegalArgumentException(source.error());
         if (export != null) {
-            if (source.error() != null) throw new IllegalArgumentException(source.error());
-            Export.write(api, export);
-            System.out.println("quorumlab view: wrote " + export + " (" + (Files.size(export) >> 10) + " KiB, open it in a browser)");
+            Export.write(api(source), export);
+            out.println("quorumlab view: wrote " + export + " (" + (Files.size(export) >> 10) + " KiB, open it in a browser)");
             return 0;
         }
-        try (ViewServer server = ViewServer.start(api, port)) {
-            System.out.println("quorumlab view: " + source.title() + " at " + server.address() + " (Ctrl-C to stop)");
-            if (source.error() != null) System.err.println("quorumlab view: " + source.error());
-            System.out.flush();
+        try (ViewServer server = ViewServer.start(api(source), port)) {
+            out.println("quorumlab view: " + source.title() + " at " + server.address() + " (Ctrl-C to stop)");
+            out.flush();
+            // the page shows it too, on the panel of the protocol whose trace it is
+            if (source.error() != null) err.println("quorumlab view: " + source.error());
             new CountDownLatch(1).await();
+        } catch (InterruptedException stopped) {
+            // the command run inside another program (a test) is stopped this way; from a terminal, Ctrl-C ends the JVM
+            Thread.currentThread().interrupt();
+            return quorumlab.analysis.cli.Main.EXIT_INTERRUPTED;
         }
         return 0;
+    }
+
+    private static ViewApi api(Source source) {
+        return new ViewApi(source);
     }
 
     private Source source() throws IOException {
@@ -82,10 +95,6 @@ public final class ViewCommand implements Callable<Integer> {
         if (runDir != null) return ReplaySource.read(runDir, seed);
         List<Protocol> chosen = new ArrayList<>();
         for (String p : protocols) chosen.add(Protocol.byName(p.trim()));
-        String text = null;
-        if (!ScenarioLibrary.names().contains(scenario) && Files.isRegularFile(Path.of(scenario))) {
-            text = Files.readString(Path.of(scenario), StandardCharsets.UTF_8);
-        }
-        return LiveSession.load(scenario, text, seed, chosen);
+        return LiveSession.load(scenario, seed, chosen);
     }
 }

@@ -146,14 +146,17 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
         return this;
     }
 
-    /** A hidden directory beside the unit's place, one per worker, so two copies of a unit never mix. */
+    /**
+     * A hidden directory beside the unit's place, one per worker, so two copies of a unit never mix;
+     * null for a batch of trials (no files).
+     */
     private Path staging(long unit, String worker) {
         Path dir = submits.get(unit).dir();
-        return dir.resolveSibling("." + dir.getFileName() + "." + worker + ".part");
+        return dir == null ? null : dir.resolveSibling("." + dir.getFileName() + "." + worker + ".part");
     }
 
     private Behavior<WorkerWire> onChunk(Chunk c) {
-        if (!submits.containsKey(c.unit())) return this;
+        if (!submits.containsKey(c.unit()) || submits.get(c.unit()).dir() == null) return this;
         Path root = staging(c.unit(), c.name());
         Path file = root.resolve(c.file()).normalize();
         if (!file.startsWith(root)) return this; // a name that climbs out is never written; its digest check fails
@@ -178,16 +181,18 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
         Path staged = staging(id, r.name());
         try {
             if (r.error() != null) {
-                Runner.deleteRecursively(staged);
+                discard(staged);
                 if (dispatcher.result(r.name(), id, "error") == Dispatcher.Outcome.ACCEPTED) {
                     fail(id, new IllegalStateException("worker " + r.name() + ", " + describe(r.unit()) + ": " + r.error()));
                 }
                 return dispatch();
             }
-            Map<String, String> got = digests(staged);
-            if (!got.equals(new TreeMap<>(r.fileSha256())) || !r.unit().equals(s.unit())) {
+            boolean intact = s.dir() == null
+                    ? r.trials() != null && sha256(r.trials()).equals(r.traceSha256())
+                    : digests(staged).equals(new TreeMap<>(r.fileSha256()));
+            if (!intact || !r.unit().equals(s.unit())) {
                 // lost or damaged on the way: the unit goes to a worker again
-                Runner.deleteRecursively(staged);
+                discard(staged);
                 err.println("quorumlab: the files of " + describe(s.unit()) + " from worker " + r.name()
                         + " arrived damaged; running it again");
                 dispatcher.retry(r.name(), s.unit());
@@ -196,14 +201,15 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
             Dispatcher.Outcome outcome = dispatcher.result(r.name(), id, r.traceSha256());
             switch (outcome) {
                 case ACCEPTED -> {
-                    Files.createDirectories(s.dir().getParent());
-                    Files.move(staged, s.dir(), StandardCopyOption.ATOMIC_MOVE);
-                    s.done().complete(new Runner.SeedRun(s.unit().protocol(), s.unit().seed(), s.dir(), r.completedOperations(),
-                            r.wallSeconds(), r.messagesDelivered()));
+                    if (s.dir() != null) {
+                        Files.createDirectories(s.dir().getParent());
+                        Files.move(staged, s.dir(), StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    s.done().complete(r);
                 }
-                case DUPLICATE -> Runner.deleteRecursively(staged);
+                case DUPLICATE -> discard(staged);
                 case MISMATCH -> {
-                    Runner.deleteRecursively(staged);
+                    discard(staged);
                     Dispatcher.Done first = dispatcher.doneBy(id);
                     failAll(new IllegalStateException(describe(s.unit()) + " ran twice with different traces: worker " + first.worker()
                             + " sha256 " + first.traceSha256() + ", worker " + r.name() + " sha256 " + r.traceSha256()));
@@ -216,6 +222,7 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
     }
 
     static String describe(Unit u) {
+        if (u.trials() != null) return "unit " + u.id() + " (" + u.trials().experiment() + ", trials " + u.trials().from() + "-" + (u.trials().to() - 1) + ")";
         String scenario = u.scenarioJson().replaceAll("(?s).*?\"name\"\\s*:\\s*\"([^\"]*)\".*", "$1");
         return "unit " + u.id() + " (" + scenario + ", " + u.protocol() + ", seed " + u.seed() + ")";
     }
@@ -228,6 +235,14 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
             for (Path f : walk.filter(Files::isRegularFile).toList()) out.put(dir.relativize(f).toString().replace('\\', '/'), sha256(f));
         }
         return out;
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String sha256(Path file) throws IOException {
@@ -272,11 +287,16 @@ final class Coordinator extends AbstractBehavior<WorkerWire> {
     private void lose(String worker, String why) {
         List<Unit> back = dispatcher.lost(worker, units);
         // what arrived of its unfinished runs is never completed by it: no staging directory lands with the run
-        for (long id : submits.keySet()) Runner.deleteRecursively(staging(id, worker));
+        for (long id : submits.keySet()) discard(staging(id, worker));
         if (!back.isEmpty()) {
             err.println("quorumlab: worker " + worker + " is gone (" + why + "); its " + back.size() + " unfinished run"
                     + (back.size() == 1 ? " goes" : "s go") + " to the other workers");
         }
+    }
+
+    /** Removes a staging directory; a batch of trials has none. */
+    private static void discard(Path staged) {
+        if (staged != null) Runner.deleteRecursively(staged);
     }
 
     private void fail(long unit, RuntimeException e) {

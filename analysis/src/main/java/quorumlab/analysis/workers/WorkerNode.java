@@ -29,6 +29,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import quorumlab.analysis.check.Checks;
+import quorumlab.analysis.experiment.Trials;
 import quorumlab.analysis.workers.WorkerWire.Unit;
 import quorumlab.workload.Runner;
 import quorumlab.workload.Scenario;
@@ -139,6 +140,10 @@ final class WorkerNode extends AbstractBehavior<WorkerWire> {
 
     /** Runs one unit in a scratch directory shaped as the runner's ({@code <protocol>/seed-<n>}), so verdict.json names the same files. */
     private void run(Unit unit) {
+        if (unit.trials() != null) {
+            runTrials(unit);
+            return;
+        }
         Path root = settings.scratch().resolve("unit-" + unit.id());
         Path dir = root.resolve(unit.protocol()).resolve("seed-" + unit.seed());
         try {
@@ -151,14 +156,31 @@ final class WorkerNode extends AbstractBehavior<WorkerWire> {
             Checks.checkRun(dir, Checks.Settings.DEFAULT);
             Map<String, String> digests = send(unit, dir);
             coordinator.tell(new WorkerWire.Result(settings.name(), unit, digests.get(Runner.TRACE_FILE), digests, r.completedOperations(),
-                    r.wallSeconds(), r.messagesDelivered(), null));
+                    r.wallSeconds(), r.messagesDelivered(), null, null));
         } catch (IOException | RuntimeException e) {
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            coordinator.tell(new WorkerWire.Result(settings.name(), unit, null, Map.of(), 0, 0, 0, message.replaceAll("\\s*\\R\\s*", " ")));
+            coordinator.tell(failed(unit, e));
         } finally {
             Runner.deleteRecursively(root);
             coordinator.tell(new WorkerWire.Pull(settings.name(), 1));
         }
+    }
+
+    /** Runs a batch of an experiment's trials with the embedded path's code and sends them back, encoded. */
+    private void runTrials(Unit unit) {
+        WorkerWire.TrialBatch b = unit.trials();
+        try {
+            byte[] trials = Trials.runBatch(b.experiment(), b.plan(), b.from(), b.to());
+            coordinator.tell(new WorkerWire.Result(settings.name(), unit, Coordinator.sha256(trials), Map.of(), 0, 0, 0, null, trials));
+        } catch (Exception e) {
+            coordinator.tell(failed(unit, e));
+        } finally {
+            coordinator.tell(new WorkerWire.Pull(settings.name(), 1));
+        }
+    }
+
+    private WorkerWire.Result failed(Unit unit, Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new WorkerWire.Result(settings.name(), unit, null, Map.of(), 0, 0, 0, message.replaceAll("\\s*\\R\\s*", " "), null);
     }
 
     /** Sends every file under {@code dir} in chunks (an empty file as one empty chunk) and returns their SHA-256s. */

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import quorumlab.analysis.experiment.Trials;
 import quorumlab.protocols.cluster.ClusterSystems;
 import quorumlab.workload.Runner;
 import quorumlab.workload.Scenario;
@@ -29,7 +30,7 @@ import quorumlab.workload.Scenario;
  * pool closes, when this JVM exits (even killed: their standard input is a pipe from it) or on
  * Ctrl-C. Every pool is closed after the command that opened it ({@link #closeAll}).
  */
-public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
+public final class WorkerPool implements Runner.SeedExecutor, Trials.Remote, AutoCloseable {
     /**
      * JVM options for the local workers, e.g. a test's fast-start flags; else the environment's
      * {@code QUORUMLAB_WORKER_JAVA_OPTS}; else this JVM's {@code -Xm...} and {@code -XX:} options.
@@ -50,8 +51,7 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
 
     private WorkerPool(int local, String host, int port, PrintStream err) {
         boolean remote = port != 0;
-        this.system = ClusterSystems.start(Coordinator.create(WorkerVersion.current(), err, s -> status = s, local, remote),
-                Coordinator.config(host, port, List.of(), Coordinator.ROLE));
+        this.system = bind(Coordinator.create(WorkerVersion.current(), err, s -> status = s, local, remote), host, port);
         Cluster.get(system).manager().tell(Join.create(system.address()));
         this.address = system.address().host().get() + ":" + system.address().port().get();
         this.onExit = new Thread(this::killProcesses, "quorumlab-workers-exit");
@@ -65,6 +65,21 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
         int slots = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, local));
         for (int i = 1; i <= local; i++) launch("w" + i, slots);
         if (remote) err.println("quorumlab: waiting for workers at " + address + " (quorumlab worker --join " + address + ")");
+    }
+
+    /** The coordinator's actor system on {@code host:port}; an address it cannot take is bad input, in one line. */
+    private static ActorSystem<WorkerWire> bind(org.apache.pekko.actor.typed.Behavior<WorkerWire> coordinator, String host, int port) {
+        try {
+            return ClusterSystems.start(coordinator, Coordinator.config(host, port, List.of(), Coordinator.ROLE));
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.net.BindException) {
+                    throw new IllegalArgumentException("--listen: cannot listen on " + host + ":" + port + ": "
+                            + (t.getMessage() != null && t.getMessage().contains("in use") ? "the port is in use" : t.getMessage()), e);
+                }
+            }
+            throw e;
+        }
     }
 
     /**
@@ -107,6 +122,7 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
     }
 
     /** Per worker: runs done and running, e.g. {@code w1 12 done, 2 running; w2 11 done, 2 running}. */
+    @Override
     public String status() {
         return status;
     }
@@ -123,10 +139,19 @@ public final class WorkerPool implements Runner.SeedExecutor, AutoCloseable {
         if (job.runtime() != Runner.RuntimeKind.SIM) {
             throw new IllegalArgumentException("--workers needs --runtime sim: a worker runs seeds in the simulator");
         }
-        CompletableFuture<Runner.SeedRun> done = new CompletableFuture<>();
+        CompletableFuture<WorkerWire.Result> done = new CompletableFuture<>();
         WorkerWire.Unit unit = new WorkerWire.Unit(nextUnit.incrementAndGet(), toJson(job.scenario()), job.protocol(), job.seed());
         system.tell(new WorkerWire.Submit(unit, job.dir(), done));
-        return done;
+        return done.thenApply(r -> new Runner.SeedRun(job.protocol(), job.seed(), job.dir(), r.completedOperations(), r.wallSeconds(),
+                r.messagesDelivered()));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> submit(String experiment, String plan, int from, int to) {
+        CompletableFuture<WorkerWire.Result> done = new CompletableFuture<>();
+        WorkerWire.Unit unit = new WorkerWire.Unit(nextUnit.incrementAndGet(), "", "", 0, new WorkerWire.TrialBatch(experiment, plan, from, to));
+        system.tell(new WorkerWire.Submit(unit, null, done));
+        return done.thenApply(WorkerWire.Result::trials);
     }
 
     /** The scenario as its loader reads it back (the worker checks that it does). */

@@ -48,12 +48,16 @@ final class WorkerVersion {
         }
     }
 
-    /** {@code git describe --always --dirty} run where the program's classes are; "unknown" without git. */
+    /**
+     * {@code git describe --always} run where the program's classes are; "unknown" without git. Not
+     * {@code --dirty}: the classes' digest already tells two builds apart, and a checkout edited after
+     * its build (a document, a source not yet rebuilt) would refuse workers that run the same classes.
+     */
     static String gitDescribe(Path where) {
         if (where == null) return "unknown";
         Path dir = Files.isDirectory(where) ? where : where.getParent();
         try {
-            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").directory(dir.toFile())
+            Process git = new ProcessBuilder("git", "describe", "--always").directory(dir.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!git.waitFor(5, TimeUnit.SECONDS)) {

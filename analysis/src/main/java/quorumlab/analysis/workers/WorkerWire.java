@@ -11,9 +11,17 @@ import org.apache.pekko.actor.typed.ActorRef;
 sealed interface WorkerWire {
     /**
      * One unit of work: a scenario (as the JSON its loader reads back), a protocol and a seed, run
-     * in the simulator. {@code id} numbers it in the coordinator; a reassigned unit keeps its id.
+     * in the simulator; or, when {@code trials} is set, a batch of an experiment's trials (the other
+     * fields empty). {@code id} numbers it in the coordinator; a reassigned unit keeps its id.
      */
-    record Unit(long id, String scenarioJson, String protocol, long seed) {}
+    record Unit(long id, String scenarioJson, String protocol, long seed, TrialBatch trials) {
+        Unit(long id, String scenarioJson, String protocol, long seed) {
+            this(id, scenarioJson, protocol, seed, null);
+        }
+    }
+
+    /** Trials {@code [from, to)} of an experiment, whose configuration {@code plan} is (JSON): see {@code experiment.Trials}. */
+    record TrialBatch(String experiment, String plan, int from, int to) {}
 
     // ---- worker to coordinator ----
 
@@ -29,9 +37,11 @@ sealed interface WorkerWire {
     /**
      * A unit's run is done; its files were sent before. The result carries its inputs ({@code unit}),
      * the SHA-256 of every file and of its trace, and the run's figures; or {@code error}, one line.
+     * A batch of trials sends no files: its trials come here ({@code trials}, encoded), and
+     * {@code traceSha256} is their SHA-256, so two copies of a batch are compared as two seeds are.
      */
     record Result(String name, Unit unit, String traceSha256, Map<String, String> fileSha256, long completedOperations,
-            double wallSeconds, long messagesDelivered, String error) implements WorkerWire {}
+            double wallSeconds, long messagesDelivered, String error, byte[] trials) implements WorkerWire {}
 
     // ---- coordinator to worker ----
 
@@ -49,9 +59,11 @@ sealed interface WorkerWire {
 
     // ---- inside one process only (never serialized) ----
 
-    /** A run the coordinator's runner wants done; {@code done} completes when its files are in place. */
-    record Submit(Unit unit, java.nio.file.Path dir, java.util.concurrent.CompletableFuture<quorumlab.workload.Runner.SeedRun> done)
-            implements WorkerWire {}
+    /**
+     * A unit the coordinator's caller wants done; {@code done} completes with its first result once
+     * its files are in {@code dir} (null for a batch of trials, which has no files).
+     */
+    record Submit(Unit unit, java.nio.file.Path dir, java.util.concurrent.CompletableFuture<Result> done) implements WorkerWire {}
 
     /** A worker process this coordinator started has exited. */
     record ProcessExited(String name, int exitValue) implements WorkerWire {}

@@ -222,7 +222,7 @@ class LeaderElectionExperimentTest {
         Path out = dir.resolve("wan");
         java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
         boolean violated = LeaderElectionRun.run("wan", "equal", List.of("raft", "multi-paxos"), null, 20, 5, null, null, false, 1,
-                out, new java.io.PrintStream(stdout), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+                out, null, new java.io.PrintStream(stdout), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
         assertFalse(violated);
         List<String> csv = Files.readAllLines(out.resolve("trials.csv"));
         assertEquals(1 + 2 * 2 * 20, csv.size());

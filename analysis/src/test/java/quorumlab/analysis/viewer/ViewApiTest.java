@@ -50,6 +50,8 @@ class ViewApiTest {
             """;
     static final ObjectMapper JSON = new ObjectMapper();
     static final long MS = 1_000_000L;
+    /** A client-burst's clients are numbered from here (the workload's Clients). */
+    static final long BURST_CLIENTS = 2_000_000_000L;
 
     static LiveSession session() {
         Scenario s = ScenarioLoader.parse("view-test.yaml", SCENARIO, false);
@@ -159,8 +161,8 @@ class ViewApiTest {
                 if (r instanceof TraceRecord.TimerFire f && f.t() == 560 * MS && f.node().toString().equals(follower) && f.name().equals("election")) fired = true;
                 if (fired && r instanceof TraceRecord.Event e && e.node().toString().equals(follower)
                         && e.event() instanceof quorumlab.protocols.ProtocolEvent.ElectionStarted && e.t() < 600 * MS) electionAfter = true;
-                if (r instanceof TraceRecord.Invoke v && v.request().clientId() >= BurstClients.FIRST_ID && v.t() >= 580 * MS) burstInvokes++;
-                if (r instanceof TraceRecord.Complete c && c.clientId() >= BurstClients.FIRST_ID && c.outcome().equals("ok")) burstOk++;
+                if (r instanceof TraceRecord.Invoke v && v.request().clientId() >= BURST_CLIENTS && v.t() >= 580 * MS) burstInvokes++;
+                if (r instanceof TraceRecord.Complete c && c.clientId() >= BURST_CLIENTS && c.outcome().equals("ok")) burstOk++;
             }
             assertTrue(fired, l.protocol() + ": the follower's election timer fired at the instant of the action");
             assertTrue(electionAfter, l.protocol() + ": the follower started an election right after");
@@ -201,17 +203,28 @@ class ViewApiTest {
                     r.protocol() + ": the saved scenario's trace differs from the live session's");
         }
 
-        // a session with the actions only the viewer replays: quorumlab view --scenario FILE
+        // an expired timer and a burst of writes are faults of the timeline too: quorumlab run replays them
         assertEquals(200, act(api, "{\"type\":\"expire\",\"node\":\"n3\",\"at\":600000000}").status());
         assertEquals(200, act(api, "{\"type\":\"burst\",\"count\":3,\"at\":650000000}").status());
         List<Source.Lane> withExtras = live.finish();
+        assertSafe(withExtras);
         Files.writeString(file, api.scenario().body());
         String text = Files.readString(file);
-        assertTrue(text.contains(LiveSession.ACTION_COMMENT), text);
-        LiveSession replay = LiveSession.load(file.toString(), text, 1, List.of(Protocol.byName("raft"), Protocol.byName("multi-paxos")));
-        List<Source.Lane> again = replay.finish();
+        assertTrue(text.contains("type: expire-timer") && text.contains("target: n3") && text.contains("type: client-burst")
+                && text.contains("count: 3"), text);
+        assertFalse(text.contains("view-action"), "no viewer-only lines: " + text);
+        Runner.Result rerun = new Runner().threads(1).run(ScenarioLoader.load(file), List.of("raft", "multi-paxos"), 1, 1,
+                Runner.RuntimeKind.SIM, dir.resolve("out-extras"), new Runner.Listener() {
+                    public void started(int total) {}
+
+                    public void finished(Runner.SeedRun r) {}
+                });
         for (int i = 0; i < 2; i++) {
-            assertArrayEquals(bytes(withExtras.get(i).records()), bytes(again.get(i).records()), withExtras.get(i).protocol());
+            byte[] live2 = bytes(withExtras.get(i).records());
+            assertArrayEquals(live2, bytes(TraceReader.readAll(Runner.traceIn(rerun.runs().get(i).dir()))), withExtras.get(i).protocol());
+            // and the viewer, loading the file, runs the same
+            LiveSession replay = LiveSession.load(file.toString(), 1, List.of(Protocol.byName("raft"), Protocol.byName("multi-paxos")));
+            assertArrayEquals(live2, bytes(replay.finish().get(i).records()), withExtras.get(i).protocol());
         }
         assertNotEquals(bytes(lanes.get(0).records()).length, bytes(withExtras.get(0).records()).length, "the extra actions changed the run");
     }

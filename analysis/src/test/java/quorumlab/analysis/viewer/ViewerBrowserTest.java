@@ -55,7 +55,7 @@ class ViewerBrowserTest {
             Assumptions.assumeTrue(false, why);
         }
         List<Protocol> protocols = List.of(Protocol.byName("raft"), Protocol.byName("multi-paxos"));
-        LiveSession live = LiveSession.load("leader-crash", null, 1, protocols);
+        LiveSession live = LiveSession.load("leader-crash", 1, protocols);
         ViewApi api = new ViewApi(live);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
@@ -117,6 +117,37 @@ class ViewerBrowserTest {
                         ViewApiTest.bytes(quorumlab.protocols.trace.TraceReader.readAll(Runner.traceIn(r.dir()))), r.protocol());
             }
             assertNotEquals(0, lanes.get(0).records().size());
+
+            // the README's second thing to try: Partition..., click n1 and n2, Partition again
+            int before = live.actions().size();
+            browser.findElement(By.id("partition")).click();
+            node(panel(browser, "raft"), "n1").click();
+            node(panel(browser, "multi-paxos"), "n2").click();
+            browser.findElement(By.id("partition")).click();
+            wait.until(d -> live.actions().size() == before + 1);
+            Action cut = live.actions().get(before);
+            assertEquals("partition", cut.type());
+            assertEquals(List.of(List.of("n1", "n2"), List.of("n3", "n4", "n5")), cut.groups(), "the clicked nodes are one side, the rest the other");
+            // then Heal
+            browser.findElement(By.id("heal")).click();
+            wait.until(d -> live.actions().size() == before + 2);
+            assertEquals("heal", live.actions().get(before + 1).type());
+            // and the third: drag Loss to 10%, then watch a Paxos hole (hatched) appear as time runs
+            ((JavascriptExecutor) browser).executeScript("const l = document.getElementById('loss');"
+                    + " l.value = 10; l.dispatchEvent(new Event('input')); l.dispatchEvent(new Event('change'));");
+            wait.until(d -> live.actions().size() == before + 3);
+            assertEquals(0.1, live.actions().get(before + 2).value(), 1e-9);
+            long from = live.actions().get(before + 2).at();
+            boolean hole = false;
+            for (long t = from; t < from + 900_000_000L && !hole; t += 25_000_000L) {
+                long at = t;
+                ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('scrub');"
+                        + " s.value = arguments[0]; s.dispatchEvent(new Event('input'));", String.valueOf(at * 1000 / end));
+                wait.until(d -> panels(b).stream().allMatch(p -> Long.parseLong(p.getAttribute("data-t")) >= at - end / 1000));
+                hole = !panel(browser, "multi-paxos").findElements(By.cssSelector(".cell.hole")).isEmpty();
+                assertTrue(panel(browser, "raft").findElements(By.cssSelector(".cell.hole")).isEmpty(), "a hole in Raft's log at " + at);
+            }
+            assertTrue(hole, "Multi-Paxos showed a hole within 0.9 s of 10% loss");
         } finally {
             if (browser != null) browser.quit();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,10 +21,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import quorumlab.analysis.cli.Main;
+import quorumlab.analysis.experiment.LeaderElectionRun;
 import quorumlab.analysis.report.CheckedRuns;
 import quorumlab.analysis.report.Report;
 import quorumlab.workload.Runner;
@@ -34,26 +39,46 @@ import quorumlab.workload.ScenarioLoader;
  * Seeds run in worker processes land as the embedded path lands them: the same files (traces,
  * histories, run.json, verdicts but for their timings) and the same numbers, even when a worker is
  * killed mid-run (sweep, compare and the done-when sweep go through the same runner and executor;
- * docs/workers.md shows them compared by hand, as the charts they draw cost more than this test); a worker of another version, or one that cannot reach its coordinator, is a one-line
- * error. Worker JVMs start with fast-start flags.
+ * docs/workers.md shows them compared by hand, as the charts they draw cost more than this test). An
+ * experiment's trials run on the workers give the same trials.csv and summary.json numbers. A
+ * worker of another version, one that cannot reach its coordinator, workers with a real-time
+ * runtime and a port in use are one-line errors.
+ *
+ * <p>One pool of two worker JVMs (fast-start flags) serves the experiment and then the kill, and a
+ * worker of another version starts at once beside them, so the JVMs start while this one works.
+ * The tests that go through the command line come after them: a command closes the pools its
+ * thread opened.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkersTest {
     @TempDir
     static Path dir;
 
     static Path scenario;
+    static WorkerPool pool;
+    static final ByteArrayOutputStream poolSaid = new ByteArrayOutputStream();
+    static Process otherVersion;
 
     @BeforeAll
-    static void tinyScenario() throws IOException {
+    static void tinyScenarioAndAPoolOfTwo() throws IOException {
         System.setProperty(WorkerPool.JVM_OPTIONS_PROPERTY, "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1");
         scenario = dir.resolve("tiny.yaml");
         Files.writeString(scenario, String.join("\n", "name: tiny", "nodes: 3", "duration: 1s",
                 "workload: {clients: 2, thinkTime: 10ms, keys: 2}",
                 "faults: [{at: 400ms, type: crash, target: leader, duration: 300ms}]", ""));
+        pool = WorkerPool.start(2, null, new PrintStream(poolSaid, true, StandardCharsets.UTF_8));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(System.getProperty(WorkerPool.JVM_OPTIONS_PROPERTY).split(" ")));
+        command.addAll(List.of("-Dquorumlab.workers.version=quorumlab 0.0.1 (git elsewhere)", "-cp", programClassPath(),
+                Main.class.getName(), "worker", "--join", pool.address(), "--timeout", "120"));
+        otherVersion = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
     }
 
     @AfterAll
     static void noPoolLeftOpen() {
+        if (otherVersion != null) otherVersion.destroyForcibly();
+        if (pool != null) pool.close();
         WorkerPool.closeAll();
         System.clearProperty(WorkerPool.JVM_OPTIONS_PROPERTY);
     }
@@ -74,6 +99,37 @@ class WorkersTest {
     }
 
     @Test
+    @Order(1)
+    void anExperimentsTrialsOnTheWorkersGiveTheSameTrialsAndSummaryNumbers() throws Exception {
+        Path alone = dir.resolve("election-alone");
+        Path spread = dir.resolve("election-workers");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        List<String> protocols = List.of("raft", "multi-paxos");
+        assertFalse(LeaderElectionRun.run("paper", "two-behind", protocols, List.of("150-300", "150-150"), 6, 5, null, null, false, 3,
+                alone, null, quiet, quiet));
+        assertFalse(LeaderElectionRun.run("paper", "two-behind", protocols, List.of("150-300", "150-150"), 6, 5, null, null, false, 3,
+                spread, pool, quiet, quiet));
+        List<String> csv = Files.readAllLines(alone.resolve("trials.csv"));
+        // every trial ran on a worker (batches of one here: fewer than 100 trials), none in this JVM; on a
+        // crowded machine one worker may have joined only after the other had run them all
+        int done = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("w[12] ([0-9]+) done").matcher(pool.status());
+        while (m.find()) done += Integer.parseInt(m.group(1));
+        assertEquals(csv.size() - 1, done, "trials run by the workers: " + pool.status());
+        assertEquals(String.join("\n", csv), String.join("\n", Files.readAllLines(spread.resolve("trials.csv"))));
+        // every number of summary.json but the wall time
+        assertEquals(withoutWallTime(alone.resolve("summary.json")), withoutWallTime(spread.resolve("summary.json")));
+        assertEquals(withoutWallTime(alone.resolve("report.md")), withoutWallTime(spread.resolve("report.md")));
+    }
+
+    private static String withoutWallTime(Path file) throws IOException {
+        String text = Files.readString(file).replaceAll("\"wall_seconds\" : [0-9.E-]+", "(wall)").replaceAll("ran in [0-9.]+ s", "(wall)");
+        assertTrue(text.contains("(wall)"), file + " has no wall time to leave out");
+        return text;
+    }
+
+    @Test
+    @Order(2)
     void aWorkerKilledMidRunHasItsRunsReassignedAndTheFilesAndNumbersAreTheEmbeddedOnes() throws IOException {
         Scenario tiny = ScenarioLoader.load(scenario);
         List<String> protocols = List.of("raft", "multi-paxos");
@@ -81,10 +137,9 @@ class WorkersTest {
         Runner.Result expected = new Runner().afterEachRun(alone::checkAndMeasure)
                 .run(tiny, protocols, 2, 1, Runner.RuntimeKind.SIM, dir.resolve("alone"), quiet(() -> {}));
 
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
         CheckedRuns checked = new CheckedRuns();
         AtomicReference<String> killed = new AtomicReference<>();
-        try (WorkerPool pool = WorkerPool.start(2, null, new PrintStream(said, true, StandardCharsets.UTF_8))) {
+        {
             Runner.Result result = new Runner().executor(pool).afterEachRun(checked::measure)
                     .run(tiny, protocols, 2, 1, Runner.RuntimeKind.SIM, dir.resolve("killed"), quiet(() -> {
                         // at the first result, SIGKILL a worker that is running a seed
@@ -97,7 +152,7 @@ class WorkersTest {
                         }
                     }));
             assertTrue(killed.get() != null, "no worker was running a seed at the first result: " + pool.status());
-            String log = said.toString(StandardCharsets.UTF_8);
+            String log = poolSaid.toString(StandardCharsets.UTF_8);
             assertTrue(log.contains("worker " + killed.get() + " is gone"), log);
             assertEquals(4, result.runs().size());
             Map<String, String> got = files(result.dir());
@@ -116,30 +171,61 @@ class WorkersTest {
     }
 
     @Test
+    @Order(3)
     void aWorkerOfAnotherVersionIsRefusedOnBothSides() throws IOException, InterruptedException {
-        int port = freePort();
-        ByteArrayOutputStream said = new ByteArrayOutputStream();
-        try (WorkerPool pool = WorkerPool.start(0, "127.0.0.1:" + port, new PrintStream(said, true, StandardCharsets.UTF_8))) {
-            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            command.addAll(List.of(System.getProperty(WorkerPool.JVM_OPTIONS_PROPERTY).split(" ")));
-            command.addAll(List.of("-Dquorumlab.workers.version=quorumlab 0.0.1 (git elsewhere)", "-cp", programClassPath(),
-                    Main.class.getName(), "worker", "--join", "127.0.0.1:" + port, "--timeout", "120"));
-            Process worker = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
-                    .redirectError(dir.resolve("err.txt").toFile()).start();
-            assertTrue(worker.waitFor(180, TimeUnit.SECONDS), "the refused worker did not exit");
-            String out = Files.readString(dir.resolve("out.txt"));
-            String err = Files.readString(dir.resolve("err.txt"));
-            assertEquals(Main.EXIT_BAD_INPUT, worker.exitValue(), err);
-            assertEquals("", out, "nothing on the worker's stdout");
-            assertEquals(1, err.lines().count(), "one line: " + err);
-            assertTrue(err.startsWith("quorumlab: refused worker") && err.contains("quorumlab 0.0.1 (git elsewhere)"), err);
-            String coordinator = said.toString(StandardCharsets.UTF_8);
-            assertTrue(coordinator.lines().anyMatch(l -> l.startsWith("quorumlab: refused worker")), coordinator);
-            assertTrue(coordinator.lines().allMatch(l -> l.startsWith("quorumlab: ")), "only our own lines: " + coordinator);
-        }
+        assertTrue(otherVersion.waitFor(180, TimeUnit.SECONDS), "the refused worker did not exit");
+        String out = Files.readString(dir.resolve("out.txt"));
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertEquals(Main.EXIT_BAD_INPUT, otherVersion.exitValue(), err);
+        assertEquals("", out, "nothing on the worker's stdout");
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertTrue(err.startsWith("quorumlab: refused worker") && err.contains("quorumlab 0.0.1 (git elsewhere)"), err);
+        String coordinator = poolSaid.toString(StandardCharsets.UTF_8);
+        assertTrue(coordinator.lines().anyMatch(l -> l.startsWith("quorumlab: refused worker")), coordinator);
+        assertTrue(coordinator.lines().allMatch(l -> l.startsWith("quorumlab: ")), "only our own lines: " + coordinator);
+    }
+
+    /** {@code quorumlab ARGS} in this JVM: its exit code and what it said on stderr. */
+    private static Map.Entry<Integer, String> cli(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        return Map.entry(cli.execute(args), err.toString());
     }
 
     @Test
+    @Order(4)
+    void workersWithARealTimeRuntimeAreRefusedBeforeAnyWorkerStarts() {
+        for (String runtime : List.of("local", "cluster")) {
+            Map.Entry<Integer, String> r = cli("compare", "--scenario", scenario.toString(), "--seeds", "1", "--runtime", runtime, "--workers", "2",
+                    "--out", dir.resolve("refused").toString());
+            assertEquals(Main.EXIT_BAD_INPUT, r.getKey(), r.getValue());
+            assertEquals("quorumlab: --workers needs --runtime sim (a worker runs seeds in the simulator), got --runtime " + runtime + "\n",
+                    r.getValue());
+        }
+        Map.Entry<Integer, String> sweep = cli("sweep", "--scenario", scenario.toString(), "--param", "nodes=3,5", "--seeds", "1",
+                "--runtime", "local", "--listen", "127.0.0.1:1", "--out", dir.resolve("refused").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, sweep.getKey(), sweep.getValue());
+        assertEquals("quorumlab: --listen needs --runtime sim (a worker runs seeds in the simulator), got --runtime local\n", sweep.getValue());
+        assertFalse(Files.exists(dir.resolve("refused")), "nothing written");
+    }
+
+    @Test
+    @Order(5)
+    void listeningOnAPortInUseIsOneLineAndExit2() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String listen = "127.0.0.1:" + taken.getLocalPort();
+            Map.Entry<Integer, String> r = cli("experiment", "election-cost", "--trials", "1", "--divergence", "0", "--listen", listen,
+                    "--out", dir.resolve("in-use").toString());
+            assertEquals(Main.EXIT_BAD_INPUT, r.getKey(), r.getValue());
+            assertEquals("quorumlab: --listen: cannot listen on " + listen + ": the port is in use\n", r.getValue());
+        }
+        assertFalse(Files.exists(dir.resolve("in-use")), "no half-written results");
+    }
+
+    @Test
+    @Order(6)
     @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
     void aCoordinatorThatCannotBeReachedIsOneLineAndExit2() throws IOException {
         StringWriter err = new StringWriter();
@@ -150,7 +236,7 @@ class WorkersTest {
         System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = cli.execute("worker", "--join", "127.0.0.1:" + freePort(), "--timeout", "2");
+            code = cli.execute("worker", "--join", "127.0.0.1:" + freePort(), "--timeout", "1");
         } finally {
             System.setErr(stderr);
         }
@@ -158,7 +244,7 @@ class WorkersTest {
         List<String> ours = (said + err.toString()).lines().filter(l -> l.startsWith("quorumlab")).toList();
         assertEquals(Main.EXIT_BAD_INPUT, code, String.join("\n", ours));
         assertEquals(1, ours.size(), String.join("\n", ours));
-        assertTrue(ours.get(0).startsWith("quorumlab: cannot reach the coordinator at 127.0.0.1:") && ours.get(0).endsWith("within 2 s"), ours.get(0));
+        assertTrue(ours.get(0).startsWith("quorumlab: cannot reach the coordinator at 127.0.0.1:") && ours.get(0).endsWith("within 1 s"), ours.get(0));
         assertEquals(Main.EXIT_BAD_INPUT, cli.execute("worker", "--join", "nowhere"));
     }
 

@@ -1,9 +1,11 @@
 package quorumlab.raft;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import quorumlab.protocols.ConfigurationCommand;
 import quorumlab.protocols.NodeId;
 
@@ -47,6 +49,24 @@ record Configuration(long index, long changeId, List<NodeId> voters, List<NodeId
      */
     boolean isQuorum(Collection<NodeId> agreeing) {
         return majorityOf(voters, agreeing) && (!joint() || majorityOf(oldVoters, agreeing));
+    }
+
+    /**
+     * The highest index a quorum of this configuration holds, given what each voter holds: Figure 2's
+     * "a majority of matchIndex[i] ≥ N", solved for the largest N at once. It is the (n/2 + 1)-th
+     * largest of the voters' indexes, and during joint consensus the lower of the two halves'.
+     */
+    long quorumIndex(ToLongFunction<NodeId> held) {
+        long index = quorumIndexOf(voters, held);
+        return joint() ? Math.min(index, quorumIndexOf(oldVoters, held)) : index;
+    }
+
+    private static long quorumIndexOf(List<NodeId> voters, ToLongFunction<NodeId> held) {
+        if (voters.isEmpty()) return 0;
+        long[] indexes = new long[voters.size()];
+        for (int i = 0; i < indexes.length; i++) indexes[i] = held.applyAsLong(voters.get(i));
+        Arrays.sort(indexes);
+        return indexes[indexes.length - (indexes.length / 2 + 1)];
     }
 
     private static boolean majorityOf(List<NodeId> voters, Collection<NodeId> agreeing) {

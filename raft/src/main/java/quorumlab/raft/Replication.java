@@ -326,23 +326,19 @@ final class Replication {
     private void advanceCommitIndex() {
         if (node.role != Role.LEADER) return;
         RaftLog log = node.state.log;
-        List<NodeId> replicas = new ArrayList<>();
-        for (long n = log.lastIndex(); n > node.commitIndex; n--) {
-            // Raft §5.4.2: never commit an entry from a previous term by counting replicas (Figure 8);
-            // such entries commit indirectly, below the first committed entry of this term.
-            if (log.termAt(n) != node.state.currentTerm()) return;
-            replicas.clear();
-            replicas.add(node.ctx.self());
-            for (Map.Entry<NodeId, Progress> e : progress.entrySet()) {
-                if (e.getValue().matchIndex >= n) replicas.add(e.getKey());
-            }
-            // Thesis §4.1: counted in the configuration in force, the latest in the log; a leader that
-            // is not in it does not count itself (§4.2.2), and a learner never counts.
-            if (node.isQuorum(replicas)) {
-                node.commitUpTo(n);
-                return;
-            }
-        }
+        NodeId self = node.ctx.self();
+        // Thesis §4.1: counted in the configuration in force, the latest in the log; a leader that is
+        // not in it does not count itself (§4.2.2), and a learner never counts (only voters do).
+        long n = node.membership.current().quorumIndex(v -> v.equals(self) ? log.lastIndex() : matchIndexOf(v));
+        // Raft §5.4.2: never commit an entry from a previous term by counting replicas (Figure 8).
+        // Terms only grow along the log, so if the quorum's entry is of an earlier term, every entry
+        // a quorum holds is; they commit indirectly, with the first entry of this term a quorum holds.
+        if (n > node.commitIndex && log.termAt(n) == node.state.currentTerm()) node.commitUpTo(n);
+    }
+
+    private long matchIndexOf(NodeId peer) {
+        Progress p = progress.get(peer);
+        return p == null ? 0 : p.matchIndex;
     }
 
     // ---- follower ----------------------------------------------------------------------------

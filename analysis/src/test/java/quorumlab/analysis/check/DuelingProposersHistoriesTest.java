@@ -46,11 +46,15 @@ class DuelingProposersHistoriesTest {
         assertEquals(CheckStatus.OK, result.status(), result.summary());
         // about one configuration per operation: the search walks the history nearly straight
         assertTrue(result.states() < 2L * result.operations(), result.summary());
-        // the order found is a real linearization, checked apart from the search
+        assertEveryKeysLinearizationHolds(history, BOUND);
+    }
+
+    /** The order the search finds for each key is a real linearization, checked apart from the search. */
+    static void assertEveryKeysLinearizationHolds(History history, LinearizabilityChecker.Bound bound) {
         for (Map.Entry<Object, List<ClientOp>> key : Histories.byKey(history.operations()).entrySet()) {
             RegisterSearch search = new RegisterSearch(key.getValue(), 0, Integer.MAX_VALUE);
-            assertEquals(RegisterSearch.Outcome.LINEARIZABLE, search.run(BOUND.maxStates(), System.nanoTime()
-                    + BOUND.maxTime().toNanos()));
+            assertEquals(RegisterSearch.Outcome.LINEARIZABLE, search.run(bound.maxStates(), System.nanoTime()
+                    + bound.maxTime().toNanos()));
             assertNull(witnessError(key.getValue(), search.linearization()), "key " + key.getKey());
         }
     }
@@ -58,11 +62,14 @@ class DuelingProposersHistoriesTest {
     @ParameterizedTest
     @ValueSource(ints = {23, 38})
     void aStaleReadPlantedInThemIsFound(int seed) throws IOException, URISyntaxException {
-        History original = HistoryReader.read(resource(seed));
+        assertAPlantedStaleReadIsFound(HistoryReader.read(resource(seed)), BOUND);
+    }
+
+    /** A read made stale in {@code original} is a violation, and the read reported is the one made stale. */
+    static void assertAPlantedStaleReadIsFound(History original, LinearizabilityChecker.Bound bound) {
         History stale = HistoryGenerator.withStaleRead(original);
-        LinearizabilityChecker.Result result = LinearizabilityChecker.check(stale, BOUND);
+        LinearizabilityChecker.Result result = LinearizabilityChecker.check(stale, bound);
         assertEquals(CheckStatus.VIOLATION, result.status(), result.summary());
-        // the read that cannot be linearized is the one made stale
         ClientOp failing = result.counterexamples().get(0).failing();
         assertEquals(Fn.READ, failing.f());
         assertNotEquals(original.operations().get(failing.index()).result(), failing.result(), failing.describe());

@@ -1,19 +1,14 @@
 package quorumlab.analysis.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import quorumlab.analysis.check.HistoryEvent.Fn;
 
 /**
  * The complete example of docs/scenario-format.md (issue 15, {@code leader-crash-pileup/scenario.yaml})
@@ -36,24 +31,13 @@ class LeaderCrashPileUpHistoriesTest {
         LinearizabilityChecker.Result result = LinearizabilityChecker.check(history, BOUND);
 
         assertEquals(CheckStatus.OK, result.status(), result.summary());
-        for (Map.Entry<Object, List<ClientOp>> key : Histories.byKey(history.operations()).entrySet()) {
-            RegisterSearch search = new RegisterSearch(key.getValue(), 0, Integer.MAX_VALUE);
-            assertEquals(RegisterSearch.Outcome.LINEARIZABLE, search.run(BOUND.maxStates(), System.nanoTime()
-                    + BOUND.maxTime().toNanos()));
-            assertNull(DuelingProposersHistoriesTest.witnessError(key.getValue(), search.linearization()), "key " + key.getKey());
-        }
+        DuelingProposersHistoriesTest.assertEveryKeysLinearizationHolds(history, BOUND);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"seed-5-k0", "seed-1-k1"})
     void aStaleReadPlantedInThemIsFound(String name) throws IOException, URISyntaxException {
-        History original = HistoryReader.read(resource(name));
-        History stale = HistoryGenerator.withStaleRead(original);
-        LinearizabilityChecker.Result result = LinearizabilityChecker.check(stale, BOUND);
-        assertEquals(CheckStatus.VIOLATION, result.status(), result.summary());
-        ClientOp failing = result.counterexamples().get(0).failing();
-        assertEquals(Fn.READ, failing.f());
-        assertNotEquals(original.operations().get(failing.index()).result(), failing.result(), failing.describe());
+        DuelingProposersHistoriesTest.assertAPlantedStaleReadIsFound(HistoryReader.read(resource(name)), BOUND);
     }
 
     private static Path resource(String name) throws URISyntaxException {

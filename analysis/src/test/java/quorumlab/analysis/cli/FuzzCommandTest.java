@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** {@code quorumlab fuzz}: bad flags are one line and exit 2; a run prints its coverage; a replay checks one file. */
 // swaps System.out/err, so no other test class may run (and print) meanwhile
@@ -28,9 +26,7 @@ class FuzzCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int quorumlab(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return Cli.execute(null, err, args);
     }
 
     private String stdout(Runnable r) {

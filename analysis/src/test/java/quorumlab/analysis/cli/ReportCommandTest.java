@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import quorumlab.analysis.check.Checks;
 import quorumlab.analysis.report.Report;
 import quorumlab.workload.Runner;
@@ -35,9 +33,7 @@ class ReportCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int report(Path target) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute("report", target.toString());
+        return Cli.execute(null, err, "report", target.toString());
     }
 
     /** Two small scenarios' runs and their combined report, laid out as compare --scenario all lays them out. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** {@code ./quorumlab run} and {@code export}: bad scenarios stop with one line and no results; good runs land checked. */
 class RunCommandTest {
@@ -25,9 +23,7 @@ class RunCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int quorumlab(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return Cli.execute(null, err, args);
     }
 
     @ParameterizedTest(name = "{0}")

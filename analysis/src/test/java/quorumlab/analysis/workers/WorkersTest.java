@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import quorumlab.analysis.cli.Cli;
 import quorumlab.analysis.cli.Main;
 import quorumlab.analysis.experiment.LeaderElectionRun;
 import quorumlab.analysis.report.CheckedRuns;
@@ -188,10 +189,7 @@ class WorkersTest {
     /** {@code quorumlab ARGS} in this JVM: its exit code and what it said on stderr. */
     private static Map.Entry<Integer, String> cli(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        return Map.entry(cli.execute(args), err.toString());
+        return Map.entry(Cli.execute(new StringWriter(), err, args), err.toString());
     }
 
     @Test

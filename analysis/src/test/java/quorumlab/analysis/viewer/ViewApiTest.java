@@ -130,7 +130,10 @@ class ViewApiTest {
         for (JsonNode p : state(api, 351 * MS).get("protocols")) assertTrue(node(p, "n2").get("up").asBoolean());
         assertEquals(200, act(api, "{\"type\":\"partition\",\"groups\":[[\"n1\",\"n2\"],[\"n3\",\"n4\",\"n5\"]],\"at\":400000000}").status());
         assertEquals(200, act(api, "{\"type\":\"heal\",\"at\":500000000}").status());
-        assertEquals(200, act(api, "{\"type\":\"loss\",\"value\":0.2,\"at\":520000000}").status());
+        // light loss: under 20% an election's votes are lost often enough (about one election in ten in
+        // Raft, which here, as in etcd, asks for each vote once per term) that the burst below may find no
+        // leader before the crash
+        assertEquals(200, act(api, "{\"type\":\"loss\",\"value\":0.05,\"at\":520000000}").status());
         assertEquals(200, act(api, "{\"type\":\"delay\",\"ms\":8,\"at\":540000000}").status());
         String follower = null;
         JsonNode justBefore = state(api, 559 * MS);

@@ -17,8 +17,14 @@ import quorumlab.protocols.NodeId;
  * <p>Each directed link draws from its own random stream, derived from the run's seed and the two
  * node ids, so what happens on one link does not depend on traffic elsewhere.
  *
- * <p>Delays are drawn independently per message, so a spread-out distribution already reorders
- * messages; {@link #setReordering} adds an extra hold-back to a chosen fraction of messages.
+ * <p>Each link keeps its messages in order, as the TCP connection between two real nodes does (the
+ * systems the papers measured, LogCabin, etcd and the Paxos implementations, all run over TCP): a
+ * message's delay is drawn from the link's distribution, but it never arrives before a message sent
+ * earlier on the same link; it waits behind it (head-of-line blocking). Only {@link #setReordering}
+ * lets a message be overtaken: a held-back message gets an extra delay and blocks nothing behind it.
+ * A duplicate copy is a fault of its own and may arrive at any time. Were delays independent per
+ * message, any spread-out distribution would reorder a link's messages with {@code reorder: 0},
+ * and a follower would see gaps that a TCP deployment never shows.
  *
  * <p>Cuts: {@link #partition} splits the nodes into groups (nodes named in no group form one more
  * group together), {@link #isolate} cuts one node off, {@link #cutOneWay} one direction of one link.
@@ -54,6 +60,8 @@ public final class NetworkModel {
         double duplicate;
         boolean cutOneWay;
         SplittableRandom random;
+        /** When the link's latest in-order message arrives: none sent after it may arrive sooner. */
+        long lastArrival = Long.MIN_VALUE;
     }
 
     private long seed;
@@ -336,18 +344,22 @@ public final class NetworkModel {
             return;
         }
         out.dropReason = null;
-        out.delay = sampleDelay(link);
+        long d = link.delay.sample(random);
+        if (heldBack(link)) {
+            d += reorderExtra.sample(random);
+        } else {
+            if (now + d < link.lastArrival) d = link.lastArrival - now;
+            link.lastArrival = now + d;
+        }
+        out.delay = d;
         if (link.duplicate > 0 && random.nextDouble() < link.duplicate) {
-            out.duplicateDelay = sampleDelay(link);
+            long copy = link.delay.sample(random);
+            out.duplicateDelay = heldBack(link) ? copy + reorderExtra.sample(random) : copy;
         }
     }
 
-    private long sampleDelay(Link link) {
-        long d = link.delay.sample(link.random);
-        if (reorderProbability > 0 && link.random.nextDouble() < reorderProbability) {
-            d += reorderExtra.sample(link.random);
-        }
-        return d;
+    private boolean heldBack(Link link) {
+        return reorderProbability > 0 && link.random.nextDouble() < reorderProbability;
     }
 
     /** A short description of the current settings, for fault records and reports. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checkers and one-pass metrics keep memory to what is open. The run is forked so the heap limit
  * is real; running out of memory would exit 70.
  */
+@Order(3)
 class LongRunInSmallHeapTest {
     static final String SCENARIO = """
             name: long

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import quorumlab.protocols.trace.TraceWriter;
  * Every trace goes through every check (the protocol's invariants, no acknowledged write lost,
  * linearizability), and no node process outlives its test.
  */
+@Order(1)
 class ClusterRuntimeTest {
     private static final long MS = 1_000_000L;
     /** Slower timers than the defaults, so a busy build machine does not elect all the time. */

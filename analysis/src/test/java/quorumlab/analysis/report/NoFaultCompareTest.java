@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +19,7 @@ import quorumlab.analysis.cli.Main;
  * heavily loaded (16 closed-loop clients with no think time keep the leader's pipeline full), at every
  * trace level and on both runtimes: compare lands its report, and message cost is a number at every level.
  */
+@Order(2)
 class NoFaultCompareTest {
     static final String SCENARIO = """
             name: no-fault

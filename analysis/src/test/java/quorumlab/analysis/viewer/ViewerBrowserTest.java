@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,7 @@ import quorumlab.workload.ScenarioLoader;
  * panel, shown down in both, a new leader in each within the election time, the session saved and
  * replayed to the same trace. Skipped, saying why, where no Chromium and chromedriver are installed.
  */
+@Order(4)
 class ViewerBrowserTest {
     /** The matched profile's election timeout is 150-300 ms: a new leader well within two timeouts and a round of votes. */
     static final long ELECTION_TIME_NANOS = 700_000_000L;

@@ -26,7 +26,8 @@ import quorumlab.workload.Scenario;
 final class ScheduleGenerator {
     /** The fault kinds drawn; names are the scenario's fault types, plus {@code crash-all}. */
     static final List<String> KINDS = List.of("crash", "crash-all", "restart", "partition", "heal", "isolate", "one-way",
-            "pause", "resume", "drift", "loss", "duplicate", "reorder", "delay", "latency-matrix", "add", "remove", "replace");
+            "pause", "resume", "drift", "loss", "duplicate", "reorder", "delay", "latency-matrix", "expire-timer", "client-burst", "add",
+            "remove", "replace");
 
     /** The kinds that change the membership, drawn only for protocols that support it. */
     static final Set<String> MEMBERSHIP = Set.of("add", "remove", "replace");
@@ -140,6 +141,9 @@ final class ScheduleGenerator {
             case "delay" -> List.of(fault(when, "delay", null, null, null, null, null, pick(r, DELAYS), lasting));
             case "latency-matrix" -> List.of(new Scenario.Fault(when, "latency-matrix", null, null, null, null, null, null,
                     lasting, regions(r, nodes)));
+            case "expire-timer" -> List.of(fault(when, "expire-timer", target, null, null, null, null, null, null));
+            case "client-burst" -> List.of(new Scenario.Fault(when, "client-burst", null, null, null, null, null, null, null, null, null,
+                    1 + r.nextInt(20)));
             case "add" -> List.of(fault(when, "add", "n" + (nodes + ++added[0]), null, null, null, null, null, null));
             case "remove" -> List.of(fault(when, "remove", target, null, null, null, null, null, null));
             case "replace" -> List.of(new Scenario.Fault(when, "replace", r.nextBoolean() ? "leader" : node, null, null, null, null, null,

@@ -167,7 +167,7 @@ public final class FaultInjector {
             });
             case "expire-timer" -> resolve(f.target()).ifPresentOrElse(n -> {
                 // the simulator only (Runner refuses the others before anything runs); it fires after this record
-                boolean fired = runtime instanceof quorumlab.protocols.sim.Simulation sim && sim.fireTimerNow(n, "election");
+                boolean fired = runtime.fireTimerNow(n, "election");
                 record("expire-timer", List.of(n), "target " + f.target() + ": election timer due now"
                         + (fired ? "" : " (none pending: the node is down or leads)"));
             }, () -> record("expire-timer", List.of(), "target " + f.target() + " resolved to no node"));

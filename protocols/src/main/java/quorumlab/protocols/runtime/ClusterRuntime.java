@@ -106,4 +106,14 @@ public interface ClusterRuntime {
     default Optional<quorumlab.protocols.ProtocolEvent> membershipOutcome(long changeId) {
         return Optional.empty();
     }
+
+    /**
+     * Makes node {@code node}'s pending timer {@code name} due now (the {@code expire-timer} fault), as
+     * if it had run out; false, changing nothing, if the node is down or has no such timer pending.
+     * Only the simulator can: the real-time runtimes keep their timers inside their actors, and the
+     * runner refuses the fault for them before a run starts.
+     */
+    default boolean fireTimerNow(NodeId node, String name) {
+        throw new UnsupportedOperationException("this runtime cannot make a timer due now");
+    }
 }

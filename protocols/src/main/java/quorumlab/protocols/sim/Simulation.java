@@ -367,6 +367,7 @@ public final class Simulation implements ClusterRuntime, AutoCloseable {
      * It fires at the next run call, after events already due now. Returns false, changing nothing,
      * if the node is down or has no such timer pending.
      */
+    @Override
     public boolean fireTimerNow(NodeId id, String name) {
         SimNode n = node(id, "fireTimerNow");
         SimEvent e = n.up ? n.timers.get(name) : null;

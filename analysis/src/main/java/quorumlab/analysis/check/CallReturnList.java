@@ -52,4 +52,31 @@ final class CallReturnList {
         }
         next[head] = entries > 0 ? 0 : -1;
     }
+
+    /** The first entry still linked, or -1 when none is. */
+    int first() {
+        return next[head];
+    }
+
+    /** Unlinks operation {@code op}'s call and return: the search linearized it. */
+    void lift(int op) {
+        remove(callEntry[op]);
+        if (returnEntry[op] >= 0) remove(returnEntry[op]);
+    }
+
+    /** Links {@code op}'s entries back where they were: the search backtracks. */
+    void unlift(int op) {
+        if (returnEntry[op] >= 0) restore(returnEntry[op]);
+        restore(callEntry[op]);
+    }
+
+    private void remove(int e) {
+        next[prev[e]] = next[e];
+        if (next[e] >= 0) prev[next[e]] = prev[e];
+    }
+
+    private void restore(int e) {
+        next[prev[e]] = e;
+        if (next[e] >= 0) prev[next[e]] = e;
+    }
 }

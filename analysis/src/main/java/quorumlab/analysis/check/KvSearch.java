@@ -46,14 +46,8 @@ final class KvSearch {
     private int maxEndings = Integer.MAX_VALUE;
     private boolean tooManyEndings;
 
-    // the entry list: entries 0..E-1 in real-time order, HEAD = E
-    private final int[] entryOp;
-    private final boolean[] isCall;
-    private final int[] next;
-    private final int[] prev;
-    private final int[] callEntry;
-    private final int[] returnEntry;
-    private final int head;
+    /** The calls and returns in real-time order, as the search unlinks and relinks them. */
+    private final CallReturnList list;
 
     // the values met so far, by id
     private final Map<Object, Integer> ids = new HashMap<>();
@@ -110,14 +104,7 @@ final class KvSearch {
         }
         this.startValues = starts;
 
-        CallReturnList list = new CallReturnList(ops, required, needed);
-        entryOp = list.entryOp;
-        isCall = list.isCall;
-        next = list.next;
-        prev = list.prev;
-        callEntry = list.callEntry;
-        returnEntry = list.returnEntry;
-        head = list.head;
+        list = new CallReturnList(ops, required, needed);
     }
 
     /** A key never written holds the empty string, and a read of nil reads it (Porcupine's model). */
@@ -181,7 +168,7 @@ final class KvSearch {
             int depth = 0;
             int remaining = requiredCount;
             if (!cache.add(key(key, linearized, state))) continue;
-            int entry = next[head];
+            int entry = list.first();
             while (true) {
                 if (remaining == 0) {
                     if (!enumerate) {
@@ -201,8 +188,8 @@ final class KvSearch {
                     states = cache.size();
                     return RegisterSearch.Outcome.BOUND_REACHED;
                 }
-                if (entry >= 0 && isCall[entry]) {
-                    int op = entryOp[entry];
+                if (entry >= 0 && list.isCall[entry]) {
+                    int op = list.entryOp[entry];
                     int after = step(state, op);
                     if (after != ILLEGAL) {
                         linearized[op >>> 6] |= 1L << op;
@@ -214,23 +201,23 @@ final class KvSearch {
                             stackOp[depth] = op;
                             stackState[depth++] = state;
                             state = after;
-                            lift(op);
+                            list.lift(op);
                             if (required[op]) remaining--;
-                            entry = next[head];
+                            entry = list.first();
                             continue;
                         }
                         linearized[op >>> 6] &= ~(1L << op);
                     }
-                    entry = next[entry];
+                    entry = list.next[entry];
                 } else {
                     // A return entry whose operation is not linearized, or the end: undo the latest choice.
                     if (depth == 0) break;
                     int op = stackOp[--depth];
                     state = stackState[depth];
                     linearized[op >>> 6] &= ~(1L << op);
-                    unlift(op);
+                    list.unlift(op);
                     if (required[op]) remaining++;
-                    entry = next[callEntry[op]];
+                    entry = list.next[list.callEntry[op]];
                 }
             }
         }
@@ -290,24 +277,4 @@ final class KvSearch {
     }
 
     private final Map<Long, Integer> appended = new HashMap<>();
-
-    private void lift(int op) {
-        remove(callEntry[op]);
-        if (returnEntry[op] >= 0) remove(returnEntry[op]);
-    }
-
-    private void unlift(int op) {
-        if (returnEntry[op] >= 0) restore(returnEntry[op]);
-        restore(callEntry[op]);
-    }
-
-    private void remove(int e) {
-        next[prev[e]] = next[e];
-        if (next[e] >= 0) prev[next[e]] = prev[e];
-    }
-
-    private void restore(int e) {
-        next[prev[e]] = e;
-        if (next[e] >= 0) prev[next[e]] = e;
-    }
 }

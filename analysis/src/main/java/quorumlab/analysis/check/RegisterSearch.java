@@ -80,14 +80,8 @@ final class RegisterSearch {
     private final int[] mustObservers; // per value: must-happen reads and cas that need it in the register
     private final int[] writers; // per value: the operations that write it
 
-    // the entry list: entries 0..E-1 in real-time order, HEAD = E
-    private final int[] entryOp;
-    private final boolean[] isCall;
-    private final int[] next;
-    private final int[] prev;
-    private final int[] callEntry;
-    private final int[] returnEntry;
-    private final int head;
+    /** The calls and returns in real-time order, as the search unlinks and relinks them. */
+    private final CallReturnList list;
     private final int requiredCount;
 
     private int[] linearization = new int[0];
@@ -254,14 +248,7 @@ final class RegisterSearch {
             pendingWriters[v] = list;
         }
 
-        CallReturnList list = new CallReturnList(kept, required, needed);
-        entryOp = list.entryOp;
-        isCall = list.isCall;
-        next = list.next;
-        prev = list.prev;
-        callEntry = list.callEntry;
-        returnEntry = list.returnEntry;
-        head = list.head;
+        list = new CallReturnList(kept, required, needed);
     }
 
     private static int intern(Map<Object, Integer> ids, Object value) {
@@ -318,7 +305,7 @@ final class RegisterSearch {
         int depth = 0;
         int state = initialState;
         int remaining = requiredCount;
-        int entry = next[head];
+        int entry = list.first();
         long steps = 0;
         boolean forcing = false; // the step at entry is a write that the register's state forces, with no alternative
         boolean backtrack = false; // undo the latest choice before anything else
@@ -326,7 +313,7 @@ final class RegisterSearch {
             if (!backtrack && remaining > 0 && state == UNOBSERVED && !enumerate) {
                 int w = unobservedWriteCallable();
                 if (w >= 0) {
-                    entry = callEntry[w];
+                    entry = list.callEntry[w];
                     forcing = true;
                 }
             }
@@ -338,21 +325,21 @@ final class RegisterSearch {
                 int op = stackOp[--depth];
                 state = stackState[depth];
                 k.undo(op, stackTrail[depth]);
-                unlift(op);
+                list.unlift(op);
                 count(op, needs, sources, +1);
                 markOptional(op, false);
                 if (required[op]) remaining++;
-                entry = next[callEntry[op]];
+                entry = list.next[list.callEntry[op]];
                 continue;
             }
             if ((++steps & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
                 states = cache.size();
                 return Outcome.BOUND_REACHED;
             }
-            if (!backtrack && isCall[entry]) {
-                int op = entryOp[entry];
+            if (!backtrack && list.isCall[entry]) {
+                int op = list.entryOp[entry];
                 if (k.contains(op)) { // a dead pending write: it can help no one
-                    entry = next[entry];
+                    entry = list.next[entry];
                     continue;
                 }
                 boolean forced = forcing;
@@ -375,9 +362,9 @@ final class RegisterSearch {
                         state = after;
                         count(op, needs, sources, -1);
                         if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
-                        lift(op);
+                        list.lift(op);
                         if (required[op]) remaining--;
-                        entry = next[head];
+                        entry = list.first();
                         continue;
                     }
                     markOptional(op, false);
@@ -386,7 +373,7 @@ final class RegisterSearch {
                 }
                 // A forced write that fails (or was explored before) leaves no alternative here.
                 if (forced) backtrack = true;
-                else entry = next[entry];
+                else entry = list.next[entry];
             } else {
                 // A return entry: its operation should already be linearized. Undo the latest choice.
                 backtrack = false;
@@ -397,13 +384,13 @@ final class RegisterSearch {
                 markOptional(op, false);
                 k.undo(op, stackTrail[depth]);
                 if (verifyEveryStep) k.verify(stackOp, depth, -1);
-                unlift(op);
+                list.unlift(op);
                 count(op, needs, sources, +1);
                 if (verifyEveryStep) verifyCounts(stackOp, depth, needs, sources);
                 if (required[op]) remaining++;
                 // Undoing a forced step undoes the choice that forced it too: nothing else was possible.
                 if (wasForced) backtrack = true;
-                else entry = next[callEntry[op]];
+                else entry = list.next[list.callEntry[op]];
             }
         }
         states = cache.size();
@@ -429,8 +416,8 @@ final class RegisterSearch {
      * alternative to them: if that fails, so does every other choice from here.
      */
     private int unobservedWriteCallable() {
-        for (int e = next[head]; e >= 0 && isCall[e]; e = next[e]) {
-            int op = entryOp[e];
+        for (int e = list.first(); e >= 0 && list.isCall[e]; e = list.next[e]) {
+            int op = list.entryOp[e];
             if (required[op] && kind[op] == Fn.WRITE && a[op] == UNOBSERVED) return op;
         }
         return -1;
@@ -645,25 +632,5 @@ final class RegisterSearch {
                 if (state == ANY) return candidate[a[op]] ? b[op] : ILLEGAL;
                 return state == a[op] ? b[op] : ILLEGAL;
         }
-    }
-
-    private void lift(int op) {
-        remove(callEntry[op]);
-        if (returnEntry[op] >= 0) remove(returnEntry[op]);
-    }
-
-    private void unlift(int op) {
-        if (returnEntry[op] >= 0) restore(returnEntry[op]);
-        restore(callEntry[op]);
-    }
-
-    private void remove(int e) {
-        next[prev[e]] = next[e];
-        if (next[e] >= 0) prev[next[e]] = prev[e];
-    }
-
-    private void restore(int e) {
-        next[prev[e]] = e;
-        if (next[e] >= 0) prev[next[e]] = e;
     }
 }

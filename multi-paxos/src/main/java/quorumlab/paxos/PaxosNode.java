@@ -196,9 +196,9 @@ final class PaxosNode implements Node {
     }
 
     /**
-     * The configuration that now governs the next slot does not include this leader: it may propose
-     * nothing more ("Paxos Made Moderately Complex" §3: the old configuration's leaders stop at
-     * slot i + α), so it stops leading; a member's election timer, no longer reset by its
+     * The configuration that now governs the next slot does not include this leader (or candidate):
+     * it may propose nothing more ("Paxos Made Moderately Complex" §3: the old configuration's leaders
+     * stop at slot i + α), so it stops leading; a member's election timer, no longer reset by its
      * heartbeats, starts the new configuration's phase 1.
      */
     void handOver() {

@@ -58,6 +58,14 @@ final class Proposer {
             return;
         }
         if (node.role != Role.CANDIDATE) return;
+        if (!node.reconfiguration.isMember()) {
+            // While it campaigned it learned that the open slots belong to a configuration without it
+            // (PMMC §3). Elected on its Prepare's older configuration, it could prepare none of them
+            // (members give a non-member no promise, Reconfiguration.mayLead), and its heartbeats
+            // would keep the members from electing one of their own.
+            node.handOver();
+            return;
+        }
         promises.put(from, p);
         if (node.reconfiguration.at(prepareFrom).isQuorum(promises.keySet())) {
             Map<NodeId, Promise> received = new HashMap<>(promises);

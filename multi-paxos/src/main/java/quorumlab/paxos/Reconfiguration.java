@@ -77,9 +77,15 @@ final class Reconfiguration {
         return slot < node.learner.firstUnchosen() + alpha();
     }
 
-    /** An acceptor of the open slots: only members start phase 1. */
+    /**
+     * A member of the open slots' configuration or of the latest one chosen: only members start
+     * phase 1. A member only of the latest may find slots of an older configuration still open (the
+     * new sole member of a replace that missed a decision before the change took effect); its
+     * Prepare asks their acceptors too ({@link #audience()}), so it can finish them, as an old
+     * configuration's leaders would ("Paxos Made Moderately Complex" §3).
+     */
     boolean isMember() {
-        return at(node.learner.firstUnchosen()).contains(node.ctx.self());
+        return at(node.learner.firstUnchosen()).contains(node.ctx.self()) || latest().contains(node.ctx.self());
     }
 
     /**

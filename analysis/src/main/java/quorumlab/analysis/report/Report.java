@@ -400,10 +400,12 @@ public final class Report {
                     + "cluster's unavailability, to the first client command the new leader commits; and the client outage, until "
                     + "every client that was waiting has a committed reply (its timeout and retries included)."),
             Map.entry("ordering", "How to see the ordering difference: per node, the entries it holds that still wait. Multi-Paxos "
-                    + "learns slots out of order, so a chosen slot waits behind an open lower slot before it can be applied: "
-                    + "the lines rise whenever there is a gap. Raft commits in log order, so nothing committed ever waits; its "
-                    + "entries wait earlier, appended but not yet committed. A node catching up after a fault is drawn at zero "
-                    + "(its backlog is catch-up, listed above). Both panels share one y scale."),
+                    + "may learn a slot before a lower one (a lost or held-back message, a new leader's phase 1, a configuration "
+                    + "change); the chosen slot then waits behind the open lower slot before it can be applied, and the line rises "
+                    + "while the gap lasts. On FIFO links without loss a leader learns its slots in order and the line stays low. "
+                    + "Raft commits in log order, so nothing committed ever waits; its entries wait earlier, appended but not yet "
+                    + "committed. A node catching up after a fault is drawn at zero (its backlog is catch-up, listed above). Both "
+                    + "panels share one y scale."),
             Map.entry("gap-lifetime-cdf", "Gap lifetime on a log axis: on a node that is up and caught up, from the moment an index is "
                     + "learned above an unlearned lower one to the moment every index below the highest learned is learned, "
                     + "pooled over nodes and seeds (histogram buckets of 3 significant digits)."),

@@ -64,7 +64,7 @@ final class ElectionCostTrial {
 
     record Outcome(double electMs, double firstCommitMs, long messages, long bytes, long entriesDuringElection,
             long entriesAfterElection, long promiseEntries, List<Integer> heldBySurvivor, String newLeader, int newLeaderHeld,
-            boolean leaderLogCoversVoters, boolean censored, List<String> violations, boolean unknown) {}
+            boolean leaderLogCoversVoters, boolean censored, List<String> violations, boolean unknown, boolean electedBeforeCrash) {}
 
     static Map<String, Object> options(Protocol protocol) {
         return new HashMap<>(protocol.matchedOptions(SETTINGS));
@@ -92,6 +92,7 @@ final class ElectionCostTrial {
         warm.start();
         sim.runUntil(WARM_UP + 50 * MS);
 
+        long cutAt = sim.now();
         for (NodeId s : survivors) sim.network().cutOneWay(s, old);
         sim.recordFault("cut", survivors, "one-way: every follower's replies to the leader are lost");
         long nextClient = 1_000;
@@ -148,6 +149,19 @@ final class ElectionCostTrial {
                 break;
             }
         }
+        // Survivors the leader no longer reaches may have elected one of them before it crashed: then no
+        // election follows the crash, and the trial has no election time (not the cap's 10 s).
+        boolean electedBeforeCrash = false;
+        if (leader == null) {
+            for (TraceRecord r : records.subList(0, before)) {
+                if (r instanceof TraceRecord.Event e && e.event() instanceof ProtocolEvent.LeaderEstablished le && !e.node().equals(old)
+                        && e.t() >= cutAt) {
+                    electedBeforeCrash = true;
+                    leader = e.node();
+                    leaderTerm = le.term();
+                }
+            }
+        }
         boolean covers = true;
         if (leader != null) {
             for (TraceRecord r : records.subList(before, records.size())) {
@@ -163,7 +177,7 @@ final class ElectionCostTrial {
         long during = 0;
         long after = 0;
         long promises = 0;
-        long elected = electedAt < 0 ? Long.MAX_VALUE : electedAt;
+        long elected = electedBeforeCrash ? crashAt : electedAt < 0 ? Long.MAX_VALUE : electedAt;
         for (long[] c : carried) {
             if (c[0] < crashAt || c[0] > firstCommit) continue;
             messages++;
@@ -175,9 +189,10 @@ final class ElectionCostTrial {
         }
         TrialChecks.Result checked = TrialChecks.run(records);
         List<Integer> heldList = survivors.stream().map(above::get).toList();
-        return new Outcome(electedAt < 0 ? CAP / 1e6 : (electedAt - crashAt) / 1e6, (firstCommit - crashAt) / 1e6, messages, bytes,
+        double electMs = electedBeforeCrash ? Double.NaN : electedAt < 0 ? CAP / 1e6 : (electedAt - crashAt) / 1e6;
+        return new Outcome(electMs, (firstCommit - crashAt) / 1e6, messages, bytes,
                 during, after, promises, heldList, leader == null ? "" : leader.toString(), leader == null ? 0 : above.get(leader),
-                covers, !committed, checked.violations(), checked.unknown());
+                covers, !committed, checked.violations(), checked.unknown(), electedBeforeCrash);
     }
 
     /**

@@ -23,16 +23,21 @@ final class HeapPeak {
     private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
     private static final AtomicLong PEAK = new AtomicLong();
-    /** JVM uptime in ms at the last reset: collections that started before it belong to an earlier phase. */
-    private static volatile long since;
+    /**
+     * Each collector's count of collections at the last reset: those up to it belong to an earlier
+     * phase. (Not a time: a collection's start time and the JVM's uptime come from different clocks,
+     * which drift apart over a long run, so a collection just after a reset could look older.)
+     */
+    private static volatile Map<String, Long> countAtReset = Map.of();
 
     static {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener((n, handback) -> {
                     if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
-                    if (info.getStartTime() < since) return;
+                    var notification = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                    var info = notification.getGcInfo();
+                    if (info.getId() <= countAtReset.getOrDefault(notification.getGcName(), -1L)) return;
                     long before = 0;
                     for (Map.Entry<String, MemoryUsage> pool : info.getMemoryUsageBeforeGc().entrySet()) {
                         if (HEAP_POOLS.contains(pool.getKey())) before += pool.getValue().getUsed();
@@ -46,7 +51,9 @@ final class HeapPeak {
     private HeapPeak() {}
 
     static void reset() {
-        since = ManagementFactory.getRuntimeMXBean().getUptime();
+        Map<String, Long> counts = new java.util.HashMap<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) counts.put(gc.getName(), gc.getCollectionCount());
+        countAtReset = counts;
         PEAK.set(usedNow());
     }
 

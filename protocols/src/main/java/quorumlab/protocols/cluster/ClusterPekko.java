@@ -91,6 +91,35 @@ final class ClusterPekko {
         return ConfigFactory.parseString(text).withFallback(ConfigFactory.load());
     }
 
+    /**
+     * The configuration of the cluster runtime's own processes (the node processes and the
+     * coordinator): {@link #config} with every dispatcher Pekko would use folded into one thread.
+     *
+     * <p>By default a message crossing Artery changes threads about six times: the sending actor's
+     * thread hands it to the outbound stream (the remote dispatcher), which hands it to the TCP
+     * connection actor (the internal dispatcher); on the other side the selector thread wakes the
+     * connection actor, which hands the bytes to the inbound stream, which splits them over inbound
+     * lanes, which put the message in the recipient's mailbox (the default dispatcher). Each hand-off
+     * to an idle pool wakes a parked thread, and on a busy machine a woken thread waits for a core:
+     * measured, 1-3 ms per hop at one outstanding write (docs/cluster-runtime-bench.md, "Where the
+     * time goes"). With one thread for the actors, the streams and the connection actors, a hop
+     * wakes a thread once (the selector's wake-up of that thread) and the rest are queue operations
+     * on the thread already running. A node's handlers ran one at a time anyway; what it loses is
+     * serialization in parallel with its handlers, which two cores shared by four processes hardly
+     * gave. The workers ({@link ClusterSystems}) keep Pekko's pools.
+     */
+    static Config runtimeConfig(String host, int port, List<String> seedNodes, String role) {
+        String text = String.join("\n",
+                "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 1",
+                "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 1",
+                "pekko.actor.internal-dispatcher = \"pekko.actor.default-dispatcher\"",
+                "pekko.remote.artery.advanced.use-dispatcher = \"pekko.actor.default-dispatcher\"",
+                "pekko.remote.artery.advanced.use-control-stream-dispatcher = \"pekko.actor.default-dispatcher\"",
+                // Pekko's own advice for the lowest latency: one inbound lane is one asynchronous boundary less
+                "pekko.remote.artery.advanced.inbound-lanes = 1");
+        return ConfigFactory.parseString(text).withFallback(config(host, port, seedNodes, role));
+    }
+
     static <T> ActorSystem<T> start(Behavior<T> guardian, Config config) {
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config))
                 .withSetup(JacksonObjectMapperProviderSetup.create(new WireMapper()));

@@ -46,7 +46,7 @@ public final class NodeMain {
             return;
         }
         ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec, store),
-                ClusterPekko.config(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
+                ClusterPekko.runtimeConfig(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
         system.getWhenTerminated().toCompletableFuture().join();
         // Wire.Stop halts the process, so an actor system that terminated ended by itself (Pekko logged why above)
         String reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()
@@ -63,7 +63,7 @@ public final class NodeMain {
     private static void train() {
         org.slf4j.LoggerFactory.getILoggerFactory();
         ActorSystem<Void> system = ClusterPekko.start(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(),
-                ClusterPekko.config("127.0.0.1", 0, java.util.List.of(), ClusterPekko.roleOf(quorumlab.protocols.NodeId.of(1))));
+                ClusterPekko.runtimeConfig("127.0.0.1", 0, java.util.List.of(), ClusterPekko.roleOf(quorumlab.protocols.NodeId.of(1))));
         try {
             var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
             cluster.manager().tell(new org.apache.pekko.cluster.typed.Join(cluster.selfMember().address()));

@@ -45,8 +45,12 @@ public final class NodeMain {
             System.exit(2);
             return;
         }
+        // a node that fsyncs gets a thread of its own, so its syncs do not stop its network (ClusterPekko.NODE_DISPATCHER)
+        org.apache.pekko.actor.typed.Props where = spec.store().equals(NodeStores.DISK)
+                ? org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(ClusterPekko.NODE_DISPATCHER)
+                : org.apache.pekko.actor.typed.Props.empty();
         ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec, store),
-                ClusterPekko.runtimeConfig(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
+                ClusterPekko.runtimeConfig(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())), where);
         system.getWhenTerminated().toCompletableFuture().join();
         // Wire.Stop halts the process, so an actor system that terminated ended by itself (Pekko logged why above)
         String reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProviderSetup;
 
@@ -91,10 +92,55 @@ final class ClusterPekko {
         return ConfigFactory.parseString(text).withFallback(ConfigFactory.load());
     }
 
+    /**
+     * The thread of a node whose store is on disk ({@link NodeMain}): an fsync takes milliseconds, and
+     * on the one thread of {@link #runtimeConfig} it would stop the node's network too (no message
+     * read or sent while the store syncs). With the node on a thread of its own, Artery goes on
+     * reading and sending, and the messages that arrive during a sync share the next one (group
+     * commit); it costs a thread hand-off each way per message. Measured in docs/cluster-runtime-bench.md.
+     */
+    static final String NODE_DISPATCHER = "quorumlab.node-dispatcher";
+
+    /**
+     * The configuration of the cluster runtime's own processes (the node processes and the
+     * coordinator): {@link #config} with every dispatcher Pekko would use folded into one thread.
+     *
+     * <p>By default a message crossing Artery changes threads about six times: the sending actor's
+     * thread hands it to the outbound stream (the remote dispatcher), which hands it to the TCP
+     * connection actor (the internal dispatcher); on the other side the selector thread wakes the
+     * connection actor, which hands the bytes to the inbound stream, which splits them over inbound
+     * lanes, which put the message in the recipient's mailbox (the default dispatcher). Each hand-off
+     * to an idle pool wakes a parked thread, and on a busy machine a woken thread waits for a core:
+     * measured, one write at a time spent 1-3 ms per hop this way (docs/cluster-runtime-bench.md,
+     * "Where the time goes at one outstanding write"). With one thread for the actors, the streams
+     * and the connection actors, a hop wakes a thread once (the selector's wake-up of that thread)
+     * and the rest are queue operations on the thread already running. A node's handlers ran one at a time anyway; what it loses is
+     * serialization in parallel with its handlers, which two cores shared by four processes hardly
+     * gave. A node with a disk store runs its actor on a thread of its own ({@link #NODE_DISPATCHER}).
+     * The workers ({@link ClusterSystems}) keep Pekko's pools.
+     */
+    static Config runtimeConfig(String host, int port, List<String> seedNodes, String role) {
+        String text = String.join("\n",
+                "pekko.actor.default-dispatcher.fork-join-executor.parallelism-min = 1",
+                "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 1",
+                "pekko.actor.internal-dispatcher = \"pekko.actor.default-dispatcher\"",
+                "pekko.remote.artery.advanced.use-dispatcher = \"pekko.actor.default-dispatcher\"",
+                "pekko.remote.artery.advanced.use-control-stream-dispatcher = \"pekko.actor.default-dispatcher\"",
+                // Pekko's own advice for the lowest latency: one inbound lane is one asynchronous boundary less
+                "pekko.remote.artery.advanced.inbound-lanes = 1",
+                NODE_DISPATCHER + " { type = PinnedDispatcher, executor = \"thread-pool-executor\" }");
+        return ConfigFactory.parseString(text).withFallback(config(host, port, seedNodes, role));
+    }
+
     static <T> ActorSystem<T> start(Behavior<T> guardian, Config config) {
+        return start(guardian, config, Props.empty());
+    }
+
+    /** Starts an actor system whose guardian runs with {@code guardianProps} (e.g. on a dispatcher of its own). */
+    static <T> ActorSystem<T> start(Behavior<T> guardian, Config config, Props guardianProps) {
         ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(config))
                 .withSetup(JacksonObjectMapperProviderSetup.create(new WireMapper()));
-        return ActorSystem.create(guardian, SYSTEM, setup);
+        return ActorSystem.apply(guardian, SYSTEM, setup, guardianProps);
     }
 
     private ClusterPekko() {}

@@ -45,8 +45,12 @@ public final class NodeMain {
             System.exit(2);
             return;
         }
+        // a node that fsyncs gets a thread of its own, so its syncs do not stop its network (ClusterPekko.NODE_DISPATCHER)
+        org.apache.pekko.actor.typed.Props where = spec.store().equals(NodeStores.DISK)
+                ? org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(ClusterPekko.NODE_DISPATCHER)
+                : org.apache.pekko.actor.typed.Props.empty();
         ActorSystem<Wire> system = ClusterPekko.start(NodeHost.create(spec, store),
-                ClusterPekko.config(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())));
+                ClusterPekko.runtimeConfig(spec.host(), spec.port(), spec.seedNodes(), ClusterPekko.roleOf(spec.node())), where);
         system.getWhenTerminated().toCompletableFuture().join();
         // Wire.Stop halts the process, so an actor system that terminated ended by itself (Pekko logged why above)
         String reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()
@@ -63,7 +67,7 @@ public final class NodeMain {
     private static void train() {
         org.slf4j.LoggerFactory.getILoggerFactory();
         ActorSystem<Void> system = ClusterPekko.start(org.apache.pekko.actor.typed.javadsl.Behaviors.empty(),
-                ClusterPekko.config("127.0.0.1", 0, java.util.List.of(), ClusterPekko.roleOf(quorumlab.protocols.NodeId.of(1))));
+                ClusterPekko.runtimeConfig("127.0.0.1", 0, java.util.List.of(), ClusterPekko.roleOf(quorumlab.protocols.NodeId.of(1))));
         try {
             var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
             cluster.manager().tell(new org.apache.pekko.cluster.typed.Join(cluster.selfMember().address()));

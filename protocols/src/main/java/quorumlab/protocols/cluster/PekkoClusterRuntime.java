@@ -188,7 +188,7 @@ public final class PekkoClusterRuntime implements ClusterRuntime, AutoCloseable 
             coordinator.complete(ctx.spawn(coordinatorBehavior(), "coordinator"));
             clientsRef.complete(ctx.spawn(clientBehavior(), "clients"));
             return Behaviors.empty();
-        }), ClusterPekko.config(self.host(), self.port(), hosts.seedNodes(), ClusterPekko.COORDINATOR_ROLE));
+        }), ClusterPekko.runtimeConfig(self.host(), self.port(), hosts.seedNodes(), ClusterPekko.COORDINATOR_ROLE));
         try {
             this.coordinatorRef = coordinator.get(30, TimeUnit.SECONDS);
             this.clientActor = clientsRef.get(30, TimeUnit.SECONDS);

@@ -114,10 +114,10 @@ final class ClusterPekko {
      * measured, one write at a time spent 1-3 ms per hop this way (docs/cluster-runtime-bench.md,
      * "Where the time goes at one outstanding write"). With one thread for the actors, the streams
      * and the connection actors, a hop wakes a thread once (the selector's wake-up of that thread)
-     * and the rest are queue operations on the thread already running. A node's handlers ran one at a time anyway; what it loses is
-     * serialization in parallel with its handlers, which two cores shared by four processes hardly
-     * gave. A node with a disk store runs its actor on a thread of its own ({@link #NODE_DISPATCHER}).
-     * The workers ({@link ClusterSystems}) keep Pekko's pools.
+     * and the rest are queue operations on the thread already running. A node's handlers ran one at
+     * a time anyway; what it loses is serialization in parallel with its handlers, which two cores
+     * shared by four processes hardly gave. A node with a disk store runs its actor on a thread of
+     * its own ({@link #NODE_DISPATCHER}). The workers ({@link ClusterSystems}) keep Pekko's pools.
      */
     static Config runtimeConfig(String host, int port, List<String> seedNodes, String role) {
         String text = String.join("\n",

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.protocols.Protocol;
@@ -16,6 +17,7 @@ import quorumlab.protocols.trace.TraceReader;
 import quorumlab.protocols.trace.TraceRecord;
 
 /** Every library scenario against every real protocol, with the protocol's safety checkers on each trace. */
+@Order(1)
 class LibraryScenariosTest {
     private static final Set<String> TEST_PROTOCOLS = Set.of("fixed-leader-log", "echo");
     private static final Runner.Listener QUIET = new Runner.Listener() {

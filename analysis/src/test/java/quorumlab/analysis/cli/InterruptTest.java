@@ -28,7 +28,7 @@ class InterruptTest {
     void anInterruptStopsTheRunsAndRemovesTheUnfinishedRun(String signal) throws Exception {
         Path out = dir.resolve("out");
         Path stderr = dir.resolve("stderr.txt");
-        List<String> command = new ArrayList<>(ChildJvm.shortLived("512m", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(ChildJvm.command("512m", System.getProperty("java.class.path")));
         command.addAll(List.of("quorumlab.analysis.cli.Main", "compare", "--scenario", "leader-crash", "--seeds", "2000",
                 "--out", out.toString()));
         Process child = new ProcessBuilder(command)

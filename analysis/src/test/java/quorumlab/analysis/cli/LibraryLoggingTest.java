@@ -39,7 +39,7 @@ class LibraryLoggingTest {
         Path scenario = dir.resolve("tiny.yaml");
         Files.writeString(scenario, String.join("\n",
                 "name: tiny", "nodes: 3", "duration: 1s", "workload: {clients: 2, thinkTime: 10ms, keys: 2}", ""));
-        List<String> command = new ArrayList<>(ChildJvm.shortLived("512m", programClassPath()));
+        List<String> command = new ArrayList<>(ChildJvm.command("512m", programClassPath()));
         // one protocol is enough: each run on the local runtime starts its own actor system, and so its logging
         command.addAll(List.of(Main.class.getName(), "compare", "--scenario", scenario.toString(), "--seeds", "1",
                 "--protocols", "raft", "--runtime", "local", "--out", dir.resolve("out").toString()));

@@ -62,7 +62,7 @@ class LongRunInSmallHeapTest {
 
     /** Runs the program in a JVM of its own with a 64 MB heap; its output, after it exited 0. */
     private static String fork(String... args) throws Exception {
-        List<String> command = new ArrayList<>(ChildJvm.longRunning("64m", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(ChildJvm.command("64m", System.getProperty("java.class.path")));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -43,7 +43,8 @@ public final class ClusterBench {
      * 30-40 s after start, so a window of seconds on a fresh cluster measured the JIT's ramp, not the
      * runtime: one write at a time, Raft went from 30 to 1,200 ops/s over the first 45 s, and which
      * protocol looked faster depended on how far its compilation had got (docs/cluster-runtime-bench.md,
-     * "Raft against Multi-Paxos at one outstanding write"). C1 compiles the hot paths within seconds.
+     * "Raft against Multi-Paxos at one outstanding write"). C1's compilations are cheap: the cores go
+     * to the write path within seconds, at the price of slower code than C2's at the end of its ramp.
      */
     static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 

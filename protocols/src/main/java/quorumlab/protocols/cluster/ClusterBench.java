@@ -46,12 +46,14 @@ public final class ClusterBench {
      * "Raft against Multi-Paxos at one outstanding write"). C1's compilations are cheap: the cores go
      * to the write path within seconds, at the price of slower code than C2's at the end of its ramp.
      */
-    static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 
     /**
      * The coordinator (this JVM) is one process of every configuration and, unlike the nodes, lives
      * through all of them: without this the first configuration measured (always Raft, memory store,
      * one write at a time) shared the cores with the coordinator's own JIT and the later ones did not.
+     * Its effect on the figures was lost in the noise of a loaded machine (docs/cluster-runtime-bench.md);
+     * it is kept so that every configuration is measured under the same conditions.
      */
     private static final AtomicBoolean coordinatorWarm = new AtomicBoolean();
     private static final int COORDINATOR_WARMUP_OUTSTANDING = 64;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import quorumlab.workload.Runner;
  * {@code run --runtime local --store disk}: the leader crashes and restarts, recovering from its
  * files, and every check passes (invariants, no acknowledged write lost, linearizability).
  */
+@Order(9)
 class DiskStoreRunTest {
     @TempDir
     Path dir;

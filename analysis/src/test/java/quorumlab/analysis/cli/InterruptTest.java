@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM during a long {@code compare}, sent to a real child JVM: nothing is left
  * behind and the exit is 130 for both.
  */
+@Order(10)
 class InterruptTest {
     @TempDir
     Path dir;

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with the program's own class path (so its logback.xml, not a test one) prints its table on stdout and
  * its progress on stderr, and nothing from Pekko or SLF4J on either.
  */
+@Order(5)
 class LibraryLoggingTest {
     @TempDir
     Path dir;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checkers and one-pass metrics keep memory to what is open. The run is forked so the heap limit
  * is real; running out of memory would exit 70.
  */
-@Order(3)
+@Order(6)
 class LongRunInSmallHeapTest {
     static final String SCENARIO = """
             name: long

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.analysis.check.Checks;
@@ -18,6 +19,7 @@ import quorumlab.workload.Scenario;
 import quorumlab.workload.ScenarioLoader;
 
 /** {@code report DIR} on a run, on the combined directory of {@code compare --scenario all}, and on a directory above runs. */
+@Order(7)
 class ReportCommandTest {
     private static final Runner.Listener QUIET = new Runner.Listener() {
         @Override

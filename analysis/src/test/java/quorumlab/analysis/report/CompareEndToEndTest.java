@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumlab.analysis.charts.Charts;
@@ -20,6 +21,7 @@ import quorumlab.analysis.metrics.Stat;
 import quorumlab.analysis.metrics.Summary;
 
 /** compare and sweep through the real runner in the simulator, on a short leader-crash scenario. */
+@Order(8)
 class CompareEndToEndTest {
     static final String SCENARIO = """
             name: short-crash

@@ -50,6 +50,7 @@ import quorumlab.workload.ScenarioLoader;
  * The tests that go through the command line come after them: a command closes the pools its
  * thread opened.
  */
+@Order(3)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkersTest {
     @TempDir

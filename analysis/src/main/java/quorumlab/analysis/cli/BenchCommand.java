@@ -72,8 +72,12 @@ final class BenchCommand implements Callable<Integer> {
     String runtime;
 
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
-            description = {"--runtime cluster: seconds measured per configuration,", "after 2 s of warm-up (default: ${DEFAULT-VALUE})."})
+            description = {"--runtime cluster: seconds measured per configuration", "(default: ${DEFAULT-VALUE})."})
     int seconds;
+
+    @Option(names = "--warmup", defaultValue = "2", paramLabel = "S",
+            description = {"--runtime cluster: seconds of writes before the", "measured ones, for our clusters and Ratis's alike", "(default: ${DEFAULT-VALUE})."})
+    int warmup;
 
     @Option(names = "--workers", split = ",", paramLabel = "N,N,...",
             description = {"Instead: runs per second of leader-crash", "seeds in this JVM and through N local",
@@ -103,7 +107,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (workers != null) return quorumlab.analysis.workers.WorkerBench.run(workers, seeds, System.out);
-        if (runtime.equals("cluster")) return ClusterBenchTable.run(protocol, seconds, System.out);
+        if (runtime.equals("cluster")) {
+            if (seconds < 1 || seconds > 600) throw new ParameterException(spec.commandLine(), "--seconds must be 1..600, got " + seconds);
+            if (warmup < 0 || warmup > 600) throw new ParameterException(spec.commandLine(), "--warmup must be 0..600, got " + warmup);
+            return ClusterBenchTable.run(protocol, warmup, seconds, System.out);
+        }
         if (!runtime.equals("sim")) throw new ParameterException(spec.commandLine(), "--runtime must be sim or cluster, got " + runtime);
         if (minutes < 1 || minutes > 24 * 60) throw new ParameterException(spec.commandLine(), "--minutes must be 1..1440, got " + minutes);
         if (rate < 1 || rate > 100_000) throw new ParameterException(spec.commandLine(), "--rate must be 1..100000, got " + rate);

@@ -26,10 +26,12 @@ final class ClusterBenchTable {
     static final List<Integer> OUTSTANDING = List.of(1, 64, 256);
     static final List<String> STORES = List.of("memory", "disk");
 
-    static int run(String protocol, int seconds, PrintStream out) throws IOException {
+    static int run(String protocol, int warmup, int seconds, PrintStream out) throws IOException {
         List<String> protocols = protocol != null ? List.of(Protocol.byName(protocol).name()) : List.of("raft", "multi-paxos");
         out.printf(Locale.ROOT, "%d cores; 3 node processes on 127.0.0.1, no added delay, matched settings, closed-loop writes of 100 bytes,"
-                + " 2 s warm-up, %d s measured%n", Runtime.getRuntime().availableProcessors(), seconds);
+                + " %d s warm-up, %d s measured%n", Runtime.getRuntime().availableProcessors(), warmup, seconds);
+        out.printf(Locale.ROOT, "node JVMs: %s; the coordinator (this JVM) warmed once before the first configuration;"
+                + " Ratis: one JVM of its own (-Xmx2g, the JIT in full)%n", String.join(" ", ClusterBench.nodeJvmOptions()));
         out.printf(Locale.ROOT, ROW_HEADER, "protocol", "store", "outstanding", "operations", "ops/s", "p50 ms", "p99 ms");
         List<ClusterBench.Row> ours = new ArrayList<>();
         Path dir = Files.createTempDirectory("quorumlab-cluster-bench");
@@ -37,7 +39,7 @@ final class ClusterBenchTable {
             for (String p : protocols) {
                 for (String store : STORES) {
                     for (int n : OUTSTANDING) {
-                        ClusterBench.Row r = ClusterBench.measure(Protocol.byName(p), store, n, Duration.ofSeconds(2), Duration.ofSeconds(seconds), dir);
+                        ClusterBench.Row r = ClusterBench.measure(Protocol.byName(p), store, n, Duration.ofSeconds(warmup), Duration.ofSeconds(seconds), dir);
                         print(r, out);
                         ours.add(r);
                     }
@@ -46,7 +48,7 @@ final class ClusterBenchTable {
         } finally {
             Runner.deleteRecursively(dir);
         }
-        List<ClusterBench.Row> ratis = ratis(seconds, out);
+        List<ClusterBench.Row> ratis = ratis(warmup, seconds, out);
         if (!ratis.isEmpty()) ratios(ours, ratis, out);
         return Main.EXIT_OK;
     }
@@ -63,14 +65,14 @@ final class ClusterBenchTable {
      * ratis-bench/run} of the repository this program runs from, one JSON line per transport and
      * concurrency. Empty, with a line saying why, if it is not there or fails.
      */
-    private static List<ClusterBench.Row> ratis(int seconds, PrintStream out) {
+    private static List<ClusterBench.Row> ratis(int warmup, int seconds, PrintStream out) {
         Path script = Path.of("ratis-bench", "run");
         if (!Files.isExecutable(script)) {
             out.println("Apache Ratis: not measured (no ratis-bench/run in the current directory: run from the repository root)");
             return List.of();
         }
         String outstanding = OUTSTANDING.stream().map(String::valueOf).collect(Collectors.joining(","));
-        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--seconds", Integer.toString(seconds), "--warmup", "2",
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--seconds", Integer.toString(seconds), "--warmup", Integer.toString(warmup),
                 "--bytes", "100", "--outstanding", outstanding).redirectError(ProcessBuilder.Redirect.DISCARD);
         List<ClusterBench.Row> rows = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();

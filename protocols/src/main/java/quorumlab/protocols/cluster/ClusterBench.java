@@ -48,6 +48,11 @@ public final class ClusterBench {
      */
     private static final List<String> NODE_JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 
+    /** The node JVMs' options, printed beside the figures. */
+    public static List<String> nodeJvmOptions() {
+        return NODE_JVM_OPTIONS;
+    }
+
     /**
      * The coordinator (this JVM) is one process of every configuration and, unlike the nodes, lives
      * through all of them: without this the first configuration measured (always Raft, memory store,

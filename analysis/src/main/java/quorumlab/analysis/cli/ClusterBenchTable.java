@@ -30,8 +30,10 @@ final class ClusterBenchTable {
         List<String> protocols = protocol != null ? List.of(Protocol.byName(protocol).name()) : List.of("raft", "multi-paxos");
         out.printf(Locale.ROOT, "%d cores; 3 node processes on 127.0.0.1, no added delay, matched settings, closed-loop writes of 100 bytes,"
                 + " %d s warm-up, %d s measured%n", Runtime.getRuntime().availableProcessors(), warmup, seconds);
+        // ratis-bench/run starts its JVM with RATIS_BENCH_JAVA_OPTS, -Xmx2g when unset (the JIT in full)
+        String ratisOptions = System.getenv().getOrDefault("RATIS_BENCH_JAVA_OPTS", "-Xmx2g");
         out.printf(Locale.ROOT, "node JVMs: %s; the coordinator (this JVM) warmed once before the first configuration;"
-                + " Ratis: one JVM of its own (-Xmx2g, the JIT in full)%n", String.join(" ", ClusterBench.nodeJvmOptions()));
+                + " Ratis: its servers in one JVM of its own: %s%n", String.join(" ", ClusterBench.nodeJvmOptions()), ratisOptions);
         out.printf(Locale.ROOT, ROW_HEADER, "protocol", "store", "outstanding", "operations", "ops/s", "p50 ms", "p99 ms");
         List<ClusterBench.Row> ours = new ArrayList<>();
         Path dir = Files.createTempDirectory("quorumlab-cluster-bench");

@@ -18,9 +18,9 @@ import quorumlab.protocols.runtime.ClusterRuntime;
  * {@code k<c>-<seq>} = {@code v<c>-<seq>} (a key per write, so a later read names exactly one write)
  * or reads such a key. A client follows NotLeader hints, and after a refusal or a timeout sends the
  * same {@code (clientId, seq)} to the next node. Everything but the counters runs on the runtime's
- * client actor.
+ * client actor. Any runtime: the simulator's tests use it too ({@code WireRoundTripTest}).
  */
-final class Burst {
+public final class Burst {
     private final ClusterRuntime runtime;
     private final List<NodeId> members;
     private final long timeoutNanos;
@@ -32,14 +32,14 @@ final class Burst {
     private final Map<Long, Client> clients = new HashMap<>();
     private volatile boolean stopped;
 
-    Burst(ClusterRuntime runtime, long timeoutNanos) {
+    public Burst(ClusterRuntime runtime, long timeoutNanos) {
         this.runtime = runtime;
         this.members = runtime.cluster().members();
         this.timeoutNanos = timeoutNanos;
     }
 
     /** Starts {@code count} clients with ids from {@code firstId}; each sends {@code operations} of {@code ops} in turn. */
-    void start(long firstId, int count, List<Operation> ops) {
+    public void start(long firstId, int count, List<Operation> ops) {
         runtime.schedule(0, () -> {
             for (int i = 0; i < count; i++) {
                 long id = firstId + i;

@@ -21,16 +21,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import quorumlab.protocols.ClientReply;
-import quorumlab.protocols.ClientRequest;
+import quorumlab.analysis.cluster.Burst;
 import quorumlab.protocols.ClusterConfig;
 import quorumlab.protocols.MembershipChange;
 import quorumlab.protocols.Message;
 import quorumlab.protocols.NodeId;
 import quorumlab.protocols.Operation;
 import quorumlab.protocols.Protocol;
-import quorumlab.protocols.runtime.ClientHandler;
-import quorumlab.protocols.runtime.ClientPort;
 import quorumlab.protocols.runtime.Delay;
 import quorumlab.protocols.runtime.NetworkModel;
 import quorumlab.protocols.sim.Simulation;
@@ -114,11 +111,22 @@ class WireRoundTripTest {
         }
     }
 
+    /** Writes, compare-and-sets and reads of a few keys, more than the run's clients get through. */
+    private static List<Operation> operations() {
+        List<Operation> ops = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            String key = "k" + (i % 7);
+            ops.add(i % 9 == 8 ? new Operation.Get(key) : i % 5 == 0 ? new Operation.Cas(key, "v" + (i - 5), "v" + i) : new Operation.Put(key, "v" + i));
+        }
+        return ops;
+    }
+
     /**
-     * Five nodes, eight writers and a reader on a lossy network, snapshots every 5 entries where the
-     * protocol takes them; a follower is down while 2 s of writes go by (it is caught up from a
-     * snapshot), the leader and one follower are cut off from the majority for a while and come back to its later round, a sixth node
-     * is added where the protocol changes membership. At most 20 messages of each type are kept.
+     * Five nodes and nine closed-loop clients ({@link Burst}: writes, compare-and-sets, reads) on a
+     * lossy network, snapshots every 5 entries where the protocol takes them; a follower is down while
+     * 2 s of writes go by (it is caught up from a snapshot), the leader and one follower are cut off
+     * from the majority for a while and come back to its later round, a follower's election timer runs
+     * out under a serving leader, a sixth node is added where the protocol changes membership. At most 20 messages of each type are kept.
      */
     private static Map<Class<?>, List<Message>> messagesOfARun(Protocol protocol) {
         Map<Class<?>, List<Message>> sent = new LinkedHashMap<>();
@@ -134,7 +142,7 @@ class WireRoundTripTest {
                     return 0;
                 }).build()) {
             List<NodeId> members = sim.cluster().members();
-            for (int c = 1; c <= 9; c++) new Writer(sim, c, members, c == 9).next();
+            new Burst(sim, 100 * MS).start(1, 9, operations());
             sim.start();
             sim.runFor(1_000 * MS);
             NodeId lagging = members.get(4);
@@ -153,6 +161,11 @@ class WireRoundTripTest {
             sim.runFor(1_500 * MS);
             sim.network().heal();
             sim.runFor(1_000 * MS);
+            // a follower's election timer runs out under a serving leader (the expire-timer fault): its
+            // later round meets the leader's proposals in flight
+            NodeId now = sim.leader().orElse(members.get(0));
+            sim.fireTimerNow(members.get(members.get(0).equals(now) ? 1 : 0), "election");
+            sim.runFor(1_000 * MS);
             if (protocol.supportsMembershipChange()) {
                 NodeId added = NodeId.of(members.size() + 1);
                 sim.addNode(added);
@@ -161,58 +174,5 @@ class WireRoundTripTest {
             }
         }
         return sent;
-    }
-
-    /** A closed-loop client: one operation outstanding, to the node it believes leads; after 100 ms unanswered, to the next. */
-    private static final class Writer implements ClientHandler {
-        private final long id;
-        private final List<NodeId> members;
-        private final boolean reads;
-        private final ClientPort port;
-        private NodeId target;
-        private long seq;
-        /** Counts sends, so that only the latest send's timeout acts. */
-        private long attempt;
-
-        Writer(Simulation sim, long id, List<NodeId> members, boolean reads) {
-            this.id = id;
-            this.members = members;
-            this.reads = reads;
-            this.target = members.get(0);
-            this.port = sim.addClient(id, this);
-        }
-
-        void next() {
-            seq++;
-            send();
-        }
-
-        private void send() {
-            long sent = ++attempt;
-            String key = "k" + (seq % 7);
-            Operation op = reads ? new Operation.Get(key)
-                    : seq % 5 == 0 ? new Operation.Cas(key, "v" + (seq - 1), "v" + seq) : new Operation.Put(key, "v" + seq);
-            port.submit(target, new ClientRequest(id, seq, op), port.now());
-            port.schedule(100 * MS, () -> {
-                if (attempt == sent) {
-                    target = members.get((members.indexOf(target) + 1) % members.size());
-                    send();
-                }
-            });
-        }
-
-        @Override
-        public void onReply(NodeId from, ClientReply reply) {
-            if (reply.seq() != seq) return;
-            long answered = ++attempt;
-            if (reply instanceof ClientReply.NotLeader nl) {
-                target = nl.hint().filter(h -> !h.equals(from)).orElse(members.get((members.indexOf(from) + 1) % members.size()));
-                port.schedule(nl.hint().isPresent() ? 0 : 20 * MS, () -> {
-                    if (attempt == answered) send();
-                });
-            } else {
-                port.schedule(5 * MS, this::next);
-            }
-        }
     }
 }
